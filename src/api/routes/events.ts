@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { notFound } from '../errors.js';
+import { defineRoute } from '../route.js';
+import type { ApiDeps } from '../app.js';
+import type { FleetEvent } from '../../domain/types.js';
+
+const page = z.object({
+  after: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+  machine: z.string().optional(),
+});
+
+export const eventView = (e: FleetEvent) => ({ ...e, at: new Date(e.at).toISOString() });
+
+export function eventRoutes(deps: ApiDeps) {
+  const { store } = deps;
+  const list = async (pool: string | undefined, q: z.infer<typeof page>) => {
+    const items = await store.listEvents({ pool, machine: q.machine, after: q.after, limit: q.limit });
+    const last = items.at(-1);
+    return { items: items.map(eventView), next: items.length === q.limit && last ? String(last.id) : null };
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/events',
+      summary: 'List events of every pool, oldest first, from a cursor',
+      tags: ['events'],
+      query: page,
+      handler: ({ query }) => list(undefined, query),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/pools/:name/events',
+      summary: "List a pool's events, oldest first, from a cursor",
+      tags: ['events'],
+      params: z.object({ name: z.string() }),
+      query: page,
+      async handler({ params, query }) {
+        if (!(await store.getPool(params.name))) throw notFound('pool', params.name);
+        return list(params.name, query);
+      },
+    }),
+  ];
+}

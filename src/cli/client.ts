@@ -1,0 +1,56 @@
+/** The CLI's only way to flotte: its HTTP API, like kubectl's. */
+export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    /** 1: the thing failed; 2: the input was bad. */
+    readonly exitCode: 1 | 2,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; problems?: { field: string; message: string }[]; errors?: unknown[] };
+}
+
+export class ApiClient {
+  constructor(
+    readonly server: string,
+    private readonly token?: string,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.server), {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (e) {
+      throw new CliError(`cannot reach flotte at ${this.server}: ${(e as Error).cause ?? (e as Error).message} (is \`flotte up\` running? set --server or FLOTTE_SERVER)`, 1);
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new ApiRequestError(res.status, json as ApiErrorBody);
+    return json as T;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+}
+
+export class ApiRequestError extends CliError {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body?.error?.message ?? `HTTP ${status}`, status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? 2 : 1);
+  }
+}

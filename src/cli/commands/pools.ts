@@ -1,0 +1,25 @@
+import type { ApiClient } from '../client.js';
+import { printJson, println, table } from '../output.js';
+
+export interface PoolSummary {
+  name: string;
+  provider: string;
+  template: string;
+  min: number;
+  max: number;
+  desired: number;
+  ready: number;
+  counts: Record<string, number>;
+}
+
+export async function poolsCommand(client: ApiClient, opts: { json?: boolean }): Promise<void> {
+  const { items } = await client.get<{ items: PoolSummary[] }>('/api/v1/pools');
+  if (opts.json) return printJson(items);
+  const busy = (p: PoolSummary) => (p.counts.requested ?? 0) + (p.counts.launching ?? 0) + (p.counts.booting ?? 0);
+  println(
+    table(
+      ['POOL', 'PROVIDER', 'MIN', 'MAX', 'DESIRED', 'READY', 'BOOTING', 'UNHEALTHY', 'DRAINING', 'TERMINATING'],
+      items.map((p) => [p.name, p.provider, p.min, p.max, p.desired, p.ready, busy(p), p.counts.unhealthy ?? 0, p.counts.draining ?? 0, p.counts.terminating ?? 0]),
+    ),
+  );
+}

@@ -1,0 +1,47 @@
+import { SingleBar } from 'cli-progress';
+import type { Clock } from '../../clock/clock.js';
+import { CliError, type ApiClient } from '../client.js';
+import { printJson, println } from '../output.js';
+import type { PoolSummary } from './pools.js';
+
+const LIVE = ['requested', 'launching', 'booting', 'ready', 'rebooting', 'unhealthy', 'draining', 'terminating'] as const;
+
+/** Converged: exactly `desired` machines exist and all of them are ready. */
+export function converged(p: PoolSummary): boolean {
+  const present = LIVE.reduce((n, s) => n + (p.counts[s] ?? 0), 0);
+  return p.ready === p.desired && present === p.desired;
+}
+
+export async function scaleCommand(
+  client: ApiClient,
+  clock: Clock,
+  pool: string,
+  size: string,
+  opts: { wait?: boolean; timeout: string; json?: boolean },
+): Promise<void> {
+  const desired = Number(size);
+  if (!Number.isInteger(desired) || desired < 0) throw new CliError(`size must be a whole number ≥ 0, got "${size}"`, 2);
+  const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
+  await client.request('PUT', `${path}/desired`, { desired });
+  if (!opts.wait) {
+    if (opts.json) return printJson({ pool, desired });
+    return println(`pool ${pool}: desired ${desired}`);
+  }
+  const deadline = clock.now() + Number(opts.timeout) * 1000;
+  const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: `${pool} [{bar}] {value}/{total} ready | {present} present`, stream: process.stderr }) : null;
+  bar?.start(desired, 0, { present: 0 });
+  for (;;) {
+    const p = await client.get<PoolSummary>(path);
+    const present = LIVE.reduce((n, s) => n + (p.counts[s] ?? 0), 0);
+    bar?.update(Math.min(p.ready, desired), { present });
+    if (converged(p)) break;
+    if (clock.now() > deadline) {
+      bar?.stop();
+      throw new CliError(`timed out after ${opts.timeout}s: ${p.ready} of ${desired} ready, ${present} present`, 1);
+    }
+    await clock.sleep(500);
+  }
+  bar?.stop();
+  if (opts.json) return printJson({ pool, desired, ready: desired });
+  println(`pool ${pool}: ${desired} ready`);
+}

@@ -1,0 +1,10 @@
+/** Every interval and TTL the control loop uses, in one place. */
+
+/** Default pause between two reconcile ticks. */
+export const TICK_INTERVAL_MS = 2_000;
+/** After a capacity error, skip that zone/size for this long (like Karpenter's ICE cache). */
+export const CAPACITY_BACKOFF_MS = 3 * 60_000;
+/** A machine marked terminating that the provider still shows alive gets its terminate re-sent after this. */
+export const TERMINATE_RESEND_MS = 30_000;
+/** An open launch intent is re-sent (with its token, so nothing doubles) at most this often. */
+export const INTENT_RETRY_MS = 5_000;

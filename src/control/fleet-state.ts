@@ -1,0 +1,38 @@
+import type { Machine } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * The controller's write-through cache of machines that are not gone. The controller is the
+ * only writer of machines, so reading the store once at start is enough; each tick then costs
+ * O(machines) in memory and writes only what changed.
+ */
+export class FleetState {
+  private readonly pools = new Map<string, Map<string, Machine>>();
+
+  static async load(store: Store): Promise<FleetState> {
+    const state = new FleetState();
+    for (const m of await store.listMachines()) state.put(m);
+    return state;
+  }
+
+  machines(pool: string): Map<string, Machine> {
+    let map = this.pools.get(pool);
+    if (!map) this.pools.set(pool, (map = new Map()));
+    return map;
+  }
+
+  get(id: string, pool: string): Machine | undefined {
+    return this.pools.get(pool)?.get(id);
+  }
+
+  put(m: Machine): void {
+    if (m.state === 'gone') this.pools.get(m.pool)?.delete(m.id);
+    else this.machines(m.pool).set(m.id, m);
+  }
+
+  count(): number {
+    let n = 0;
+    for (const map of this.pools.values()) n += map.size;
+    return n;
+  }
+}

@@ -1,0 +1,34 @@
+import type { FleetEvent, Machine } from '../domain/types.js';
+import type { Store } from '../store/store.js';
+
+type NewEvent = Omit<FleetEvent, 'id'>;
+
+/**
+ * Collects one tick's machine changes and events for a pool, then writes them together:
+ * one batched machine upsert and one event append instead of a write per change.
+ */
+export class Journal {
+  private readonly machines = new Map<string, Machine>();
+  private readonly events: NewEvent[] = [];
+
+  constructor(
+    private readonly pool: string,
+    private readonly now: number,
+  ) {}
+
+  save(m: Machine): void {
+    this.machines.set(m.id, m);
+  }
+
+  event(reason: string, message: string, machine?: string, data?: Record<string, unknown>): void {
+    this.events.push({ at: this.now, pool: this.pool, machine, reason, message, data });
+  }
+
+  async flush(store: Store): Promise<FleetEvent[]> {
+    if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
+    const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
+    this.machines.clear();
+    this.events.length = 0;
+    return written;
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { TAG, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
+import { isProviderError, type Provider, type ProviderMachine } from '../providers/provider.js';
+import type { Store } from '../store/store.js';
+import type { Journal } from './journal.js';
+
+export interface LaunchOutcome {
+  machines: Machine[];
+  /** A capacity error for this zone/size: the caller remembers it for a while. */
+  capacityExhausted: boolean;
+}
+
+/**
+ * Launches through a persisted intent. The intent is written before the provider call and its
+ * id is the call's idempotency token, so a crash anywhere leaves an open intent that the next
+ * controller re-sends with the same token: the cloud returns what it already made, nothing twice.
+ */
+export class Launcher {
+  constructor(
+    private readonly store: Store,
+    private readonly cluster: string,
+  ) {}
+
+  async newIntent(spec: PoolSpec, template: Template, zone: string, size: string, count: number, replaces: string[], now: number): Promise<LaunchIntent> {
+    const intent: LaunchIntent = {
+      id: `li-${randomUUID()}`,
+      pool: spec.name,
+      zone,
+      size,
+      count,
+      templateVersion: template.version,
+      createdAt: now,
+      replaces,
+      status: 'open',
+    };
+    await this.store.createIntent(intent);
+    return intent;
+  }
+
+  /** Sends (or re-sends) an open intent. Throttling and outages leave it open for the next tick. */
+  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number): Promise<LaunchOutcome> {
+    try {
+      const result = await provider.launch({
+        token: intent.id,
+        template,
+        size: intent.size,
+        zone: intent.zone,
+        count: intent.count,
+        tags: this.tags(spec, intent),
+      });
+      const machines = result.launched.map((pm, i) => toMachine(pm, spec, intent, now, intent.replaces[i]));
+      for (const m of machines) {
+        journal.save(m);
+        journal.event('Launched', m.replaces ? `launched ${m.id} in ${m.zone}, replacing ${m.replaces}` : `launched ${m.id} in ${m.zone}`, m.id, {
+          intent: intent.id,
+          size: m.size,
+          ...(m.replaces ? { replaces: m.replaces } : {}),
+        });
+        if (m.replaces) journal.event('Replaced', `${m.replaces} replaced by ${m.id}`, m.replaces, { by: m.id });
+      }
+      if (result.failed) {
+        journal.event('LaunchFailed', `${result.failed.count} of ${intent.count} machines in ${intent.zone} (${intent.size}) not launched: ${result.failed.error.message}`, undefined, {
+          kind: result.failed.error.kind,
+          zone: intent.zone,
+          size: intent.size,
+        });
+      }
+      await this.store.setIntentStatus(intent.id, 'done');
+      return { machines, capacityExhausted: result.failed?.error.kind === 'capacity' };
+    } catch (e) {
+      if (isProviderError(e) && e.retryable) {
+        journal.event(e.kind === 'throttled' ? 'Throttled' : 'ProviderUnavailable', `launch of ${intent.count} in ${intent.zone} deferred: ${e.message}`, undefined, { intent: intent.id });
+        return { machines: [], capacityExhausted: false };
+      }
+      await this.store.setIntentStatus(intent.id, 'failed');
+      const kind = isProviderError(e) ? e.kind : 'internal';
+      journal.event('LaunchFailed', `launch of ${intent.count} in ${intent.zone} (${intent.size}) failed: ${(e as Error).message}`, undefined, { kind, zone: intent.zone, size: intent.size });
+      return { machines: [], capacityExhausted: kind === 'capacity' };
+    }
+  }
+
+  tags(spec: PoolSpec, intent: LaunchIntent): Record<string, string> {
+    return {
+      ...spec.labels,
+      [TAG.cluster]: this.cluster,
+      [TAG.pool]: spec.name,
+      [TAG.intent]: intent.id,
+      [TAG.template]: String(intent.templateVersion),
+    };
+  }
+}
+
+const STATE_OF: Record<ProviderMachine['status'], Machine['state']> = {
+  pending: 'booting',
+  running: 'ready',
+  rebooting: 'rebooting',
+  stopping: 'stopped',
+  stopped: 'stopped',
+  error: 'unhealthy',
+  terminating: 'terminating',
+  terminated: 'gone',
+};
+
+/** A machine record for something the provider lists; used for launches and for adoption. */
+export function toMachine(pm: ProviderMachine, spec: PoolSpec, intent: Pick<LaunchIntent, 'id' | 'templateVersion'> | undefined, now: number, replaces?: string): Machine {
+  const state = STATE_OF[pm.status];
+  return {
+    id: pm.id,
+    pool: spec.name,
+    provider: spec.provider,
+    zone: pm.zone,
+    size: pm.size,
+    state,
+    since: now,
+    launchedAt: pm.launchedAt,
+    readyAt: state === 'ready' ? now : undefined,
+    templateVersion: intent?.templateVersion ?? (Number(pm.tags[TAG.template]) || 0),
+    intent: intent?.id ?? pm.tags[TAG.intent],
+    replaces,
+    protected: false,
+    labels: { ...spec.labels },
+  };
+}

@@ -1,0 +1,144 @@
+import { LIVE_STATES } from './lifecycle.js';
+import type { Machine, PoolSpec } from './types.js';
+
+/** What the controller saw of one pool, after folding the provider's view into each machine. */
+export interface ObservedPool {
+  /** The pool's machines that are not gone. */
+  machines: readonly Machine[];
+  /** Machines asked for by open launch intents and not yet seen, per zone. */
+  pendingLaunches: ReadonlyMap<string, number>;
+  /** Machines that died unasked and still await a replacement, oldest first. */
+  unreplaced: readonly string[];
+  /** `zone/size` pairs that recently ran out of capacity. */
+  unavailable: ReadonlySet<string>;
+  /** The template's sizes in preference order. */
+  sizes: readonly string[];
+}
+
+export type Action =
+  | { kind: 'launch'; zone: string; size: string; count: number; replaces: string[]; reason: LaunchReason }
+  | { kind: 'terminate'; ids: string[]; reason: TerminateReason };
+
+export type LaunchReason = 'ScaleOut' | 'Replace';
+export type TerminateReason = 'ScaleIn' | 'ReplaceUnhealthy';
+
+export interface Plan {
+  target: number;
+  /** Machines that count toward the target, launches in flight included. */
+  current: number;
+  actions: Action[];
+  /** Why the plan did less than it wanted to, in words. */
+  notes: string[];
+}
+
+export const offeringKey = (zone: string, size: string): string => `${zone}/${size}`;
+
+/**
+ * Converges one pool toward its desired size. Pure: everything it needs is in its arguments.
+ * - Unhealthy machines are terminated and replaced in the same plan.
+ * - Missing capacity is launched, spread to keep zones balanced, bounded by `maxLaunching`.
+ * - Surplus is removed by the deletion order: machines not yet ready first, then from the
+ *   zone with the most machines, oldest (or newest) first; protected machines never.
+ */
+export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan {
+  const target = Math.min(spec.max, Math.max(spec.min, spec.desired));
+  const actions: Action[] = [];
+  const notes: string[] = [];
+
+  const live: Machine[] = [];
+  const unhealthy: string[] = [];
+  let inFlight = 0;
+  for (const m of observed.machines) {
+    if (!LIVE_STATES.has(m.state)) continue;
+    if (m.state === 'unhealthy') unhealthy.push(m.id);
+    else live.push(m);
+    if (m.state === 'requested' || m.state === 'launching' || m.state === 'booting') inFlight++;
+  }
+  let pending = 0;
+  for (const n of observed.pendingLaunches.values()) pending += n;
+  inFlight += pending;
+  if (unhealthy.length > 0) actions.push({ kind: 'terminate', ids: unhealthy, reason: 'ReplaceUnhealthy' });
+
+  const current = live.length + pending;
+  if (current < target) {
+    const room = Math.max(0, spec.maxLaunching - inFlight);
+    const want = Math.min(target - current, room);
+    if (want < target - current) notes.push(`launching ${want} of ${target - current} now: ${inFlight} already in flight (maxLaunching ${spec.maxLaunching})`);
+    actions.push(...launches(spec, observed, live, want, [...observed.unreplaced, ...unhealthy], notes));
+  } else if (current > target) {
+    const victims = chooseVictims(spec, live, current - target);
+    if (victims.length < current - target) notes.push(`${current - target - victims.length} surplus machines are protected or still launching`);
+    if (victims.length > 0) actions.push({ kind: 'terminate', ids: victims, reason: 'ScaleIn' });
+  }
+  return { target, current, actions, notes };
+}
+
+function launches(
+  spec: PoolSpec,
+  observed: ObservedPool,
+  live: readonly Machine[],
+  want: number,
+  toReplace: string[],
+  notes: string[],
+): Action[] {
+  if (want <= 0) return [];
+  const sizeFor = new Map<string, string>();
+  for (const zone of spec.zones) {
+    const size = observed.sizes.find((s) => !observed.unavailable.has(offeringKey(zone, s)));
+    if (size) sizeFor.set(zone, size);
+  }
+  if (sizeFor.size === 0) {
+    notes.push(`no zone has capacity for any size: waiting for capacity to return in ${spec.zones.join(', ')}`);
+    return [];
+  }
+  const counts = new Map<string, number>([...sizeFor.keys()].map((z) => [z, observed.pendingLaunches.get(z) ?? 0]));
+  for (const m of live) if (counts.has(m.zone)) counts.set(m.zone, counts.get(m.zone)! + 1);
+  const added = new Map<string, number>();
+  for (let i = 0; i < want; i++) {
+    let best = '';
+    let bestCount = Number.POSITIVE_INFINITY;
+    for (const [zone, n] of counts) if (n < bestCount) [best, bestCount] = [zone, n];
+    counts.set(best, bestCount + 1);
+    added.set(best, (added.get(best) ?? 0) + 1);
+  }
+  const out: Action[] = [];
+  for (const [zone, count] of added) {
+    const replaces = toReplace.splice(0, count);
+    out.push({ kind: 'launch', zone, size: sizeFor.get(zone)!, count, replaces, reason: replaces.length > 0 ? 'Replace' : 'ScaleOut' });
+  }
+  return out;
+}
+
+function chooseVictims(spec: PoolSpec, live: readonly Machine[], surplus: number): string[] {
+  const older = spec.deletionOrder === 'oldest-first' ? 1 : -1;
+  const rank = (a: Machine, b: Machine): number =>
+    Number(a.state === 'ready') - Number(b.state === 'ready') || older * (a.launchedAt - b.launchedAt) || (a.id < b.id ? -1 : 1);
+  const byZone = new Map<string, Machine[]>();
+  const zoneSize = new Map<string, number>();
+  for (const m of live) {
+    zoneSize.set(m.zone, (zoneSize.get(m.zone) ?? 0) + 1);
+    if (m.protected) continue;
+    let list = byZone.get(m.zone);
+    if (!list) byZone.set(m.zone, (list = []));
+    list.push(m);
+  }
+  for (const list of byZone.values()) list.sort(rank);
+  const next = new Map<string, number>([...byZone.keys()].map((z) => [z, 0]));
+  const victims: string[] = [];
+  while (victims.length < surplus) {
+    let zone: string | undefined;
+    for (const [z, list] of byZone) {
+      const i = next.get(z)!;
+      if (i >= list.length) continue;
+      if (zone === undefined) { zone = z; continue; }
+      const diff = zoneSize.get(z)! - zoneSize.get(zone)!;
+      if (diff > 0 || (diff === 0 && rank(list[i]!, byZone.get(zone)![next.get(zone)!]!) < 0)) zone = z;
+    }
+    if (zone === undefined) break;
+    const i = next.get(zone)!;
+    victims.push(byZone.get(zone)![i]!.id);
+    next.set(zone, i + 1);
+    zoneSize.set(zone, zoneSize.get(zone)! - 1);
+  }
+  return victims;
+}

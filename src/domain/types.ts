@@ -1,0 +1,107 @@
+import type { MachineState } from './lifecycle.js';
+
+/** How a machine is made on a provider. Immutable once a machine used it: changes make a new version. */
+export interface Template {
+  name: string;
+  version: number;
+  provider: string;
+  image: string;
+  /** Instance type or flavor; the first is preferred, the rest are fall-backs on capacity errors. */
+  sizes: string[];
+  zones: string[];
+  userData?: string | undefined;
+  tags: Record<string, string>;
+}
+
+export const DELETION_ORDERS = ['oldest-first', 'newest-first'] as const;
+export type DeletionOrder = (typeof DELETION_ORDERS)[number];
+
+/** The desired shape of a pool, as the user declared it. */
+export interface PoolSpec {
+  name: string;
+  provider: string;
+  template: string;
+  min: number;
+  max: number;
+  desired: number;
+  /** Zones to spread over; empty means the template's zones. */
+  zones: string[];
+  labels: Record<string, string>;
+  /** Upper bound on machines requested, launching or booting at once. */
+  maxLaunching: number;
+  deletionOrder: DeletionOrder;
+}
+
+/** A machine as flotte records it. The id is the provider's own (e.g. `i-0abc…`, a Nova UUID). */
+export interface Machine {
+  id: string;
+  pool: string;
+  provider: string;
+  zone: string;
+  size: string;
+  state: MachineState;
+  /** When the state last changed. */
+  since: number;
+  launchedAt: number;
+  readyAt?: number | undefined;
+  templateVersion: number;
+  /** The launch intent that created it, if flotte launched it. */
+  intent?: string | undefined;
+  /** The failed machine this one was launched to replace. */
+  replaces?: string | undefined;
+  protected: boolean;
+  labels: Record<string, string>;
+}
+
+/** A launch persisted before the provider call, so a crash can neither lose nor double it. */
+export interface LaunchIntent {
+  id: string;
+  pool: string;
+  zone: string;
+  size: string;
+  count: number;
+  templateVersion: number;
+  createdAt: number;
+  /** Failed machines this launch replaces, in order. */
+  replaces: string[];
+  status: 'open' | 'done' | 'failed';
+}
+
+/** Fixed reason strings: the API, CLI and dashboard show them as they are. */
+export const EVENT_REASONS = [
+  'Launched',
+  'LaunchFailed',
+  'Adopted',
+  'Booting',
+  'Ready',
+  'Died',
+  'Replaced',
+  'ScaledOut',
+  'ScaledIn',
+  'Terminating',
+  'Terminated',
+  'Throttled',
+  'ZoneUnavailable',
+  'DesiredChanged',
+  'IntentResolved',
+  'ProviderUnavailable',
+] as const;
+export type EventReason = (typeof EVENT_REASONS)[number] | (string & {});
+
+export interface FleetEvent {
+  id: number;
+  at: number;
+  pool: string;
+  machine?: string | undefined;
+  reason: EventReason;
+  message: string;
+  data?: Record<string, unknown> | undefined;
+}
+
+/** Ownership tag keys: every machine flotte makes carries them, and adoption reads them. */
+export const TAG = {
+  cluster: 'flotte:cluster',
+  pool: 'flotte:pool',
+  intent: 'flotte:intent',
+  template: 'flotte:template-version',
+} as const;

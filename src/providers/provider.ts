@@ -1,0 +1,174 @@
+import type { Template } from '../domain/types.js';
+
+/**
+ * The seam between flotte and a cloud. Batch-first, because the clouds are: the controller
+ * hands over many machines per call and the provider splits them to its own limits.
+ *
+ * Every provider keeps these promises, checked by the shared conformance suite:
+ * - `launch` is idempotent by `token`: a second call with the same token creates nothing
+ *   new and returns the machines the first call made (EC2 ClientToken semantics).
+ * - Partial success is a result, not an exception: `launched` holds what was made and
+ *   `failed` says how many could not be made, and why.
+ * - `terminate`, `reboot`, `stop`, `start` accept any number of ids and split them by
+ *   `limits.idsPerCall`; an id the provider does not know is reported in `notFound`,
+ *   never thrown, because "already gone" is what terminate wanted.
+ * - `list` returns every machine carrying the cluster's ownership tag, all pages read.
+ *   A machine launched moments ago may be missing (eventual consistency); callers must not
+ *   read absence as death until the machine is older than `limits.listGraceMs`.
+ * - Every failure of a whole call is a `ProviderError`.
+ */
+export interface Provider {
+  readonly name: string;
+  readonly limits: ProviderLimits;
+  readonly capabilities: ProviderCapabilities;
+  launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult>;
+  terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
+  reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult>;
+  stop(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
+  start(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
+  list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]>;
+}
+
+export interface ProviderCapabilities {
+  stopStart: boolean;
+  /** Reboot keeps the machine's id and disk. */
+  reboot: boolean;
+  /** One launch call may create many machines. */
+  batchLaunch: boolean;
+}
+
+/** Action kinds that clouds rate-limit separately (EC2: describe, mutate, run-instances buckets). */
+export const ACTION_KINDS = ['describe', 'mutate', 'launch'] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export interface BucketSpec {
+  /** Tokens the bucket holds when full: the burst. */
+  capacity: number;
+  /** Tokens added per second. */
+  refillPerSecond: number;
+}
+
+export interface ProviderLimits {
+  /** Most ids accepted by one terminate/reboot/stop/start call. */
+  idsPerCall: number;
+  /** Most machines one launch call may ask for. */
+  launchPerCall: number;
+  /** Request-rate buckets the cloud enforces, per action kind; flotte's limiter paces to them. */
+  buckets: Record<ActionKind, BucketSpec>;
+  /** How long a new machine may be invisible to `list`. */
+  listGraceMs: number;
+  /** Machines per `list` page, each page one describe request; absent means one request per list. */
+  pageSize?: number | undefined;
+}
+
+export interface LaunchRequest {
+  /** Idempotency token; the persisted launch intent's id. */
+  token: string;
+  template: Template;
+  size: string;
+  zone: string;
+  count: number;
+  /** Ownership tags set at creation, on every machine. */
+  tags: Record<string, string>;
+}
+
+export interface LaunchResult {
+  launched: ProviderMachine[];
+  failed: { count: number; error: ProviderError } | null;
+}
+
+export interface BatchResult {
+  done: string[];
+  notFound: string[];
+  failed: { id: string; error: ProviderError }[];
+}
+
+export interface OwnerFilter {
+  /** Value of the `flotte:cluster` tag. */
+  cluster: string;
+  pool?: string;
+}
+
+/** What the cloud says about one machine. */
+export const PROVIDER_STATUSES = [
+  'pending',
+  'running',
+  'rebooting',
+  'stopping',
+  'stopped',
+  'terminating',
+  'terminated',
+  'error',
+] as const;
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+
+export interface ProviderMachine {
+  id: string;
+  status: ProviderStatus;
+  zone: string;
+  size: string;
+  image: string;
+  launchedAt: number;
+  tags: Record<string, string>;
+  address?: string | undefined;
+  /** Why the cloud put the machine in `error`, in its own words. */
+  fault?: string | undefined;
+}
+
+export const PROVIDER_ERROR_KINDS = [
+  'throttled',
+  'capacity',
+  'quota',
+  'not-found',
+  'invalid',
+  'auth',
+  'unavailable',
+] as const;
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
+
+const RETRYABLE: Record<ProviderErrorKind, boolean> = {
+  throttled: true,
+  capacity: false,
+  quota: false,
+  'not-found': false,
+  invalid: false,
+  auth: false,
+  unavailable: true,
+};
+
+/** The one error family above the provider edge: vendor codes never leak past it. */
+export class ProviderError extends Error {
+  readonly retryable: boolean;
+
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly details: { code?: string; zone?: string; size?: string; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+    this.retryable = RETRYABLE[kind];
+  }
+}
+
+export function isProviderError(e: unknown, kind?: ProviderErrorKind): e is ProviderError {
+  return e instanceof ProviderError && (kind === undefined || e.kind === kind);
+}
+
+/** Splits ids into the provider's call-sized batches. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function emptyBatch(): BatchResult {
+  return { done: [], notFound: [], failed: [] };
+}
+
+export function mergeBatch(into: BatchResult, part: BatchResult): BatchResult {
+  into.done.push(...part.done);
+  into.notFound.push(...part.notFound);
+  into.failed.push(...part.failed);
+  return into;
+}

@@ -1,0 +1,58 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { FleetEvent } from '../domain/types.js';
+import type { Database, EventsTable } from './database.js';
+import { chunks, parseJson } from './json.js';
+import type { EventQuery } from './store.js';
+
+const INSERT_BATCH = 1_000;
+
+function toEvent(row: Selectable<EventsTable>): FleetEvent {
+  const event: FleetEvent = { id: row.id, at: row.at, pool: row.pool, reason: row.reason, message: row.message };
+  if (row.machine !== null) event.machine = row.machine;
+  if (row.data !== null) event.data = parseJson<Record<string, unknown>>(row.data);
+  return event;
+}
+
+/**
+ * Ids come from the database in VALUES order within one statement on both dialects; sorting
+ * the returned ids (RETURNING's row order is not promised) pairs them with the input.
+ */
+export async function appendEvents(db: Kysely<Database>, events: readonly Omit<FleetEvent, 'id'>[]): Promise<FleetEvent[]> {
+  if (events.length === 0) return [];
+  return db.transaction().execute(async (trx) => {
+    const stored: FleetEvent[] = [];
+    for (const batch of chunks(events, INSERT_BATCH)) {
+      const rows = await trx
+        .insertInto('events')
+        .values(
+          batch.map((e) => ({
+            at: e.at,
+            pool: e.pool,
+            machine: e.machine ?? null,
+            reason: e.reason,
+            message: e.message,
+            data: e.data === undefined ? null : JSON.stringify(e.data),
+          })),
+        )
+        .returning('id')
+        .execute();
+      const ids = rows.map((r) => r.id).sort((a, b) => a - b);
+      batch.forEach((e, i) => stored.push({ ...withoutUndefined(e), id: ids[i]! }));
+    }
+    return stored;
+  });
+}
+
+export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): Promise<FleetEvent[]> {
+  let q = db.selectFrom('events').selectAll();
+  if (query.pool !== undefined) q = q.where('pool', '=', query.pool);
+  if (query.machine !== undefined) q = q.where('machine', '=', query.machine);
+  if (query.after !== undefined) q = q.where('id', '>', query.after);
+  q = q.orderBy('id');
+  if (query.limit !== undefined) q = q.limit(query.limit);
+  return (await q.execute()).map(toEvent);
+}
+
+function withoutUndefined(e: Omit<FleetEvent, 'id'>): Omit<FleetEvent, 'id'> {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Omit<FleetEvent, 'id'>;
+}

@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { KyselyStore } from './kysely-store.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /** Where the default SQLite file goes (`<dataDir>/state.db`); `.flotte` when omitted. */
+  dataDir?: string | undefined;
+  /** PostgreSQL schema to use (created if missing); a `?schema=` in the URL does the same. */
+  schema?: string | undefined;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const PG_INT8_OID = 20;
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Opens flotte's state and brings its schema to the latest migration. This is the one place
+ * that picks the dialect: a `postgres://` or `postgresql://` URL is PostgreSQL; anything else
+ * is a SQLite file path (or `:memory:`), `<dataDir>/state.db` when no URL is given.
+ */
+export async function openStore(url: string | undefined, opts: OpenStoreOptions = {}): Promise<Store> {
+  const isPg = url !== undefined && /^postgres(ql)?:\/\//i.test(url);
+  const db = isPg ? await openPostgres(url, opts.schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return new KyselyStore(db, isPg ? 'postgres' : 'sqlite');
+}
+
+function openSqlite(path: string): Kysely<Database> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SQLite(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  database.pragma('foreign_keys = ON');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function openPostgres(url: string, schemaOption: string | undefined): Promise<Kysely<Database>> {
+  const parsed = new URL(url);
+  const schema = schemaOption ?? parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    // Times are int8; pg hands those back as strings unless told otherwise, for this pool only.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  if (schema !== undefined) {
+    try {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+  return db;
+}
+
+async function migrate(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,65 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { DeletionOrder, PoolSpec } from '../domain/types.js';
+import type { Database, PoolsTable } from './database.js';
+import { parseJson } from './json.js';
+
+export function toPool(row: Selectable<PoolsTable>): PoolSpec {
+  return {
+    name: row.name,
+    provider: row.provider,
+    template: row.template,
+    min: row.min,
+    max: row.max,
+    desired: row.desired,
+    zones: parseJson<string[]>(row.zones),
+    labels: parseJson<Record<string, string>>(row.labels),
+    maxLaunching: row.max_launching,
+    deletionOrder: row.deletion_order as DeletionOrder,
+  };
+}
+
+export async function listPools(db: Kysely<Database>): Promise<PoolSpec[]> {
+  const rows = await db.selectFrom('pools').selectAll().orderBy('name').execute();
+  return rows.map(toPool);
+}
+
+export async function getPool(db: Kysely<Database>, name: string): Promise<PoolSpec | undefined> {
+  const row = await db.selectFrom('pools').selectAll().where('name', '=', name).executeTakeFirst();
+  return row && toPool(row);
+}
+
+export async function setDesired(db: Kysely<Database>, name: string, desired: number): Promise<PoolSpec | undefined> {
+  const result = await db.updateTable('pools').set({ desired }).where('name', '=', name).executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return undefined;
+  return getPool(db, name);
+}
+
+/**
+ * Writes the file's pools: `desired` follows the file only when the file's own value changed
+ * since the last apply, so a `flotte scale` survives re-applying an unchanged file. A kept
+ * value is clamped into the file's current bounds. Pools the file no longer lists are removed.
+ */
+export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec[], now: number): Promise<void> {
+  const existing = new Map((await trx.selectFrom('pools').select(['name', 'desired', 'file_desired']).execute()).map((r) => [r.name, r]));
+  for (const pool of pools) {
+    const before = existing.get(pool.name);
+    const kept = before && before.file_desired === pool.desired ? before.desired : pool.desired;
+    const row = {
+      provider: pool.provider,
+      template: pool.template,
+      min: pool.min,
+      max: pool.max,
+      desired: Math.min(pool.max, Math.max(pool.min, kept)),
+      file_desired: pool.desired,
+      zones: JSON.stringify(pool.zones),
+      labels: JSON.stringify(pool.labels),
+      max_launching: pool.maxLaunching,
+      deletion_order: pool.deletionOrder,
+      updated_at: now,
+    };
+    if (before) await trx.updateTable('pools').set(row).where('name', '=', pool.name).execute();
+    else await trx.insertInto('pools').values({ name: pool.name, ...row }).execute();
+  }
+  const gone = [...existing.keys()].filter((name) => !pools.some((p) => p.name === name));
+  if (gone.length > 0) await trx.deleteFrom('pools').where('name', 'in', gone).execute();
+}
