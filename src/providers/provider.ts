@@ -59,7 +59,14 @@ export interface ProviderLimits {
   listGraceMs: number;
   /** Machines per `list` page, each page one describe request; absent means one request per list. */
   pageSize?: number | undefined;
+  /**
+   * Resource-rate buckets counted in machines, where the cloud has them (EC2's resource rate
+   * limits): `launch` paces launch and start, `terminate` paces terminate and stop.
+   */
+  machineBuckets?: Partial<Record<MachineBucketKind, BucketSpec>> | undefined;
 }
+
+export type MachineBucketKind = 'launch' | 'terminate';
 
 export interface LaunchRequest {
   /** Idempotency token; the persisted launch intent's id. */

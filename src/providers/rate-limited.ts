@@ -10,6 +10,7 @@ import {
   type BatchResult,
   type LaunchRequest,
   type LaunchResult,
+  type MachineBucketKind,
   type OwnerFilter,
   type Provider,
   type ProviderMachine,
@@ -80,6 +81,7 @@ class Limiter implements RateLimitedProvider {
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly buckets: Record<ActionKind, Bucket>;
+  private readonly machineBuckets: Partial<Record<MachineBucketKind, Bucket>> = {};
   private readonly counts = Object.fromEntries(
     ACTION_KINDS.map((k) => [k, { calls: 0, throttled: 0, retried: 0, errors: 0 }]),
   ) as Record<ActionKind, ActionStats>;
@@ -95,14 +97,17 @@ class Limiter implements RateLimitedProvider {
     const now = opts.clock.now();
     const b = (k: ActionKind): Bucket => ({ ...inner.limits.buckets[k], tokens: inner.limits.buckets[k].capacity, updatedAt: now });
     this.buckets = { describe: b('describe'), mutate: b('mutate'), launch: b('launch') };
+    for (const [k, spec] of Object.entries(inner.limits.machineBuckets ?? {}) as [MachineBucketKind, { capacity: number; refillPerSecond: number }][]) {
+      this.machineBuckets[k] = { ...spec, tokens: spec.capacity, updatedAt: now };
+    }
   }
 
   launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
-    return this.send('launch', 1, () => this.inner.launch(request, signal), signal);
+    return this.send('launch', 1, () => this.inner.launch(request, signal), signal, ['launch', request.count]);
   }
 
   terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    return this.batched(ids, signal, (part) => this.inner.terminate(part, signal));
+    return this.batched(ids, signal, (part) => this.inner.terminate(part, signal), 'terminate');
   }
 
   reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult> {
@@ -110,11 +115,11 @@ class Limiter implements RateLimitedProvider {
   }
 
   stop(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    return this.batched(ids, signal, (part) => this.inner.stop(part, signal));
+    return this.batched(ids, signal, (part) => this.inner.stop(part, signal), 'terminate');
   }
 
   start(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    return this.batched(ids, signal, (part) => this.inner.start(part, signal));
+    return this.batched(ids, signal, (part) => this.inner.start(part, signal), 'launch');
   }
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
@@ -146,6 +151,7 @@ class Limiter implements RateLimitedProvider {
     ids: readonly string[],
     signal: AbortSignal | undefined,
     call: (part: string[]) => Promise<BatchResult>,
+    machines?: MachineBucketKind,
   ): Promise<BatchResult> {
     const result = emptyBatch();
     const parts = chunk(ids, this.limits.idsPerCall);
@@ -153,7 +159,7 @@ class Limiter implements RateLimitedProvider {
     let lastError: ProviderError | undefined;
     for (const part of parts) {
       try {
-        mergeBatch(result, await this.send('mutate', 1, () => call(part), signal));
+        mergeBatch(result, await this.send('mutate', 1, () => call(part), signal, machines && [machines, part.length]));
       } catch (e) {
         if (!(e instanceof ProviderError) || signal?.aborted) throw e;
         failedParts++;
@@ -166,13 +172,22 @@ class Limiter implements RateLimitedProvider {
   }
 
   /** One logical request: paced, retried per policy, with AIMD feedback on the bucket. */
-  private async send<T>(kind: ActionKind, cost: number, call: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  private async send<T>(
+    kind: ActionKind,
+    cost: number,
+    call: () => Promise<T>,
+    signal: AbortSignal | undefined,
+    machines?: [MachineBucketKind, number],
+  ): Promise<T> {
     const stats = this.counts[kind];
     for (let attempt = 1; ; attempt++) {
+      // Machines are waited for before each attempt but spent only on success, as the cloud does.
+      if (machines) await this.awaitMachines(machines[0], machines[1], signal);
       await this.acquire(kind, cost, signal);
       stats.calls++;
       try {
         const out = await call();
+        if (machines) this.spendMachines(machines[0], machines[1]);
         this.adjust(kind, (rate, nominal) => Math.min(nominal, rate + nominal * AIMD_STEP_SHARE));
         return out;
       } catch (e) {
@@ -205,6 +220,23 @@ class Limiter implements RateLimitedProvider {
       if (wait === 0) return this.spend(kind, cost);
       await this.opts.clock.sleep(wait, signal);
     }
+  }
+
+  private async awaitMachines(kind: MachineBucketKind, cost: number, signal: AbortSignal | undefined): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const bucket = this.machineBuckets[kind];
+      const wait = bucket ? waitFor(bucket, cost, this.opts.clock.now()) : 0;
+      if (wait === 0) return;
+      await this.opts.clock.sleep(wait, signal);
+    }
+  }
+
+  private spendMachines(kind: MachineBucketKind, cost: number): void {
+    const bucket = this.machineBuckets[kind];
+    if (!bucket) return;
+    const b = refill(bucket, this.opts.clock.now());
+    this.machineBuckets[kind] = { ...b, tokens: b.tokens - cost };
   }
 
   /** Spends tokens, possibly into debt, which later callers wait off. */

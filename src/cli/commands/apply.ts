@@ -27,7 +27,9 @@ export async function applyCommand(client: ApiClient, opts: { file: string; json
   } catch (e) {
     if (e instanceof ApiRequestError && e.body?.error?.code === 'invalid_config') {
       const problems = (e.body.error.errors ?? []) as Problem[];
-      throw new CliError(`${problems.map(formatProblem).join('\n')}\n${opts.file}: ${problems.length} problem(s); nothing was changed`, 2);
+      // One plain `file:line:col:` line per problem, so editors and CI annotators can jump to it.
+      for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
+      throw new CliError(`${opts.file}: ${problems.length} problem(s); nothing was changed`, 2);
     }
     throw e;
   }

@@ -1,13 +1,10 @@
 import type { Clock } from '../../clock/clock.js';
 import { Random } from '../../domain/random.js';
-import { fullBucket, take, waitFor, type Bucket } from '../../domain/token-bucket.js';
 import {
   ProviderError,
   chunk,
   emptyBatch,
-  isProviderError,
   mergeBatch,
-  type ActionKind,
   type BatchResult,
   type LaunchRequest,
   type LaunchResult,
@@ -22,28 +19,8 @@ import { TAG } from '../../domain/types.js';
 import { simOptions, type SimCloudOptions, type SimCloudOptionsInput } from './options.js';
 import { TRANSITIONS, type Draws, type MachineAction } from './sim-actions.js';
 import { FAULTS, settle, statusAt, toProviderMachine, vanished, type SimMachine } from './sim-machine.js';
-import { loadState, saveState, type SimState } from './sim-state.js';
-
-export type SimAction = 'launch' | MachineAction | 'list';
-export type SimOutcome = 'ok' | 'throttled' | 'error';
-/** One API request the sim received: one launch, one id batch, or one list page. */
-export interface SimCall {
-  action: SimAction;
-  at: number;
-  ids?: number | undefined;
-  count?: number | undefined;
-  outcome: SimOutcome;
-}
-
-const KIND: Record<SimAction, ActionKind> = {
-  launch: 'launch',
-  list: 'describe',
-  terminate: 'mutate',
-  reboot: 'mutate',
-  stop: 'mutate',
-  start: 'mutate',
-};
-const SIM_ACTIONS = Object.keys(KIND) as SimAction[];
+import { freshState, loadState, saveState, type SimState } from './sim-state.js';
+import { SimGate, takeInstances, type SimAction, type SimCall, type SimOutcome } from './sim-gate.js';
 
 /**
  * An in-process cloud with real state: the test double for everything above the provider and
@@ -56,12 +33,10 @@ export class SimCloud implements Provider {
   readonly limits: ProviderLimits;
   /** Options in force; tests may change fields (throttleShare, outages…) between calls. */
   readonly options: SimCloudOptions;
-  calls: SimCall[] = [];
-  counters = emptyCounters();
+  private readonly gate: SimGate;
   private state!: SimState;
   private machines = new Map<string, SimMachine>();
   private rng!: Random;
-  private faults = new Map<SimAction, ProviderError[]>();
 
   constructor(options: SimCloudOptionsInput, private readonly clock: Clock) {
     this.options = simOptions(options);
@@ -72,15 +47,16 @@ export class SimCloud implements Provider {
       buckets: structuredClone(o.buckets),
       listGraceMs: o.listDelayMs + 5000,
       pageSize: o.pageSize,
+      machineBuckets: structuredClone(o.instanceBuckets),
     };
-    const saved = o.statePath ? loadState(o.statePath) : null;
-    if (saved) this.adopt(saved);
-    else this.adopt(this.freshState());
+    this.gate = new SimGate(o);
+    this.adopt((o.statePath ? loadState(o.statePath) : null) ?? freshState(o, clock.now()));
   }
 
   async launch(req: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
     signal?.throwIfAborted();
-    return this.request('launch', { count: req.count }, (now) => {
+    const now = this.clock.now();
+    return this.gate.request('launch', { count: req.count }, this.at(now), () => {
       const prior = this.state.tokens[req.token];
       if (prior) return this.replay(prior, now, req);
       const o = this.options;
@@ -91,7 +67,7 @@ export class SimCloud implements Provider {
       const fit = Math.min(req.count, this.room(req.zone, now));
       const where = { zone: req.zone, size: req.size };
       if (fit <= 0) throw new ProviderError('capacity', `InsufficientInstanceCapacity in ${req.zone}`, { code: 'InsufficientInstanceCapacity', ...where });
-      this.takeInstances('launch', fit, now);
+      takeInstances(this.state, 'launch', fit, now);
       const made = Array.from({ length: fit }, () => this.create(req, now));
       const failedCount = req.count - fit;
       const failedMessage = failedCount > 0 ? `InsufficientInstanceCapacity: ${failedCount} of ${req.count} did not fit in ${req.zone}` : undefined;
@@ -129,7 +105,7 @@ export class SimCloud implements Provider {
     const pages = chunk(seen, this.options.pageSize);
     for (const page of pages.length ? pages : [[]]) {
       signal?.throwIfAborted();
-      this.request('list', { count: page.length }, () => undefined);
+      this.gate.request('list', { count: page.length }, this.at(now), () => undefined);
     }
     return seen.map((m) => toProviderMachine(m, now));
   }
@@ -141,11 +117,19 @@ export class SimCloud implements Provider {
     return [...this.machines.values()].map((m) => ({ ...structuredClone(m), status: statusAt(m, now) }));
   }
 
+  /** Every request received, in order (one per launch, id batch and list page). */
+  get calls(): SimCall[] {
+    return this.gate.calls;
+  }
+
+  /** Requests per action and outcome. */
+  get counters(): Record<SimAction, Record<SimOutcome, number>> {
+    return this.gate.counters;
+  }
+
   /** The next `times` requests of `action` fail with `error`, before any bucket is touched. */
   failNext(action: SimAction, error: ProviderError, times = 1): void {
-    const queue = this.faults.get(action) ?? [];
-    for (let i = 0; i < times; i++) queue.push(error);
-    this.faults.set(action, queue);
+    this.gate.failNext(action, error, times);
   }
 
   /** Makes live machines die now, as a cloud failure would. */
@@ -170,31 +154,13 @@ export class SimCloud implements Provider {
 
   /** Back to an empty cloud with full buckets, a reseeded generator and no recorded calls. */
   reset(): void {
-    this.adopt(this.freshState());
-    this.calls = [];
-    this.counters = emptyCounters();
-    this.faults.clear();
+    this.adopt(freshState(this.options, this.clock.now()));
+    this.gate.clear();
     this.persist();
   }
 
-  private freshState(): SimState {
-    const now = this.clock.now();
-    const o = this.options;
-    const b = (k: ActionKind): Bucket => fullBucket(o.buckets[k].capacity, o.buckets[k].refillPerSecond, now);
-    const ib = o.instanceBuckets;
-    return {
-      version: 1,
-      counter: 0,
-      rng: new Random(o.seed).state(),
-      machines: [],
-      tokens: {},
-      buckets: { describe: b('describe'), mutate: b('mutate'), launch: b('launch') },
-      instanceBuckets: {
-        launch: fullBucket(ib.launch.capacity, ib.launch.refillPerSecond, now),
-        terminate: fullBucket(ib.terminate.capacity, ib.terminate.refillPerSecond, now),
-      },
-      zoneCapacity: { ...o.zoneCapacity },
-    };
+  private at(now: number): { now: number; state: SimState; rng: Random } {
+    return { now, state: this.state, rng: this.rng };
   }
 
   private adopt(state: SimState): void {
@@ -210,57 +176,6 @@ export class SimCloud implements Provider {
     saveState(this.options.statePath, this.state);
   }
 
-  /** One API request: admission (outage, scripted fault, storm, bucket), then the body, recorded. */
-  private request<T>(action: SimAction, meta: { ids?: number; count?: number }, body: (now: number) => T): T {
-    const now = this.clock.now();
-    try {
-      this.admit(action, now);
-      const out = body(now);
-      this.record(action, now, meta, 'ok');
-      return out;
-    } catch (e) {
-      this.record(action, now, meta, isProviderError(e, 'throttled') ? 'throttled' : 'error');
-      throw e;
-    }
-  }
-
-  private admit(action: SimAction, now: number): void {
-    if (this.options.outages.some((w) => now >= w.from && now < w.to)) {
-      throw new ProviderError('unavailable', 'Unavailable: the simulated cloud is in an outage', { code: 'Unavailable' });
-    }
-    const scripted = this.faults.get(action)?.shift();
-    if (scripted) throw scripted;
-    if (this.options.throttleShare > 0 && this.rng.next() < this.options.throttleShare) {
-      throw new ProviderError('throttled', 'RequestLimitExceeded (throttling storm)', { code: 'RequestLimitExceeded' });
-    }
-    const kind = KIND[action];
-    const next = take(this.state.buckets[kind], 1, now);
-    if (!next) {
-      const retryAfterMs = waitFor(this.state.buckets[kind], 1, now);
-      throw new ProviderError('throttled', `RequestLimitExceeded: ${kind} bucket empty`, { code: 'RequestLimitExceeded', retryAfterMs });
-    }
-    this.state.buckets[kind] = next;
-  }
-
-  private takeInstances(which: 'launch' | 'terminate', cost: number, now: number): void {
-    if (cost <= 0) return;
-    const bucket = this.state.instanceBuckets[which];
-    const next = take(bucket, cost, now);
-    if (!next) {
-      const retryAfterMs = waitFor(bucket, cost, now);
-      throw new ProviderError('throttled', `RequestResourceCountExceeded: ${which} needs ${cost} machines`, {
-        code: 'RequestResourceCountExceeded',
-        retryAfterMs,
-      });
-    }
-    this.state.instanceBuckets[which] = next;
-  }
-
-  private record(action: SimAction, at: number, meta: { ids?: number; count?: number }, outcome: SimOutcome): void {
-    this.calls.push({ action, at, ...meta, outcome });
-    this.counters[action][outcome]++;
-  }
-
   private async batch(
     action: MachineAction,
     ids: readonly string[],
@@ -270,10 +185,11 @@ export class SimCloud implements Provider {
     const result = emptyBatch();
     for (const part of chunk(ids, this.options.idsPerCall)) {
       signal?.throwIfAborted();
-      const done = this.request(action, { ids: part.length }, (now) => {
+      const now = this.clock.now();
+      const done = this.gate.request(action, { ids: part.length }, this.at(now), () => {
         this.prune(now);
         const out = emptyBatch();
-        if (resource) this.takeInstances(resource, part.filter((id) => this.machines.has(id)).length, now);
+        if (resource) takeInstances(this.state, resource, part.filter((id) => this.machines.has(id)).length, now);
         for (const id of part) {
           const m = this.machines.get(id);
           if (!m) {
@@ -355,9 +271,3 @@ export class SimCloud implements Provider {
   }
 }
 
-function emptyCounters(): Record<SimAction, Record<SimOutcome, number>> {
-  return Object.fromEntries(SIM_ACTIONS.map((a) => [a, { ok: 0, throttled: 0, error: 0 }])) as Record<
-    SimAction,
-    Record<SimOutcome, number>
-  >;
-}

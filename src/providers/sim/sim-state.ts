@@ -1,7 +1,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Bucket } from '../../domain/token-bucket.js';
-import type { RandomState } from '../../domain/random.js';
+import { fullBucket, type Bucket } from '../../domain/token-bucket.js';
+import { Random, type RandomState } from '../../domain/random.js';
+import type { SimCloudOptions } from './options.js';
 import type { ActionKind } from '../provider.js';
 import type { SimMachine } from './sim-machine.js';
 
@@ -22,6 +23,21 @@ export interface SimState {
   buckets: Record<ActionKind, Bucket>;
   instanceBuckets: { launch: Bucket; terminate: Bucket };
   zoneCapacity: Record<string, number>;
+}
+
+/** An empty cloud with full buckets and a generator seeded from the options. */
+export function freshState(o: SimCloudOptions, now: number): SimState {
+  const full = (spec: { capacity: number; refillPerSecond: number }): Bucket => fullBucket(spec.capacity, spec.refillPerSecond, now);
+  return {
+    version: 1,
+    counter: 0,
+    rng: new Random(o.seed).state(),
+    machines: [],
+    tokens: {},
+    buckets: { describe: full(o.buckets.describe), mutate: full(o.buckets.mutate), launch: full(o.buckets.launch) },
+    instanceBuckets: { launch: full(o.instanceBuckets.launch), terminate: full(o.instanceBuckets.terminate) },
+    zoneCapacity: { ...o.zoneCapacity },
+  };
 }
 
 export function loadState(path: string): SimState | null {

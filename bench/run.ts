@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import { report, type Bench, type BenchResult } from './harness.js';
+import { planBench } from './plan.bench.js';
+import { tickBench } from './tick.bench.js';
+
+/** `npm run bench [-- name…]`: runs the benchmarks (all, or those whose key is named), prints a table, writes bench/results.json. */
+const benches: Record<string, Bench> = { plan: planBench, tick: tickBench };
+
+const only = process.argv.slice(2);
+const results: BenchResult[] = [];
+for (const [key, bench] of Object.entries(benches)) {
+  if (only.length && !only.includes(key)) continue;
+  results.push(...(await bench()));
+}
+report(results, join(import.meta.dirname, 'results.json'));
