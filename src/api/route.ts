@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
+import type { Permission } from './permissions.js';
 
 /**
  * One declaration per route: its schemas validate input at the boundary and also describe the
@@ -11,6 +12,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   url: string;
   summary: string;
   tags: string[];
+  /** What the caller must be allowed to do; checked before the handler runs. */
+  permission: Permission;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;

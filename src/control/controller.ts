@@ -52,7 +52,7 @@ export class Controller {
   }
 
   async tick(): Promise<TickReport> {
-    const { store, providers, log } = this.deps;
+    const { store, log } = this.deps;
     const now = this.deps.clock.now();
     const pools = await store.listPools();
     const listed = await this.listAll(pools, now);

@@ -10,6 +10,7 @@ export function configRoutes(deps: ApiDeps) {
       url: '/api/v1/apply',
       summary: 'Validate and store a flotte.yaml; a bad file changes nothing',
       tags: ['config'],
+      permission: 'config:apply',
       body: z.object({ source: z.string(), file: z.string().default('flotte.yaml') }).strict(),
       async handler({ body }) {
         const parsed = deps.parseConfig(body.source, body.file);

@@ -25,6 +25,7 @@ export function eventRoutes(deps: ApiDeps) {
       url: '/api/v1/events',
       summary: 'List events of every pool, oldest first, from a cursor',
       tags: ['events'],
+      permission: 'events:read',
       query: page,
       handler: ({ query }) => list(undefined, query),
     }),
@@ -33,6 +34,7 @@ export function eventRoutes(deps: ApiDeps) {
       url: '/api/v1/pools/:name/events',
       summary: "List a pool's events, oldest first, from a cursor",
       tags: ['events'],
+      permission: 'events:read',
       params: z.object({ name: z.string() }),
       query: page,
       async handler({ params, query }) {

@@ -14,6 +14,7 @@ export function poolRoutes(deps: ApiDeps) {
       url: '/api/v1/pools',
       summary: 'List pools with machine counts per state',
       tags: ['pools'],
+      permission: 'pools:read',
       async handler() {
         const [pools, machines] = await Promise.all([store.listPools(), store.listMachines()]);
         return { items: pools.map((p) => poolView(p, machines.filter((m) => m.pool === p.name))) };
@@ -24,6 +25,7 @@ export function poolRoutes(deps: ApiDeps) {
       url: '/api/v1/pools/:name',
       summary: 'Show a pool with its machines',
       tags: ['pools'],
+      permission: 'pools:read',
       params: poolParams,
       async handler({ params }) {
         const pool = await store.getPool(params.name);
@@ -37,6 +39,7 @@ export function poolRoutes(deps: ApiDeps) {
       url: '/api/v1/pools/:name/desired',
       summary: "Set a pool's desired size",
       tags: ['pools'],
+      permission: 'pools:scale',
       params: poolParams,
       body: z.object({ desired: z.number().int().nonnegative() }).strict(),
       async handler({ params, body }) {

@@ -41,7 +41,10 @@ describe('SimCloud', () => {
     expect(launched.map((m) => m.id)).toEqual(['sim-00000001', 'sim-00000002', 'sim-00000003']);
     expect(launched.every((m) => m.status === 'pending' && m.tags[TAG.pool] === 'web' && m.image === 'img-1')).toBe(true);
     const boots = sim.all().map((m) => m.readyAt - m.launchedAt);
-    for (const b of boots) expect(b).toBeGreaterThanOrEqual(20_000), expect(b).toBeLessThan(40_000);
+    for (const b of boots) {
+      expect(b).toBeGreaterThanOrEqual(20_000);
+      expect(b).toBeLessThan(40_000);
+    }
     const again = new SimCloud({ seed: 7 }, new VirtualClock());
     await again.launch(launchRequest('t1', 3));
     expect(again.all().map((m) => m.readyAt - m.launchedAt)).toEqual(boots);

@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'bench/results.json', 'src/web/dist/', 'test-artifacts/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a derived union instead of an enum.' },
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+    },
+  },
+  {
+    // The domain is pure: no I/O, no SDKs, no sibling modules.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'http', 'net', 'child_process'], message: 'src/domain does no I/O.' },
+            { group: ['../*', '!../domain/*'], message: 'src/domain imports nothing outside src/domain.' },
+            { group: ['@aws-sdk/*', 'kysely', 'pg', 'better-sqlite3', 'fastify', 'pino', 'ioredis', 'amqplib'], message: 'src/domain depends on no SDK.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Nothing outside the clock reads the wall clock or schedules timers: a Clock is passed in.
+    files: ['src/**/*.ts'],
+    ignores: ['src/clock/**', 'src/**/*.test.ts', 'src/cli/**', 'src/agent/**', 'src/web/**'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Take a Clock.' }],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Take a Clock.' }, { name: 'setInterval', message: 'Take a Clock.' }],
+    },
+  },
+);
