@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
+import type { ConfigError } from '../config/load.js';
 import type { Store, AppliedConfig } from '../store/store.js';
 import { ApiError } from './errors.js';
 import { register, type RouteDef } from './route.js';
@@ -8,15 +9,8 @@ import { configRoutes } from './routes/config.js';
 import { eventRoutes } from './routes/events.js';
 import { poolRoutes } from './routes/pools.js';
 
-/** A config problem as the config loader reports it. */
-export interface ConfigProblem {
-  file: string;
-  line: number;
-  col: number;
-  path: string;
-  message: string;
-  hint: string;
-}
+/** A config problem as the config loader reports it: part of the API's error contract. */
+export type ConfigProblem = ConfigError;
 
 export type ConfigParser = (text: string, file: string) => { ok: true; applied: AppliedConfig } | { ok: false; errors: ConfigProblem[] };
 

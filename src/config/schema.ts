@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DELETION_ORDERS } from '../domain/types.js';
 import type { ActionKind, BucketSpec } from '../providers/provider.js';
+import { DEFAULT_SIM_OPTIONS } from '../providers/sim/options.js';
 
 /** Names of providers, templates and pools: they end up in tags, URLs and file names. */
 export const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -53,31 +54,8 @@ const Outage = z
     }
   });
 
-/** What the sim provider does when a field is left out; the sim provider reads the same names. */
-export const SIM_DEFAULTS = {
-  seed: 1,
-  zones: ['sim-a', 'sim-b', 'sim-c'],
-  bootSeconds: { min: 20, max: 40 },
-  rebootSeconds: { min: 30, max: 60 },
-  terminateSeconds: 2,
-  launchFailureRate: 0,
-  deathRatePerHour: 0,
-  buckets: {
-    describe: { capacity: 100, refillPerSecond: 20 },
-    mutate: { capacity: 200, refillPerSecond: 5 },
-    launch: { capacity: 5, refillPerSecond: 2 },
-  },
-  instanceBuckets: {
-    launch: { capacity: 1000, refillPerSecond: 2 },
-    terminate: { capacity: 1000, refillPerSecond: 20 },
-  },
-  idsPerCall: 1000,
-  launchPerCall: 1000,
-  pageSize: 1000,
-  listDelayMs: 0,
-  throttleShare: 0,
-  persist: true,
-} as const;
+/** What the sim provider does when a field is left out: the sim owns its defaults; the file adds `persist`. */
+export const SIM_DEFAULTS = { ...DEFAULT_SIM_OPTIONS, persist: true } as const;
 
 const D = SIM_DEFAULTS;
 

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApiRequestError, CliError, type ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
-
-interface Problem {
-  file: string;
-  line: number;
-  col: number;
-  path: string;
-  message: string;
-  hint: string;
-}
+import type { ConfigProblem as Problem } from '../../api/app.js';
 
 export const formatProblem = (p: Problem): string => `${p.file}:${p.line}:${p.col}: ${p.path}: ${p.message} (${p.hint})`;
 
