@@ -67,5 +67,5 @@ describe('crash safety (kill -9 of the flotte process)', () => {
     expect(cloud.machines).toHaveLength(200);
     expect(cloud.machines.every((m) => m.tags['flotte:pool'] === 'analysis' && m.terminatedAt === undefined)).toBe(true);
     expect(new Set(cloud.machines.map((m) => m.id)).size).toBe(200);
-  });
+  }, 300_000);
 });
