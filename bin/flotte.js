@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = `${root}dist/cli/main.js`;
+// `flotte agent` runs on every machine: it loads only the agent's modules, so machines boot fast.
+const entry = process.argv[2] === 'agent' ? 'agent-main' : 'main';
+const built = `${root}dist/cli/${entry}.js`;
 if (existsSync(built)) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(`${root}src/cli/main.ts`).href);
+  await import(pathToFileURL(`${root}src/cli/${entry}.ts`).href);
 }

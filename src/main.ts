@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -8,11 +9,27 @@ import { demoConfigYaml } from './config/demo.js';
 import { formatConfigError, parseConfig } from './config/load.js';
 import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
+import { Autoscaler } from './control/autoscaler.js';
 import { Controller } from './control/controller.js';
+import { leaseGated } from './control/lease-gate.js';
 import { ControlLoop } from './control/loop.js';
+import { runEnvironments } from './control/environments/reconciler.js';
+import { ControllerRole } from './services/controller-role.js';
+import { operationsPort } from './control/operations/api-port.js';
+import { OPERATION_POLL_MS } from './control/operations/constants.js';
+import { OperationExecutor } from './control/operations/executor.js';
 import type { Provider } from './providers/provider.js';
-import { rateLimited } from './providers/rate-limited.js';
+import { buildAwsProvider } from './providers/aws/build.js';
+import { rateLimited, type RateLimitedProvider } from './providers/rate-limited.js';
+import { observed } from './providers/observed.js';
+import { ApiMetrics } from './api/metrics.js';
+import { ensureAdminToken } from './api/tokens.js';
 import { SimCloud, simOptions } from './providers/sim/index.js';
+import { RemoteSim } from './providers/sim/serve/remote-sim.js';
+import { LocalProvider } from './providers/local/index.js';
+import { connectOpenStack } from './providers/openstack/index.js';
+import { storeAgentLoad } from './metrics/agents.js';
+import { poolLease } from './store/fence.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -30,6 +47,8 @@ export interface FlotteOptions {
   intervalMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Put /metrics behind a token. */
+  metricsNeedToken?: boolean | undefined;
 }
 
 export interface RunningFlotte {
@@ -47,10 +66,19 @@ export class ConfigInvalid extends Error {}
 export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: Clock; dataDir: string }): Provider {
   switch (cfg.type) {
     case 'sim': {
-      const { type: _type, persist, ...options } = cfg;
+      const { type: _type, persist, server, ...options } = cfg;
+      if (server) return new RemoteSim(server, options, `${hostname()}:${process.pid}`);
       const statePath = persist ? join(env.dataDir, 'sim', `${name}.json`) : undefined;
       if (statePath) mkdirSync(join(env.dataDir, 'sim'), { recursive: true });
       return new SimCloud(simOptions({ ...options, statePath }), env.clock);
+    }
+    case 'aws':
+      return buildAwsProvider(cfg, env.clock);
+    case 'local':
+      return new LocalProvider({ root: join(env.dataDir, 'local'), zones: cfg.zones, bootMs: cfg.bootSeconds * 1000 }, env.clock);
+    case 'openstack': {
+      const { type: _type, ...options } = cfg;
+      return connectOpenStack(options, env.clock).provider;
     }
   }
 }
@@ -68,24 +96,47 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const log = opts.logger ?? pino({ level: 'warn' });
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.database, { dataDir: opts.dataDir });
+  // SQLite: refuse to be a second controller on this state (before touching it); PostgreSQL: join the others and share the pools.
+  const role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, log }).catch(async (e: unknown) => {
+    await store.close();
+    throw e;
+  });
   try {
     await applyStartupConfig(store, opts.configFile, clock);
   } catch (e) {
+    await role.release();
     await store.close();
     throw e;
   }
   const config = (await store.currentConfig())!;
-  const providers = new Map<string, Provider>();
+  // First start: an admin token in <dataDir>/admin-token (mode 0600), where the CLI looks.
+  await ensureAdminToken(store, opts.dataDir, clock.now());
+  const metrics = new ApiMetrics();
+  const providers = new Map<string, RateLimitedProvider>();
   for (const [name, cfg] of Object.entries(config.providers)) {
-    providers.set(name, rateLimited(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir }), { clock }));
+    providers.set(name, rateLimited(observed(leaseGated(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir })), metrics.observeProviderCall), { clock }));
   }
-  const controller = new Controller({ store, providers, clock, cluster: config.cluster, log });
+  // Agents join through the API, so it must listen before the first launch tells them where it is.
+  let agentServer: string | undefined;
+  const controller = new Controller({ store, providers, clock, cluster: config.cluster, log, agentServer: () => agentServer, ownership: role.ownership });
+  role.attach(controller);
   await controller.start();
+  // Operations load (and check their in-progress machines) before the first tick, so the controller never acts on a held machine.
+  const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
+  await executor.start();
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake() });
+  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
   const stop = new AbortController();
-  const running = loop.run(stop.signal);
   const url = await app.listen({ host: opts.host, port: opts.port });
+  agentServer = url;
+  const running = loop.run(stop.signal);
+  const operating = executor.run(stop.signal);
+  // Scaling decisions write desired and wake the loop, so a launch follows within one evaluation.
+  const ownership = role.ownership;
+  const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
+  const scaling = autoscaler.run(stop.signal);
+  const leases = role.run(stop.signal);
+  const environments = runEnvironments({ store, clock, log }, stop.signal);
   return {
     url,
     app,
@@ -95,7 +146,8 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     providers,
     async close() {
       stop.abort();
-      await running;
+      await Promise.all([running, scaling, operating, leases, environments]);
+      await role.release();
       await app.close();
       await store.close();
     },

@@ -45,7 +45,7 @@ describe('crash safety (kill -9 of the flotte process)', () => {
     writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
     up = await startUp(dir);
     await waitFor('20 ready', async () => (await getJson<PoolBody>(`${up!.url}/api/v1/pools/analysis`)).ready === 20);
-    const scale = await runCli(['scale', 'analysis', '200'], { server: up.url });
+    const scale = await runCli(['scale', 'analysis', '200'], { cwd: dir, server: up.url });
     expect(scale.code, scale.stderr).toBe(0);
 
     const seenDuringKills: number[] = [];

@@ -1,4 +1,6 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import { serveDashboard } from './dashboard.js';
+import { whoamiRoutes } from './routes/whoami.js';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { ConfigError } from '../config/load.js';
@@ -6,8 +8,23 @@ import type { Store, AppliedConfig } from '../store/store.js';
 import { ApiError } from './errors.js';
 import { register, type RouteDef } from './route.js';
 import { configRoutes } from './routes/config.js';
+import { planRoutes } from './routes/plan.js';
 import { eventRoutes } from './routes/events.js';
 import { poolRoutes } from './routes/pools.js';
+import { operationRoutes } from './routes/operations.js';
+import type { OperationsPort } from '../control/operations/api-port.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { agentRoutes } from './routes/agents.js';
+import { healingRoutes } from './routes/healing.js';
+import { installAccess } from './access.js';
+import type { RateLimit } from './auth.js';
+import { BODY_LIMIT_BYTES, HANDLER_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.js';
+import { ApiMetrics, type StatsSource } from './metrics.js';
+import { auditRoutes } from './routes/audit.js';
+import { streamRoutes } from './routes/stream.js';
+import { systemRoutes } from './routes/system.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { environmentRoutes } from './routes/environments.js';
 
 /** A config problem as the config loader reports it: part of the API's error contract. */
 export type ConfigProblem = ConfigError;
@@ -21,15 +38,33 @@ export interface ApiDeps {
   /** Nudges an in-process controller so a change is acted on at once rather than next tick. */
   wake?: () => void;
   logger?: Logger;
+  /** Providers as main.ts wraps them, for their rate-limiter figures in /metrics. */
+  providers?: ReadonlyMap<string, StatsSource> | undefined;
+  /** Where provider call latencies are recorded (main.ts shares it with the providers); made here when omitted. */
+  metrics?: ApiMetrics | undefined;
+  /** Puts /metrics behind a token (`pools:read`); open by default, like most exporters. */
+  metricsNeedToken?: boolean | undefined;
+  /** Per-token request budget; TOKEN_RATE_LIMIT when omitted. */
+  rateLimit?: RateLimit | undefined;
+  /** HANDLER_TIMEOUT_MS when omitted. */
+  handlerTimeoutMs?: number | undefined;
+  /** Bulk operations, where a controller runs them (main.ts); their routes answer 503 without it. */
+  operations?: OperationsPort | undefined;
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
-  return [...poolRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps)];
+  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
 }
 
 /** The app factory: everything wired, nothing listening. Tests use `app.inject()`. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: 1024 * 1024, ...(deps.logger ? { loggerInstance: deps.logger } : {}) }) as unknown as FastifyInstance;
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    // installAccess logs each request without headers or bodies instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    ...(deps.logger ? { loggerInstance: deps.logger } : {}),
+  }) as unknown as FastifyInstance;
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof ApiError) return reply.code(err.status).send(err.toJSON());
     const status = (err as { statusCode?: number }).statusCode ?? 500;
@@ -38,7 +73,11 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send(new ApiError('internal', 'internal error; see the server log').toJSON());
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(new ApiError('not_found', `no route ${req.method} ${req.url}`).toJSON()));
-  app.get('/healthz', async () => ({ ok: true }));
-  register(app, apiRoutes(deps));
+  const metrics = deps.metrics ?? new ApiMetrics();
+  installAccess(app, deps, metrics);
+  const routes: RouteDef[] = [];
+  routes.push(...systemRoutes(deps, metrics, () => routes), ...apiRoutes(deps));
+  register(app, routes, { handlerTimeoutMs: deps.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS, clock: deps.clock });
+  serveDashboard(app);
   return app;
 }

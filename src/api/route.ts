@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ApiError } from './errors.js';
+import type { Clock } from '../clock/clock.js';
+import { ApiError, type FieldProblem } from './errors.js';
 import type { Permission } from './permissions.js';
 
 /**
@@ -19,6 +20,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   body?: z.ZodType<B>;
   /** Success status; 200 unless said. */
   status?: number;
+  /** Media type of a success; JSON unless said (`text/event-stream`, Prometheus text). */
+  produces?: string;
   handler(input: { params: P; query: Q; body: B; request: FastifyRequest; reply: FastifyReply }): Promise<unknown>;
 }
 
@@ -26,24 +29,47 @@ export function defineRoute<P = undefined, Q = undefined, B = undefined>(def: Ro
   return def as unknown as RouteDef;
 }
 
-function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string, problems: FieldProblem[]): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message }));
-  throw new ApiError('invalid_request', `invalid ${where}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  problems.push(...result.error.issues.map((i) => ({ field: [where, ...i.path.map(String)].join('.'), message: i.message })));
+  return undefined as T;
 }
 
-export function register(app: FastifyInstance, routes: readonly RouteDef[]): void {
+const FINISHED = Object.freeze({ finished: true });
+
+/** Races a handler against its deadline; the handler is not cancelled, only answered for. */
+async function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T> {
+  const done = new AbortController();
+  const deadline = clock.sleep(ms, done.signal).then(() => {
+    throw new ApiError('unavailable', `the request took longer than ${ms} ms; it may still complete, check before retrying`);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    // A plain reason: aborting without one builds a DOMException, a stack trace per request.
+    done.abort(FINISHED);
+    deadline.catch(() => undefined);
+  }
+}
+
+export function register(app: FastifyInstance, routes: readonly RouteDef[], opts: { handlerTimeoutMs?: number; clock?: Clock } = {}): void {
   for (const r of routes) {
     app.route({
       method: r.method,
       url: r.url,
+      // The auth hook reads the permission from here, before the body is parsed.
+      config: { permission: r.permission },
       handler: async (request, reply) => {
-        const params = parse(r.params, request.params, 'params');
-        const query = parse(r.query, request.query, 'query');
-        const body = parse(r.body, request.body, 'body');
-        const out = await r.handler({ params, query, body, request, reply });
+        // Every problem of params, query and body at once, so one round trip shows them all.
+        const problems: FieldProblem[] = [];
+        const params = parse(r.params, request.params, 'params', problems);
+        const query = parse(r.query, request.query, 'query', problems);
+        const body = parse(r.body, request.body, 'body', problems);
+        if (problems.length) throw new ApiError('invalid_request', `invalid request: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+        const work = r.handler({ params, query, body, request, reply });
+        const out = await (opts.handlerTimeoutMs && opts.clock ? withDeadline(work, opts.handlerTimeoutMs, opts.clock) : work);
         if (!reply.sent) reply.code(r.status ?? 200);
         return out;
       },

@@ -1,20 +1,34 @@
 import { Command, CommanderError } from 'commander';
 import { realClock } from '../clock/clock.js';
-import { ApiClient, CliError, DEFAULT_SERVER } from './client.js';
+import { ApiClient, CliError, DEFAULT_SERVER, resolveToken } from './client.js';
+import { auditCommand } from './commands/audit.js';
+import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js';
 import { applyCommand } from './commands/apply.js';
 import { eventsCommand } from './commands/events.js';
+import { explainCommand } from './commands/explain.js';
 import { machinesCommand } from './commands/machines.js';
+import { registerOperationCommands } from './commands/operations.js';
+import { registerHealthCommands } from './commands/healing.js';
+import { registerEnvCommands } from './commands/env.js';
 import { poolsCommand } from './commands/pools.js';
+import { planCommand } from './commands/plan.js';
 import { scaleCommand } from './commands/scale.js';
 import { upCommand } from './commands/up.js';
+import { apiCommand, controllerCommand } from './commands/serve.js';
+import { simServerCommand } from './commands/sim-server.js';
+import { simServeCommand } from './commands/sim-serve.js';
 
 const program = new Command('flotte')
   .description('Elastic fleet controller: keeps pools of cloud machines at the size their work needs.')
   .option('--server <url>', 'flotte API address', process.env.FLOTTE_SERVER ?? DEFAULT_SERVER)
+  .option('--token-file <path>', 'file holding the API token (default: FLOTTE_TOKEN, else <FLOTTE_DATA_DIR or .flotte>/admin-token for a local server)')
   .exitOverride()
   .showHelpAfterError();
 
-const client = () => new ApiClient(program.opts<{ server: string }>().server, process.env.FLOTTE_TOKEN);
+const client = () => {
+  const { server, tokenFile } = program.opts<{ server: string; tokenFile?: string }>();
+  return new ApiClient(server, resolveToken(server, { tokenFile }));
+};
 
 program
   .command('up')
@@ -26,7 +40,54 @@ program
   .option('--port <port>', 'port to listen on', '7420')
   .option('--interval <ms>', 'pause between controller ticks', '2000')
   .option('--log-level <level>', 'pino log level', 'warn')
+  .option('--metrics-need-token', 'serve /metrics only to callers with a token (pools:read)')
   .action(upCommand);
+
+// Separated services from the same binary (see docs/deploy.md): stateless API replicas and controllers sharing the pools.
+program
+  .command('api')
+  .description('run one stateless API replica (run several behind a load balancer)')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <url>', 'postgres://… (shared by every service), or a SQLite file')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', '7420')
+  .option('--log-level <level>', 'pino log level', 'warn')
+  .action(apiCommand);
+
+program
+  .command('controller')
+  .description('run the control loops; on PostgreSQL several controllers share the pools through fenced leases')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <url>', 'postgres://… for several controllers; a SQLite file allows exactly one')
+  .option('--host <host>', 'address for /healthz, /readyz, /metrics, /status', '127.0.0.1')
+  .option('--port <port>', 'port for /healthz, /readyz, /metrics, /status', '7421')
+  .option('--interval <ms>', 'pause between controller ticks', '2000')
+  .option('--lease <ms>', 'lease period: a dead controller\'s pools move after about this long', '10000')
+  .option('--log-level <level>', 'pino log level', 'warn')
+  .action(controllerCommand);
+
+program
+  .command('sim')
+  .description('the simulated cloud')
+  .command('serve')
+  .description('serve a local EC2 endpoint (EC2 Query API over a simulated cloud) for the aws provider or any EC2 client')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', '4566')
+  .option('--zones <list>', 'comma-separated availability zones', 'eu-west-1a,eu-west-1b,eu-west-1c')
+  .option('--state <file>', 'keep the cloud in this file across restarts')
+  .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
+  .option('--latency <ms>', 'time each EC2 request takes', '0')
+  .action(simServeCommand);
+
+program
+  .command('sim-server')
+  .description('serve one simulated cloud to several controller processes (point a sim provider at it with server:)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on', '7430')
+  .option('--state <file>', 'persist the cloud here (survives restarts of the server)')
+  .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
+  .option('--latency <ms>', 'delay each mutating answer by this much, after the cloud acted', '0')
+  .action(simServerCommand);
 
 program
   .command('apply')
@@ -36,6 +97,14 @@ program
   .action((opts) => applyCommand(client(), opts));
 
 program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action((opts) => poolsCommand(client(), opts));
+
+program
+  .command('explain')
+  .description("show a pool's last autoscaling decisions in plain words: inputs, each policy's proposal, what changed it, the result")
+  .argument('<pool>')
+  .option('--limit <n>', 'how many decisions', '10')
+  .option('--json', 'JSON output')
+  .action((pool, opts) => explainCommand(client(), pool, opts));
 
 program
   .command('machines')
@@ -61,8 +130,43 @@ program
   .argument('[pool]')
   .option('--limit <n>', 'show at most the last n', '100')
   .option('--after <id>', 'only events after this id')
+  .option('-f, --follow', 'keep streaming new events as they happen (reconnects without losing any)')
   .option('--json', 'JSON output')
   .action((pool, opts) => eventsCommand(client(), pool, opts));
+
+program
+  .command('plan')
+  .description('capacity planner: replay a workload against pool designs on the sim cloud and compare cost and queue delay (runs locally, no server)')
+  .requiredOption('-f, --file <path>', 'the plan file (see docs/planner.md)')
+  .option('--json', 'JSON output (the full result)')
+  .option('--html <file>', 'also write a self-contained HTML report')
+  .option('--svg <dir>', 'also write every chart as an SVG file')
+  .action((opts) => planCommand(opts));
+
+const tokens = program.command('tokens').description('API tokens: create (secret shown once), list, revoke');
+tokens
+  .command('create')
+  .description('create a token; its secret is printed once and never stored')
+  .requiredOption('--role <role>', 'admin, operator, developer or viewer')
+  .requiredOption('--name <name>', 'who or what holds it')
+  .option('--ttl <duration>', 'lifetime, e.g. 12h or 30d (default: until revoked)')
+  .option('--json', 'JSON output')
+  .action((opts) => tokensCreateCommand(client(), opts));
+tokens.command('list').description('list tokens (never their secrets)').option('--json', 'JSON output').action((opts) => tokensListCommand(client(), opts));
+tokens.command('revoke').description('revoke a token by id').argument('<id>').option('--json', 'JSON output').action((id, opts) => tokensRevokeCommand(client(), id, opts));
+
+program
+  .command('audit')
+  .description('show the audit log: who changed what, when, from where')
+  .option('--pool <pool>', 'only changes to this pool')
+  .option('--since <when>', 'an ISO time, or a duration back from now (1h, 7d)')
+  .option('--limit <n>', 'show at most the last n', '100')
+  .option('--json', 'JSON output')
+  .action((opts) => auditCommand(client(), realClock.now(), opts));
+
+registerOperationCommands(program, client);
+registerHealthCommands(program, client);
+registerEnvCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

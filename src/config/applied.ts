@@ -25,6 +25,8 @@ export function toApplied(config: FleetConfig, source: string): AppliedConfig {
       labels: { ...p.labels },
       maxLaunching: p.maxLaunching,
       deletionOrder: p.deletionOrder,
+      ...(p.scaling ? { scaling: p.scaling } : {}),
+      ...(p.health ? { health: p.health } : {}),
     };
   });
   return { source, cluster: config.cluster, providers: { ...config.providers }, templates, pools };

@@ -19,6 +19,11 @@ providers:
     deathRatePerHour: 2
     launchFailureRate: 0
     persist: true                # keep simulated machines in .flotte/sim/ across restarts
+  # \`local\` machines are real \`flotte agent\` processes on this host (dirs in .flotte/local/):
+  # kill one with kill -9 and watch it be replaced. They outlive \`flotte up\`; scale to 0 to stop them.
+  local:
+    type: local
+    bootSeconds: 1               # how long an agent waits before it joins
 
 # How to make a machine.
 templates:
@@ -28,8 +33,22 @@ templates:
     sizes: [m5.large]            # first is preferred, the rest are fall-backs
     # zones: [sim-a, sim-b]      # default: all of the provider's zones
 
+  agent:
+    provider: local
+    image: flotte-agent
+    size: process
+
 # Groups of machines kept at their desired size.
 pools:
+  workers:
+    template: agent
+    min: 0
+    max: 10
+    desired: 3
+    health:                      # heartbeats every 2 s; silent for 10 s means unhealthy
+      heartbeatInterval: 2
+      heartbeatTimeout: 10
+      drainTimeout: 60
   analysis:
     template: small
     min: 0
@@ -39,5 +58,19 @@ pools:
     deletionOrder: oldest-first  # or newest-first
     labels:
       team: demo
+    # Autoscaling: the pool follows a built-in synthetic workload (a daily curve with bursts,
+    # its "day" shortened to 30 minutes so you see it breathe). \`flotte explain analysis\` says why.
+    scaling:
+      evaluationInterval: 5s
+      stabilization:
+        scaleIn: 60s             # production default 300s; short so the demo breathes in minutes
+      metrics:
+        backlog:
+          type: trace            # or prometheus, http-json, redis, rabbitmq, agents
+          curve: { kind: daily, base: 1000, peak: 6000, peakHour: 14, spikesPerDay: 4, spikeHeight: 3000, spikeMinutes: 60, periodSeconds: 1800, seed: 7 }
+      policies:
+        - type: target-tracking
+          metric: backlog
+          target: 100            # jobs of backlog per machine
 `;
 }

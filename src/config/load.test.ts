@@ -122,7 +122,7 @@ pools:
     const errors = errorsOf('providers:\n  sim:\n    type: gcp\n  Sim:\n    type: sim\n  other: {}\n');
     expect(where(errors)).toEqual(['3:11 providers.sim.type', '4:3 providers.Sim', '6:10 providers.other.type']);
     expect(errors[0]!.message).toBe('unknown type "gcp"');
-    expect(errors[0]!.hint).toBe('use one of: sim');
+    expect(errors[0]!.hint).toMatch(/^use one of: .*\bsim\b/);
     expect(errors[1]!.hint).toMatch(/^use lowercase letters/);
     expect(errors[2]!.message).toBe('type is missing');
   });
@@ -149,7 +149,7 @@ pools:
     const text = 'providers:\n  sim:\n    type: sim\n    outages:\n      - { from: "2025-01-01T00:00:00Z", to: 2025-01-01T01:00:00Z }\n';
     const r = parseConfig(text, 'f');
     if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
-    expect(r.config.providers.sim!.outages).toEqual([{ from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 1, 1) }]);
+    expect((r.config.providers.sim as { outages?: unknown }).outages).toEqual([{ from: Date.UTC(2025, 0, 1), to: Date.UTC(2025, 0, 1, 1) }]);
     const bad = errorsOf('providers:\n  sim:\n    type: sim\n    outages:\n      - { from: "2025-01-01T01:00:00Z", to: yesterday }\n');
     expect(where(bad)).toEqual(['5:45 providers.sim.outages[0].to']);
   });
@@ -159,7 +159,7 @@ pools:
     if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
     expect(r.config.cluster).toBe('demo');
     expect(r.config.providers.sim).toMatchObject({ seed: 7, bootSeconds: { min: 2, max: 6 }, rebootSeconds: { min: 3, max: 8 }, deathRatePerHour: 2, persist: true });
-    expect(r.applied.pools[0]).toMatchObject({ name: 'analysis', template: 'small', min: 0, max: 500, desired: 50 });
+    expect(r.applied.pools.find((p) => p.name === 'analysis')).toMatchObject({ name: 'analysis', template: 'small', min: 0, max: 500, desired: 50 });
   });
 });
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { DELETION_ORDERS } from '../domain/types.js';
 import type { ActionKind, BucketSpec } from '../providers/provider.js';
+import { ScalingSchema } from './scaling-schema.js';
+import { HealthSchema, LocalProviderSchema } from './health-schema.js';
 import { DEFAULT_SIM_OPTIONS } from '../providers/sim/options.js';
+import { OpenStackProviderSchema } from './openstack-schema.js';
+import { EnvironmentsSchema } from './environments-schema.js';
 
 /** Names of providers, templates and pools: they end up in tags, URLs and file names. */
 export const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -92,10 +96,45 @@ export const SimProviderSchema = z.strictObject({
   throttleShare: z.number().min(0).max(1).default(D.throttleShare),
   /** The composition root turns this into a state file under `.flotte/sim/`. */
   persist: z.boolean().default(D.persist),
+  /** A `flotte sim-server` URL: every controller process then drives that one shared cloud (HA tests, demos). */
+  server: z.url().optional(),
+});
+
+/** EC2 launch settings; the same fields may be overridden per template under `templates`. */
+const AwsLaunchSettings = {
+  /** A launch template by id or name; `image: launch-template` in the flotte template keeps its AMI. */
+  launchTemplate: z.strictObject({ id: z.string().min(1).optional(), name: z.string().min(1).optional(), version: z.string().min(1).optional() }).optional(),
+  /** Zone → subnet id: one subnet per zone, launches spread over them. */
+  subnets: z.record(z.string().min(1), z.string().min(1)).optional(),
+  securityGroupIds: z.array(z.string().min(1)).optional(),
+  keyName: z.string().min(1).optional(),
+  /** Instance profile name, or its ARN. */
+  iamInstanceProfile: z.string().min(1).optional(),
+  blockDevices: z.array(z.strictObject({ deviceName: z.string().min(1), volumeSize: z.int().min(1), volumeType: z.string().optional(), encrypted: z.boolean().optional() })).optional(),
+  /** An on-demand base per pool, then this share of the rest on Spot. */
+  market: z.strictObject({ onDemandBase: z.int().min(0).default(0), spotPercentage: z.number().min(0).max(100).default(0) }).optional(),
+  /**
+   * Generate cloud-init user-data that installs and starts `flotte agent`. The join token is
+   * read from the environment variable named here, never from this file.
+   */
+  agent: z.strictObject({ server: z.url(), joinTokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('FLOTTE_JOIN_TOKEN'), packageSpec: z.string().min(1).default('flotte') }).optional(),
+};
+
+export const AwsProviderSchema = z.strictObject({
+  type: z.literal('aws'),
+  region: z.string().min(1),
+  /** Another EC2 endpoint: `flotte sim serve`, LocalStack, a VPC endpoint. */
+  endpoint: z.url().optional(),
+  /** SDK attempts per call (adaptive retry mode); flotte's limiter retries above it. */
+  maxAttempts: z.int().min(1).max(10).default(2),
+  /** The zones templates may name; empty leaves them unchecked. */
+  zones: ZoneList.default([]),
+  ...AwsLaunchSettings,
+  templates: z.record(Name, z.strictObject(AwsLaunchSettings)).default({}),
 });
 
 /** Adding a provider type: write its schema above and add it to this list. */
-export const ProviderSchema = z.discriminatedUnion('type', [SimProviderSchema]);
+export const ProviderSchema = z.discriminatedUnion('type', [LocalProviderSchema, SimProviderSchema, AwsProviderSchema, OpenStackProviderSchema]);
 
 export const TemplateSchema = z.strictObject({
   provider: Name,
@@ -120,6 +159,10 @@ export const PoolSchema = z.strictObject({
   labels: StringMap.default({}),
   maxLaunching: z.int().min(1).default(200),
   deletionOrder: z.enum(DELETION_ORDERS).default('oldest-first'),
+  /** Autoscaling: see scaling-schema.ts. */
+  scaling: ScalingSchema.optional(),
+  /** Health, replacement and drain: see health-schema.ts. */
+  health: HealthSchema.optional(),
 });
 
 export const FleetConfigSchema = z.strictObject({
@@ -127,9 +170,12 @@ export const FleetConfigSchema = z.strictObject({
   providers: z.record(Name, ProviderSchema).default({}),
   templates: z.record(Name, TemplateSchema).default({}),
   pools: z.record(Name, PoolSchema).default({}),
+  /** Developer environments: see environments-schema.ts. */
+  environments: EnvironmentsSchema.optional(),
 });
 
 export type SimProviderConfig = z.infer<typeof SimProviderSchema>;
+export type AwsProviderConfig = z.infer<typeof AwsProviderSchema>;
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
 export type TemplateConfig = z.infer<typeof TemplateSchema>;
 export type PoolConfig = z.infer<typeof PoolSchema>;

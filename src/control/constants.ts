@@ -8,3 +8,7 @@ export const CAPACITY_BACKOFF_MS = 3 * 60_000;
 export const TERMINATE_RESEND_MS = 30_000;
 /** An open launch intent is re-sent (with its token, so nothing doubles) at most this often. */
 export const INTENT_RETRY_MS = 5_000;
+/** The autoscaler looks for new or changed scaling pools at least this often. */
+export const AUTOSCALER_POLL_MS = 1_000;
+/** A decision that repeats the last one is still stored this often, so `flotte explain` shows fresh inputs. */
+export const DECISION_HEARTBEAT_MS = 60_000;

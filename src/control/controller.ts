@@ -2,13 +2,19 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { offeringKey, plan, type Action, type Plan } from '../domain/plan.js';
 import { reconcileMachine } from '../domain/reconcile.js';
+import { canTransition, type MachineState } from '../domain/lifecycle.js';
 import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
-import { isProviderError, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { isFenced, poolLease, type Fence } from '../store/fence.js';
 import type { Store } from '../store/store.js';
 import { CAPACITY_BACKOFF_MS, INTENT_RETRY_MS, TERMINATE_RESEND_MS } from './constants.js';
 import { FleetState } from './fleet-state.js';
 import { Journal } from './journal.js';
+import { type InterruptionInbox, planInterruptions } from './interruptions.js';
 import { Launcher, toMachine } from './launcher.js';
+import { applyDrainActions, noteDrainEnd } from './drain.js';
+import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
+import { fencedWrites, underLease } from './lease-gate.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -19,6 +25,33 @@ export interface ControllerDeps {
   log: Logger;
   /** Told about every event the controller writes (live streams, metrics). */
   onEvents?: (events: FleetEvent[]) => void;
+  /** The API address agents join; launches of agent pools wait until it is known. */
+  agentServer?: () => string | undefined;
+  /**
+   * With several controllers (PostgreSQL): which pools this one holds the lease of. The tick
+   * then reconciles only those, and every write and provider call under a pool carries its
+   * fence. Without it the controller is alone and acts on every pool.
+   */
+  ownership?: PoolTenures;
+  /** Notices that the cloud is about to take machines back (Spot): replaced first, then ended. */
+  interruptions?: InterruptionInbox;
+}
+
+/** The part of `Ownership` the controller needs. */
+export interface PoolTenures {
+  fence(lease: string): Fence | undefined;
+  /** A write under the lease was refused. */
+  lost(lease: string): void;
+}
+
+/** What bulk operations hold in each pool, asked every tick; synchronous so a tick never waits on it. */
+export interface OperationHolds {
+  /** Machines an operation works on: never scaled in, never replaced by the controller while held. */
+  held(pool: string): ReadonlySet<string>;
+  /** Extra machines a replace runs above desired until their old ones are gone. */
+  surge(pool: string): number;
+  /** A template version the pool is pinned to (after a rolled-back replace), or undefined for the latest. */
+  templateVersion(pool: string): number | undefined;
 }
 
 export interface TickReport {
@@ -41,21 +74,31 @@ export class Controller {
   /** `provider/zone/size` → time until which it is skipped. */
   private readonly exhausted = new Map<string, number>();
   private readonly lastIntentSend = new Map<string, number>();
+  private health!: HealthControl;
+  private holds: OperationHolds | undefined;
+  /** Pool → fencing token its machines were loaded under; a new token means reload. */
+  private readonly tenures = new Map<string, number>();
+  /** Pool → its reconcile in progress, so a lease is handed back only between ticks. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(private readonly deps: ControllerDeps) {
-    this.launcher = new Launcher(deps.store, deps.cluster);
+    if (deps.ownership) this.deps = { ...deps, store: fencedWrites(deps.store) };
+    this.launcher = new Launcher(this.deps.store, deps.cluster);
+    this.health = new HealthControl(this.deps.store);
   }
 
   /** Loads what the store knows; the first tick then adopts and resolves whatever the cloud holds. */
   async start(): Promise<void> {
-    this.state = await FleetState.load(this.deps.store);
+    // With shared pools nothing is owned yet: each pool is loaded when its lease is acquired.
+    this.state = this.deps.ownership ? new FleetState() : await FleetState.load(this.deps.store);
   }
 
   async tick(): Promise<TickReport> {
     const { store, log } = this.deps;
     const now = this.deps.clock.now();
-    const pools = await store.listPools();
+    const pools = await this.ownedPools(await store.listPools());
     const listed = await this.listAll(pools, now);
+    const snap = await readSnapshot(store);
     const plans = new Map<string, Plan>();
     let actions = 0;
     await Promise.all(
@@ -63,17 +106,73 @@ export class Controller {
         const seen = listed.get(spec.provider);
         if (!seen) return; // the provider could not be read: decide nothing on stale data
         try {
-          const p = await this.reconcilePool(spec, seen.get(spec.name) ?? [], now);
+          const p = await this.underTenure(spec.name, () => this.reconcilePool(spec, seen.get(spec.name) ?? [], now, snap));
           if (p) {
             plans.set(spec.name, p);
             actions += p.actions.length;
           }
         } catch (e) {
-          log.error({ err: e, pool: spec.name }, 'reconcile failed');
+          if (!isFenced(e)) return log.error({ err: e, pool: spec.name }, 'reconcile failed');
+          log.warn({ pool: spec.name, token: e.fence.token }, 'fenced: the database refused a write under a lost lease; pool dropped');
+          this.deps.ownership?.lost(e.fence.lease);
         }
       }),
     );
     return { pools: pools.length, machines: this.state.count(), actions, plans };
+  }
+
+  /**
+   * The pools this controller holds the lease of (all, when alone). A pool just acquired, or
+   * re-acquired under a new token, is reloaded from the store: its last owner wrote there.
+   */
+  private async ownedPools(pools: PoolSpec[]): Promise<PoolSpec[]> {
+    const own = this.deps.ownership;
+    if (!own) return pools;
+    const mine: PoolSpec[] = [];
+    for (const spec of pools) {
+      const fence = own.fence(poolLease(spec.name));
+      if (!fence) continue;
+      if (this.tenures.get(spec.name) !== fence.token) {
+        this.state.replacePool(spec.name, await this.deps.store.listMachines({ pool: spec.name }));
+        this.unreplaced.delete(spec.name);
+        this.tenures.set(spec.name, fence.token);
+        this.deps.log.info({ pool: spec.name, token: fence.token, machines: this.state.machines(spec.name).size }, 'pool acquired: machines loaded');
+      }
+      mine.push(spec);
+    }
+    for (const pool of [...this.tenures.keys()]) {
+      if (mine.some((p) => p.name === pool)) continue;
+      this.tenures.delete(pool);
+      this.state.dropPool(pool);
+      this.unreplaced.delete(pool);
+    }
+    return mine;
+  }
+
+  /** Runs a pool's work under its lease (writes and provider calls fenced), and remembers it for `quiesce`. */
+  private underTenure<T>(pool: string, work: () => Promise<T>): Promise<T | undefined> {
+    const fence = this.deps.ownership?.fence(poolLease(pool));
+    if (this.deps.ownership && !fence) return Promise.resolve(undefined); // lost since the tick began
+    const run = fence ? underLease(fence, (f) => this.deps.store.holdsLease(f), work) : work();
+    this.inFlight.set(pool, run);
+    return run.finally(() => this.inFlight.get(pool) === run && this.inFlight.delete(pool));
+  }
+
+  /** True when this controller acts on `pool`: alone, or holding its lease with the pool's machines loaded under it. */
+  owns(pool: string): boolean {
+    if (!this.deps.ownership) return true;
+    const fence = this.deps.ownership.fence(poolLease(pool));
+    return fence !== undefined && this.tenures.get(pool) === fence.token;
+  }
+
+  /** Runs other work on a pool (bulk operations) as a tick would: under its lease, fenced, and waited for on handover. */
+  underPool<T>(pool: string, work: () => Promise<T>): Promise<T | undefined> {
+    return this.underTenure(pool, work);
+  }
+
+  /** Resolves once no reconcile of `pool` is running (before its lease is handed back). */
+  async quiesce(pool: string): Promise<void> {
+    await this.inFlight.get(pool)?.catch(() => undefined);
   }
 
   /** One list call per provider per tick, shared by its pools. */
@@ -102,15 +201,16 @@ export class Controller {
     return out;
   }
 
-  private async reconcilePool(spec: PoolSpec, seen: ProviderMachine[], now: number): Promise<Plan | undefined> {
+  private async reconcilePool(spec: PoolSpec, seen: ProviderMachine[], now: number, snap: HealthSnapshot): Promise<Plan | undefined> {
     const { store } = this.deps;
     const provider = this.deps.providers.get(spec.provider)!;
-    const template = await store.getTemplate(spec.template);
+    const template = await store.getTemplate(spec.template, this.holds?.templateVersion(spec.name));
     if (!template) return undefined;
     const journal = new Journal(spec.name, now);
     const machines = this.state.machines(spec.name);
     const byId = new Map(seen.map((pm) => [pm.id, pm]));
     const unreplaced = this.unreplacedOf(spec.name);
+    const h = this.health.forPool(spec, provider, snap);
 
     // Observe: adopt what carries our tags but we have no record of (a crash between a launch and its record).
     for (const pm of seen) {
@@ -123,14 +223,25 @@ export class Controller {
     const resend: string[] = [];
     for (const m of [...machines.values()]) {
       const pm = byId.get(m.id);
-      const change = reconcileMachine(m, pm, now, provider.limits.listGraceMs);
+      const change = reconcileMachine(m, pm, now, provider.limits.listGraceMs, h.agent ? { joined: h.joined(m, now) } : undefined);
       if (change) {
+        if (change.unexpected || change.to === 'unhealthy') this.health.noteFailure(spec, m, now);
         this.record({ ...m, state: change.to, since: now, readyAt: change.to === 'ready' ? now : m.readyAt }, journal);
         journal.event(change.reason, `${m.id}: ${m.state} → ${change.to} (${change.cause})`, m.id, { from: m.state, to: change.to });
         if (change.unexpected) unreplaced.push(m.id);
       } else if (m.state === 'terminating' && pm && pm.status !== 'terminating' && now - m.since > TERMINATE_RESEND_MS) {
         resend.push(m.id);
       }
+    }
+
+    // A noticed machine is replaced first (counted as surge above desired), then ended once the replacement is ready.
+    const inbox = this.deps.interruptions;
+    const doomed = inbox?.size() ? planInterruptions([...machines.values()], (id) => inbox.get(id), Math.min(spec.max, Math.max(spec.min, spec.desired)), now) : undefined;
+    for (const id of doomed?.replace ?? []) {
+      const n = inbox!.get(id)!;
+      if (!inbox!.announce(id)) continue;
+      journal.event(n.reason, `${id} is taken back at ${new Date(n.at).toISOString()}: launching its replacement first`, id, { at: n.at });
+      unreplaced.push(id);
     }
 
     // Launch intents still open (throttled, or a crash before the record) count as in flight.
@@ -146,21 +257,40 @@ export class Controller {
       pendingLaunches.set(i.zone, (pendingLaunches.get(i.zone) ?? 0) + missing);
     }
 
-    const p = plan(spec, { machines: [...machines.values()], pendingLaunches, unreplaced, unavailable: this.unavailable(spec.provider, now), sizes: template.sizes }, now);
+    // Machines an operation works on are protected from scale-in, and a replace's extra machines (surge) are room above desired.
+    const held = this.holds?.held(spec.name);
+    const surge = (this.holds?.surge(spec.name) ?? 0) + (doomed?.replace.length ?? 0);
+    const sized = surge > 0 ? { ...spec, desired: spec.desired + surge, max: spec.max + surge } : spec;
+    const target = Math.min(sized.max, Math.max(sized.min, sized.desired));
+    const healthy = await this.health.step(spec, h, machines, seen, target, journal, now, (m) => this.record(m, journal));
+    for (const key of healthy.backoff) {
+      this.exhausted.set(`${spec.provider}/${key}`, now + CAPACITY_BACKOFF_MS);
+      journal.event('OfferingBackoff', `replacements in ${key} keep failing: skipped for ${CAPACITY_BACKOFF_MS / 60_000} min`, undefined, { offering: key });
+    }
+    // Read after the health step, which may have changed machines.
+    const view = held?.size ? [...machines.values()].map((m) => (held.has(m.id) ? { ...m, protected: true } : m)) : [...machines.values()];
+    const p = plan(sized, { machines: view, pendingLaunches, unreplaced, unavailable: this.unavailable(spec.provider, now), sizes: template.sizes, held, ...healthy.inputs }, now);
     for (const note of p.notes) this.deps.log.debug({ pool: spec.name }, note);
 
-    await this.act(spec, template, provider, p.actions, intents, resend, journal, now);
+    const agent = h.agent ? await this.bootstrap(spec, now) : undefined;
+    if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
+    await this.act(spec, template, provider, p.actions, intents, resend, journal, now, agent, healthy.inputs.busy);
+    if (doomed?.terminate.length) {
+      await this.terminate(spec, provider, doomed.terminate, 'Interrupted', journal, now);
+      for (const id of doomed.terminate) inbox!.forget(id);
+    }
     const events = await journal.flush(store);
     if (events.length > 0) this.deps.onEvents?.(events);
     return p;
   }
 
-  private async act(spec: PoolSpec, template: Template, provider: Provider, actions: Action[], open: LaunchIntent[], resend: string[], journal: Journal, now: number): Promise<void> {
+  private async act(spec: PoolSpec, template: Template, provider: Provider, actions: Action[], open: LaunchIntent[], resend: string[], journal: Journal, now: number, agent?: AgentBootstrap, busy?: ReadonlyMap<string, number>): Promise<void> {
+    const busyOf = (id: string) => busy?.get(id) ?? 0;
     const sends: Promise<void>[] = [];
     const send = (intent: LaunchIntent) => {
       this.lastIntentSend.set(intent.id, now);
       sends.push(
-        this.launcher.send(intent, spec, template, provider, journal, now).then((out) => {
+        this.launcher.send(intent, spec, template, provider, journal, now, agent).then((out) => {
           for (const m of out.machines) this.record(m, journal);
           if (out.capacityExhausted) {
             this.exhausted.set(`${spec.provider}/${offeringKey(intent.zone, intent.size)}`, now + CAPACITY_BACKOFF_MS);
@@ -168,6 +298,9 @@ export class Controller {
           }
         }),
       );
+      // Still awaited below; this only keeps a send that fails while a later step throws (a fenced
+      // intent write) from becoming an unhandled rejection that would end the process.
+      sends.at(-1)!.catch(() => undefined);
     };
     for (const intent of open) {
       if (now - (this.lastIntentSend.get(intent.id) ?? 0) >= INTENT_RETRY_MS) send(intent);
@@ -183,7 +316,10 @@ export class Controller {
           send(await this.launcher.newIntent(spec, template, action.zone, action.size, n, replaces, now));
           left -= n;
         }
+      } else if (action.kind === 'drain' || action.kind === 'reclaim') {
+        applyDrainActions(action, this.state.machines(spec.name), busyOf, (m) => this.record(m, journal), journal, now);
       } else {
+        noteDrainEnd(action, journal, busyOf);
         await this.terminate(spec, provider, action.ids, action.reason, journal, now);
       }
     }
@@ -216,6 +352,13 @@ export class Controller {
     }
   }
 
+  /** What a launched machine's agent needs to join; undefined until the API listens. */
+  private async bootstrap(spec: PoolSpec, now: number): Promise<AgentBootstrap | undefined> {
+    const server = this.deps.agentServer?.();
+    if (!server) return undefined;
+    return { server, pool: spec.name, joinToken: await this.deps.store.joinToken(spec.name, now) };
+  }
+
   private record(m: Machine, journal: Journal): void {
     this.state.put(m);
     journal.save(m);
@@ -243,6 +386,41 @@ export class Controller {
       const i = list.indexOf(id);
       if (i >= 0) list.splice(i, 1);
     }
+  }
+
+  /** Lets bulk operations tell the controller which machines they hold (see OperationHolds). */
+  attachOperations(holds: OperationHolds): void {
+    this.holds = holds;
+  }
+
+  /**
+   * Records lifecycle transitions an operation caused (e.g. ready → rebooting after its reboot
+   * call was accepted), with the operation as cause: the controller stays the only writer of
+   * machine rows. Machines not in a state that may move to `to` are left as they are.
+   */
+  async recordOperationTransition(pool: string, ids: readonly string[], to: MachineState, reason: string, cause: string): Promise<void> {
+    const now = this.deps.clock.now();
+    const journal = new Journal(pool, now);
+    const machines = this.state.machines(pool);
+    for (const id of ids) {
+      const m = machines.get(id);
+      if (!m || m.state === to || !canTransition(m.state, to)) continue;
+      this.record({ ...m, state: to, since: now }, journal);
+      journal.event(reason, `${id}: ${m.state} → ${to} (${cause})`, id, { from: m.state, to, cause });
+    }
+    const events = await journal.flush(this.deps.store);
+    if (events.length > 0) this.deps.onEvents?.(events);
+  }
+
+  /** Terminates machines for an operation (a replace's old machines, a rolled-back canary) through the controller's own path. */
+  async terminateForOperation(pool: string, ids: readonly string[], cause: string): Promise<void> {
+    const spec = await this.deps.store.getPool(pool);
+    const provider = spec && this.deps.providers.get(spec.provider);
+    if (!spec || !provider) return;
+    const journal = new Journal(pool, this.deps.clock.now());
+    await this.terminate(spec, provider, [...ids], cause, journal, this.deps.clock.now());
+    const events = await journal.flush(this.deps.store);
+    if (events.length > 0) this.deps.onEvents?.(events);
   }
 
   machines(pool: string): Machine[] {

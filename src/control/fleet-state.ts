@@ -3,7 +3,8 @@ import type { Store } from '../store/store.js';
 
 /**
  * The controller's write-through cache of machines that are not gone. The controller is the
- * only writer of machines, so reading the store once at start is enough; each tick then costs
+ * only writer of a pool's machines while it owns the pool, so reading the store once at start
+ * (or, with shared pools, when a pool is acquired) is enough; each tick then costs
  * O(machines) in memory and writes only what changed.
  */
 export class FleetState {
@@ -28,6 +29,16 @@ export class FleetState {
   put(m: Machine): void {
     if (m.state === 'gone') this.pools.get(m.pool)?.delete(m.id);
     else this.machines(m.pool).set(m.id, m);
+  }
+
+  /** A pool just acquired: its machines as the store has them now (another controller may have changed them). */
+  replacePool(pool: string, machines: readonly Machine[]): void {
+    this.pools.set(pool, new Map(machines.filter((m) => m.state !== 'gone').map((m) => [m.id, m])));
+  }
+
+  /** A pool whose lease moved to another controller: forget it, that controller is its writer now. */
+  dropPool(pool: string): void {
+    this.pools.delete(pool);
   }
 
   count(): number {

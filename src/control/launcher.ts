@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TAG, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
-import { isProviderError, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { isFenced } from '../store/fence.js';
 import type { Store } from '../store/store.js';
 import type { Journal } from './journal.js';
 
@@ -38,7 +39,7 @@ export class Launcher {
   }
 
   /** Sends (or re-sends) an open intent. Throttling and outages leave it open for the next tick. */
-  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number): Promise<LaunchOutcome> {
+  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number, agent?: AgentBootstrap): Promise<LaunchOutcome> {
     try {
       const result = await provider.launch({
         token: intent.id,
@@ -47,6 +48,7 @@ export class Launcher {
         zone: intent.zone,
         count: intent.count,
         tags: this.tags(spec, intent),
+        ...(agent ? { agent } : {}),
       });
       const machines = result.launched.map((pm, i) => toMachine(pm, spec, intent, now, intent.replaces[i]));
       for (const m of machines) {
@@ -68,6 +70,8 @@ export class Launcher {
       await this.store.setIntentStatus(intent.id, 'done');
       return { machines, capacityExhausted: result.failed?.error.kind === 'capacity' };
     } catch (e) {
+      // The lease moved on: the intent stays open for the new owner, who re-sends it with the same token.
+      if (isFenced(e)) throw e;
       if (isProviderError(e) && e.retryable) {
         journal.event(e.kind === 'throttled' ? 'Throttled' : 'ProviderUnavailable', `launch of ${intent.count} in ${intent.zone} deferred: ${e.message}`, undefined, { intent: intent.id });
         return { machines: [], capacityExhausted: false };

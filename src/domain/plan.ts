@@ -13,14 +13,34 @@ export interface ObservedPool {
   unavailable: ReadonlySet<string>;
   /** The template's sizes in preference order. */
   sizes: readonly string[];
+  /** Scale-in drains machines before terminating them (pools whose machines run an agent). */
+  drainFirst?: boolean | undefined;
+  /** Busy counts agents report, by machine id: busy machines are drained last. */
+  busy?: ReadonlyMap<string, number> | undefined;
+  /** Draining machines whose drain is over, and why. */
+  drainOver?: ReadonlyMap<string, 'Drained' | 'DrainTimeout'> | undefined;
+  /** The mass-failure brake holds: unhealthy machines are neither terminated nor replaced. */
+  healingPaused?: boolean | undefined;
+  /** Most replacements in flight at once; unbounded when absent. */
+  maxReplacing?: number | undefined;
+  /** Order of a replacement's two halves; launch-first when absent. */
+  replacement?: 'launch-first' | 'terminate-first' | undefined;
+  /**
+   * Machines a bulk operation is working on: they keep their slot whatever their state (a
+   * stopped or unhealthy one is the operation's to judge). The controller also passes them as
+   * `protected`, so scale-in never picks them.
+   */
+  held?: ReadonlySet<string> | undefined;
 }
 
 export type Action =
   | { kind: 'launch'; zone: string; size: string; count: number; replaces: string[]; reason: LaunchReason }
-  | { kind: 'terminate'; ids: string[]; reason: TerminateReason };
+  | { kind: 'terminate'; ids: string[]; reason: TerminateReason }
+  | { kind: 'drain'; ids: string[]; reason: 'ScaleIn' }
+  | { kind: 'reclaim'; ids: string[]; reason: 'ScaleOut' };
 
 export type LaunchReason = 'ScaleOut' | 'Replace';
-export type TerminateReason = 'ScaleIn' | 'ReplaceUnhealthy';
+export type TerminateReason = 'ScaleIn' | 'ReplaceUnhealthy' | 'Drained' | 'DrainTimeout';
 
 export interface Plan {
   target: number;
@@ -35,10 +55,13 @@ export const offeringKey = (zone: string, size: string): string => `${zone}/${si
 
 /**
  * Converges one pool toward its desired size. Pure: everything it needs is in its arguments.
- * - Unhealthy machines are terminated and replaced in the same plan.
+ * - Unhealthy machines are terminated and replaced in the same plan (launch first unless told
+ *   otherwise), at most `maxReplacing` at once, and not at all while the brake holds.
+ * - Draining machines are reclaimed before anything new is launched; those whose drain is over go.
  * - Missing capacity is launched, spread to keep zones balanced, bounded by `maxLaunching`.
  * - Surplus is removed by the deletion order: machines not yet ready first, then from the
- *   zone with the most machines, oldest (or newest) first; protected machines never.
+ *   zone with the most machines, oldest (or newest) first; idle before busy; protected machines
+ *   never. Pools with agents drain their surplus rather than terminate it.
  */
 export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan {
   const target = Math.min(spec.max, Math.max(spec.min, spec.desired));
@@ -46,29 +69,62 @@ export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan
   const notes: string[] = [];
 
   const live: Machine[] = [];
-  const unhealthy: string[] = [];
+  let unhealthy: string[] = [];
+  const draining: Machine[] = [];
   let inFlight = 0;
+  let replacing = 0;
   for (const m of observed.machines) {
-    if (!LIVE_STATES.has(m.state)) continue;
-    if (m.state === 'unhealthy') unhealthy.push(m.id);
+    if (m.state === 'draining') draining.push(m);
+    const isHeld = observed.held?.has(m.id) === true;
+    if (!LIVE_STATES.has(m.state) && !(isHeld && m.state === 'stopped')) continue;
+    if (m.state === 'unhealthy' && !isHeld) unhealthy.push(m.id);
     else live.push(m);
-    if (m.state === 'requested' || m.state === 'launching' || m.state === 'booting') inFlight++;
+    if (m.state === 'requested' || m.state === 'launching' || m.state === 'booting') {
+      inFlight++;
+      if (m.replaces) replacing++;
+    }
   }
   let pending = 0;
   for (const n of observed.pendingLaunches.values()) pending += n;
   inFlight += pending;
-  if (unhealthy.length > 0) actions.push({ kind: 'terminate', ids: unhealthy, reason: 'ReplaceUnhealthy' });
+  // Unhealthy machines that are not being replaced now keep their slot, so a paused or
+  // rate-bounded pool does not "scale out" around them.
+  let kept = 0;
+  if (observed.healingPaused) {
+    if (unhealthy.length > 0) notes.push(`healing paused: ${unhealthy.length} unhealthy machines left in place`);
+    kept = unhealthy.length;
+    unhealthy = [];
+  } else if (observed.maxReplacing !== undefined) {
+    const slots = Math.max(0, observed.maxReplacing - replacing);
+    if (unhealthy.length > slots) notes.push(`replacing ${slots} of ${unhealthy.length} unhealthy now: ${replacing} replacements in flight (maxReplacing ${observed.maxReplacing})`);
+    kept = Math.max(0, unhealthy.length - slots);
+    unhealthy = unhealthy.slice(0, slots);
+  }
+  const terminateFirst = observed.replacement === 'terminate-first';
+  if (unhealthy.length > 0 && terminateFirst) actions.push({ kind: 'terminate', ids: unhealthy, reason: 'ReplaceUnhealthy' });
 
-  const current = live.length + pending;
+  const drainedIds = new Set(observed.drainOver?.keys() ?? []);
+  let current = live.length + pending + kept;
+  if (current < target) {
+    // A draining machine is capacity already paid for and warm: take it back before launching.
+    const reclaim = draining.filter((m) => !drainedIds.has(m.id)).slice(0, target - current).map((m) => m.id);
+    if (reclaim.length > 0) actions.push({ kind: 'reclaim', ids: reclaim, reason: 'ScaleOut' });
+    current += reclaim.length;
+  }
   if (current < target) {
     const room = Math.max(0, spec.maxLaunching - inFlight);
     const want = Math.min(target - current, room);
     if (want < target - current) notes.push(`launching ${want} of ${target - current} now: ${inFlight} already in flight (maxLaunching ${spec.maxLaunching})`);
     actions.push(...launches(spec, observed, live, want, [...observed.unreplaced, ...unhealthy], notes));
   } else if (current > target) {
-    const victims = chooseVictims(spec, live, current - target);
+    const victims = chooseVictims(spec, live, current - target, observed.busy);
     if (victims.length < current - target) notes.push(`${current - target - victims.length} surplus machines are protected or still launching`);
-    if (victims.length > 0) actions.push({ kind: 'terminate', ids: victims, reason: 'ScaleIn' });
+    if (victims.length > 0) actions.push({ kind: observed.drainFirst ? 'drain' : 'terminate', ids: victims, reason: 'ScaleIn' });
+  }
+  if (unhealthy.length > 0 && !terminateFirst) actions.push({ kind: 'terminate', ids: unhealthy, reason: 'ReplaceUnhealthy' });
+  for (const reason of ['Drained', 'DrainTimeout'] as const) {
+    const ids = draining.filter((m) => observed.drainOver?.get(m.id) === reason).map((m) => m.id);
+    if (ids.length > 0) actions.push({ kind: 'terminate', ids, reason });
   }
   return { target, current, actions, notes };
 }
@@ -109,10 +165,14 @@ function launches(
   return out;
 }
 
-function chooseVictims(spec: PoolSpec, live: readonly Machine[], surplus: number): string[] {
+function chooseVictims(spec: PoolSpec, live: readonly Machine[], surplus: number, busy?: ReadonlyMap<string, number>): string[] {
   const older = spec.deletionOrder === 'oldest-first' ? 1 : -1;
+  const busyOf = (m: Machine): number => busy?.get(m.id) ?? 0;
   const rank = (a: Machine, b: Machine): number =>
-    Number(a.state === 'ready') - Number(b.state === 'ready') || older * (a.launchedAt - b.launchedAt) || (a.id < b.id ? -1 : 1);
+    Number(a.state === 'ready') - Number(b.state === 'ready') ||
+    busyOf(a) - busyOf(b) ||
+    older * (a.launchedAt - b.launchedAt) ||
+    (a.id < b.id ? -1 : 1);
   const byZone = new Map<string, Machine[]>();
   const zoneSize = new Map<string, number>();
   for (const m of live) {
@@ -131,8 +191,12 @@ function chooseVictims(spec: PoolSpec, live: readonly Machine[], surplus: number
       const i = next.get(z)!;
       if (i >= list.length) continue;
       if (zone === undefined) { zone = z; continue; }
+      const a = list[i]!;
+      const b = byZone.get(zone)![next.get(zone)!]!;
+      // Idle before busy wins over zone balance: draining a busy machine costs work in progress.
+      const idler = busyOf(a) - busyOf(b);
       const diff = zoneSize.get(z)! - zoneSize.get(zone)!;
-      if (diff > 0 || (diff === 0 && rank(list[i]!, byZone.get(zone)![next.get(zone)!]!) < 0)) zone = z;
+      if (idler < 0 || (idler === 0 && (diff > 0 || (diff === 0 && rank(a, b) < 0)))) zone = z;
     }
     if (zone === undefined) break;
     const i = next.get(zone)!;

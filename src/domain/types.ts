@@ -1,4 +1,6 @@
+import type { HealthPolicy } from './health.js';
 import type { MachineState } from './lifecycle.js';
+import type { ScalingSpec } from './scaling/spec.js';
 
 /** How a machine is made on a provider. Immutable once a machine used it: changes make a new version. */
 export interface Template {
@@ -30,6 +32,10 @@ export interface PoolSpec {
   /** Upper bound on machines requested, launching or booting at once. */
   maxLaunching: number;
   deletionOrder: DeletionOrder;
+  /** Health, replacement and drain policy; the defaults (`DEFAULT_HEALTH`) when absent. */
+  health?: HealthPolicy | undefined;
+  /** Autoscaling policies and their metric sources; the pool keeps its desired size when absent. */
+  scaling?: ScalingSpec | undefined;
 }
 
 /** A machine as flotte records it. The id is the provider's own (e.g. `i-0abc…`, a Nova UUID). */
@@ -85,6 +91,8 @@ export const EVENT_REASONS = [
   'DesiredChanged',
   'IntentResolved',
   'ProviderUnavailable',
+  /** The autoscaler held a pool on missing or stale metrics (never a scale-in then). */
+  'ScalingHeld',
 ] as const;
 export type EventReason = (typeof EVENT_REASONS)[number] | (string & {});
 

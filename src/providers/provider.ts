@@ -35,6 +35,8 @@ export interface ProviderCapabilities {
   reboot: boolean;
   /** One launch call may create many machines. */
   batchLaunch: boolean;
+  /** Every machine runs `flotte agent` (pools may still say otherwise in their health policy). */
+  agent?: boolean | undefined;
 }
 
 /** Action kinds that clouds rate-limit separately (EC2: describe, mutate, run-instances buckets). */
@@ -77,6 +79,15 @@ export interface LaunchRequest {
   count: number;
   /** Ownership tags set at creation, on every machine. */
   tags: Record<string, string>;
+  /** How the machines' agents find and join the controller: clouds pass it in user-data, `local` in the environment. */
+  agent?: AgentBootstrap | undefined;
+}
+
+export interface AgentBootstrap {
+  server: string;
+  pool: string;
+  /** The pool's join secret: whoever holds it can report as one of the pool's machines. */
+  joinToken: string;
 }
 
 export interface LaunchResult {
@@ -120,6 +131,11 @@ export interface ProviderMachine {
   address?: string | undefined;
   /** Why the cloud put the machine in `error`, in its own words. */
   fault?: string | undefined;
+  /**
+   * When the cloud last began rebooting it, where the cloud (or the machine's agent) tells:
+   * lets a resumed operation see whether a reboot it may have sent before a crash happened.
+   */
+  lastRebootAt?: number | undefined;
 }
 
 export const PROVIDER_ERROR_KINDS = [

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Clock } from '../clock/clock.js';
 import { refill, waitFor, type Bucket } from '../domain/token-bucket.js';
 import {
@@ -57,6 +58,19 @@ export interface LimiterStats extends ActionStats {
 }
 
 export type RateLimitedProvider = Provider & { stats(): LimiterStats };
+
+/** Requests sent (retries included) and throttled on behalf of one caller, e.g. an operation. */
+export interface CallTally {
+  calls: number;
+  throttled: number;
+}
+
+const tallies = new AsyncLocalStorage<CallTally>();
+
+/** Runs `fn` with every limiter request it makes also counted in `tally`, so a caller sees its own share of the shared budget. */
+export function tallyCalls<T>(tally: CallTally, fn: () => Promise<T>): Promise<T> {
+  return tallies.run(tally, fn);
+}
 
 /** Backoff before retry number `attempt` (1-based): uniform in [0, min(maxMs, baseMs·2^(attempt-1))). */
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number): number {
@@ -185,6 +199,8 @@ class Limiter implements RateLimitedProvider {
       if (machines) await this.awaitMachines(machines[0], machines[1], signal);
       await this.acquire(kind, cost, signal);
       stats.calls++;
+      const tally = tallies.getStore();
+      if (tally) tally.calls++;
       try {
         const out = await call();
         if (machines) this.spendMachines(machines[0], machines[1]);
@@ -198,6 +214,7 @@ class Limiter implements RateLimitedProvider {
         }
         if (e.kind === 'throttled') {
           stats.throttled++;
+          if (tally) tally.throttled++;
           this.adjust(kind, (rate, nominal) => Math.max(nominal * AIMD_FLOOR_SHARE, rate / 2), true);
           this.opts.onThrottle?.(kind);
         }

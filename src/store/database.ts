@@ -12,6 +12,17 @@ export interface Database {
   machines: MachinesTable;
   intents: IntentsTable;
   events: EventsTable;
+  agents: AgentsTable;
+  join_tokens: JoinTokensTable;
+  healing_pauses: HealingPausesTable;
+  protections: ProtectionsTable;
+  operations: OperationsTable;
+  operation_items: OperationItemsTable;
+  api_tokens: ApiTokensTable;
+  audit: AuditTable;
+  members: MembersTable;
+  leases: LeasesTable;
+  scaling_decisions: ScalingDecisionsTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -47,6 +58,10 @@ export interface PoolsTable {
   deletion_order: string;
   /** Time of the last apply that touched this pool. */
   updated_at: number;
+  /** JSON `HealthPolicy`, null when the pool uses the defaults. */
+  health: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** JSON `ScalingSpec` (migration 0003), null when the pool does not autoscale. */
+  scaling: ColumnType<string | null, string | null | undefined, string | null | undefined>;
 }
 
 export interface MachinesTable {
@@ -86,4 +101,126 @@ export interface EventsTable {
   reason: string;
   message: string;
   data: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** Bearer tokens: only the SHA-256 of the secret is kept. */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_by: string;
+}
+
+/** Append-only: rows are inserted and read, never updated. */
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  token_id: string;
+  role: string;
+  action: string;
+  pool: string | null;
+  /** JSON, secrets redacted before it gets here. */
+  params: string;
+  status: number;
+  result: string;
+  source: string;
+}
+
+/** A bulk operation; `spec` and `progress` are JSON. `control` is written by the API, the rest by the executor. */
+export interface OperationsTable {
+  id: string;
+  pool: string;
+  kind: string;
+  status: string;
+  control: string;
+  spec: string;
+  progress: string;
+  message: string;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface OperationItemsTable {
+  operation: string;
+  machine: string;
+  seq: number;
+  zone: string;
+  status: string;
+  sent_at: number | null;
+  accepted_at: number | null;
+  done_at: number | null;
+  error: string | null;
+  intent: string | null;
+  replacement: string | null;
+}
+
+/** One row per machine whose agent joined: its last heartbeat. `load` is JSON. */
+export interface AgentsTable {
+  machine: string;
+  pool: string;
+  joined_at: number;
+  last_at: number;
+  busy: number;
+  available: number;
+  drained: number;
+  load: string;
+  address: string | null;
+}
+
+/** The per-pool secret agents join with. */
+export interface JoinTokensTable {
+  pool: string;
+  token: string;
+  created_at: number;
+}
+
+/** Pools whose auto-replacement the mass-failure brake paused; a row's removal resumes it. */
+export interface HealingPausesTable {
+  pool: string;
+  at: number;
+  reason: string;
+}
+
+export interface ProtectionsTable {
+  machine: string;
+  protected: number;
+  at: number;
+}
+
+/** Live controllers (migration 0006): a row per controller, kept fresh by its heartbeat. */
+export interface MembersTable {
+  id: string;
+  /** JSON: host, pid, address: what an operator needs to find the process. */
+  info: string;
+  started_at: number;
+  expires_at: number;
+}
+
+/** One lease per pool or environment set (migration 0006); `token` only grows. */
+export interface LeasesTable {
+  name: string;
+  holder: string | null;
+  token: number;
+  acquired_at: number;
+  expires_at: number;
+}
+
+/** Autoscaling decisions (migration 0003); `detail` is the JSON `ScalingDecision`. Append-only. */
+export interface ScalingDecisionsTable {
+  id: Generated<number>;
+  pool: string;
+  at: number;
+  current: number;
+  desired: number;
+  recommendation: number | null;
+  dry_run: number;
+  held: number;
+  summary: string;
+  detail: string;
 }

@@ -19,7 +19,9 @@ function toEvent(row: Selectable<EventsTable>): FleetEvent {
  */
 export async function appendEvents(db: Kysely<Database>, events: readonly Omit<FleetEvent, 'id'>[]): Promise<FleetEvent[]> {
   if (events.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
+  // Inside a fenced write the caller's transaction is reused: the lease check and the write commit together.
+  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+  return inTransaction(async (trx) => {
     const stored: FleetEvent[] = [];
     for (const batch of chunks(events, INSERT_BATCH)) {
       const rows = await trx

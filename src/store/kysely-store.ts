@@ -1,12 +1,25 @@
 import type { Kysely } from 'kysely';
+import type { AgentHeartbeat } from '../domain/health.js';
+import * as agentsRepo from './agents-repo.js';
+import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
+import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
+import * as auditRepo from './audit-repo.js';
 import * as configRepo from './config-repo.js';
+import * as decisionsRepo from './decisions-repo.js';
+import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
+import type { ScalingDecision } from '../domain/scaling/decision.js';
 import type { Database } from './database.js';
 import * as eventsRepo from './events-repo.js';
+import type { Fence, LeaseRow, Member } from './fence.js';
 import * as intentsRepo from './intents-repo.js';
+import * as leasesRepo from './leases-repo.js';
 import * as machinesRepo from './machines-repo.js';
+import * as operationsRepo from './operations-repo.js';
 import * as poolsRepo from './pools-repo.js';
-import type { AppliedConfig, EventQuery, Store } from './store.js';
+import * as revisionRepo from './revision.js';
+import type { AppliedConfig, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
+import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
 export class KyselyStore implements Store {
@@ -14,6 +27,11 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     readonly dialect: Store['dialect'],
   ) {}
+
+  /** The handle, for repositories kept outside `Store` (environments-repo.ts). */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
 
   applyConfig(config: AppliedConfig, now: number): Promise<PoolSpec[]> {
     return configRepo.applyConfig(this.db, config, now);
@@ -41,28 +59,140 @@ export class KyselyStore implements Store {
   getMachine(id: string): Promise<Machine | undefined> {
     return machinesRepo.getMachine(this.db, id);
   }
-  saveMachines(machines: readonly Machine[]): Promise<void> {
-    return machinesRepo.saveMachines(this.db, machines);
+  saveMachines(machines: readonly Machine[], fence?: Fence): Promise<void> {
+    return leasesRepo.fenced(this.db, fence, (db) => machinesRepo.saveMachines(db, machines));
   }
 
-  createIntent(intent: LaunchIntent): Promise<void> {
-    return intentsRepo.createIntent(this.db, intent);
+  createIntent(intent: LaunchIntent, fence?: Fence): Promise<void> {
+    return leasesRepo.fenced(this.db, fence, (db) => intentsRepo.createIntent(db, intent));
   }
   listIntents(query?: { pool?: string; status?: LaunchIntent['status'] }): Promise<LaunchIntent[]> {
     return intentsRepo.listIntents(this.db, query);
   }
-  setIntentStatus(id: string, status: LaunchIntent['status']): Promise<void> {
-    return intentsRepo.setIntentStatus(this.db, id, status);
+  setIntentStatus(id: string, status: LaunchIntent['status'], fence?: Fence): Promise<void> {
+    return leasesRepo.fenced(this.db, fence, (db) => intentsRepo.setIntentStatus(db, id, status));
   }
 
-  appendEvents(events: readonly Omit<FleetEvent, 'id'>[]): Promise<FleetEvent[]> {
-    return eventsRepo.appendEvents(this.db, events);
+  appendEvents(events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]> {
+    return leasesRepo.fenced(this.db, fence, (db) => eventsRepo.appendEvents(db, events));
   }
   listEvents(query?: EventQuery): Promise<FleetEvent[]> {
     return eventsRepo.listEvents(this.db, query);
   }
 
+  saveHeartbeat(beat: AgentHeartbeat): Promise<void> {
+    return agentsRepo.saveHeartbeat(this.db, beat);
+  }
+  listHeartbeats(): Promise<AgentHeartbeat[]> {
+    return agentsRepo.listHeartbeats(this.db);
+  }
+  getHeartbeat(machine: string): Promise<AgentHeartbeat | undefined> {
+    return agentsRepo.getHeartbeat(this.db, machine);
+  }
+  deleteHeartbeats(machines: readonly string[]): Promise<void> {
+    return agentsRepo.deleteHeartbeats(this.db, machines);
+  }
+  joinToken(pool: string, now: number): Promise<string> {
+    return agentsRepo.joinToken(this.db, pool, now);
+  }
+  getJoinToken(pool: string): Promise<string | undefined> {
+    return agentsRepo.getJoinToken(this.db, pool);
+  }
+  setHealingPaused(pool: string, pause: HealingPause | null): Promise<void> {
+    return agentsRepo.setHealingPaused(this.db, pool, pause);
+  }
+  listHealingPaused(): Promise<Map<string, HealingPause>> {
+    return agentsRepo.listHealingPaused(this.db);
+  }
+  setProtection(machine: string, value: boolean, now: number): Promise<void> {
+    return agentsRepo.setProtection(this.db, machine, value, now);
+  }
+  listProtections(): Promise<Map<string, boolean>> {
+    return agentsRepo.listProtections(this.db);
+  }
+
+  recordDecision(decision: ScalingDecision): Promise<StoredDecision> {
+    return decisionsRepo.recordDecision(this.db, decision);
+  }
+  listDecisions(query: DecisionQuery): Promise<StoredDecision[]> {
+    return decisionsRepo.listDecisions(this.db, query);
+  }
+
   close(): Promise<void> {
     return this.db.destroy();
+  }
+
+  heartbeat(id: string, info: Record<string, unknown>, ttlMs: number): Promise<Member[]> {
+    return leasesRepo.heartbeat(this.db, id, info, ttlMs);
+  }
+  leave(id: string): Promise<void> {
+    return leasesRepo.leave(this.db, id);
+  }
+  acquireLease(name: string, holder: string, ttlMs: number): Promise<Fence | undefined> {
+    return leasesRepo.acquire(this.db, name, holder, ttlMs);
+  }
+  releaseLease(fence: Fence): Promise<void> {
+    return leasesRepo.release(this.db, fence);
+  }
+  holdsLease(fence: Fence): Promise<boolean> {
+    return leasesRepo.holds(this.db, fence);
+  }
+  listLeases(): Promise<LeaseRow[]> {
+    return leasesRepo.listLeases(this.db);
+  }
+
+  createToken(token: ApiToken, hash: string): Promise<void> {
+    return tokensRepo.createToken(this.db, token, hash);
+  }
+  findTokenByHash(hash: string): Promise<ApiToken | undefined> {
+    return tokensRepo.findTokenByHash(this.db, hash);
+  }
+  listTokens(query?: { after?: string | undefined; limit?: number | undefined }): Promise<ApiToken[]> {
+    return tokensRepo.listTokens(this.db, query);
+  }
+  countTokens(): Promise<number> {
+    return tokensRepo.countTokens(this.db);
+  }
+  revokeToken(id: string, now: number): Promise<ApiToken | undefined> {
+    return tokensRepo.revokeToken(this.db, id, now);
+  }
+
+  appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
+    return auditRepo.appendAudit(this.db, record);
+  }
+  listAudit(query?: AuditQuery): Promise<AuditRecord[]> {
+    return auditRepo.listAudit(this.db, query);
+  }
+
+  revision(): Promise<string> {
+    return revisionRepo.revision(this.db, this.dialect);
+  }
+  eventCounts(): Promise<{ pool: string; reason: string; count: number }[]> {
+    return revisionRepo.eventCounts(this.db);
+  }
+
+  createOperation(op: Operation, items: readonly OperationItem[]): Promise<void> {
+    return operationsRepo.createOperation(this.db, op, items);
+  }
+  getOperation(id: string): Promise<Operation | undefined> {
+    return operationsRepo.getOperation(this.db, id);
+  }
+  listOperations(query?: OperationQuery): Promise<Operation[]> {
+    return operationsRepo.listOperations(this.db, query);
+  }
+  updateOperation(op: Operation): Promise<void> {
+    return operationsRepo.updateOperation(this.db, op);
+  }
+  setOperationControl(id: string, control: OperationControl, now: number): Promise<Operation | undefined> {
+    return operationsRepo.setOperationControl(this.db, id, control, now);
+  }
+  listOperationItems(id: string): Promise<OperationItem[]> {
+    return operationsRepo.listOperationItems(this.db, id);
+  }
+  saveOperationItems(items: readonly OperationItem[]): Promise<void> {
+    return operationsRepo.saveOperationItems(this.db, items);
+  }
+  operationItemDurations(pool: string, kind: OperationKind, limit: number): Promise<number[]> {
+    return operationsRepo.itemDurations(this.db, pool, kind, limit);
   }
 }

@@ -64,7 +64,9 @@ export async function getMachine(db: Kysely<Database>, id: string): Promise<Mach
 
 export async function saveMachines(db: Kysely<Database>, machines: readonly Machine[]): Promise<void> {
   if (machines.length === 0) return;
-  await db.transaction().execute(async (trx) => {
+  // Inside a fenced write the caller's transaction is reused: the lease check and the write commit together.
+  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+  await inTransaction(async (trx) => {
     for (const batch of chunks(machines, UPSERT_BATCH)) {
       await trx
         .insertInto('machines')

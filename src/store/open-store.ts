@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
 
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const PG_INT8_OID = 20;
+/** Well under a lease period (seconds): flotte's transactions never wait on anything but the database. */
+const PG_IDLE_IN_TRANSACTION_MS = 2_000;
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -26,9 +28,10 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export async function openStore(url: string | undefined, opts: OpenStoreOptions = {}): Promise<Store> {
   const isPg = url !== undefined && /^postgres(ql)?:\/\//i.test(url);
-  const db = isPg ? await openPostgres(url, opts.schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
+  const schema = isPg ? pgSchemaOf(url, opts.schema) : undefined;
+  const db = isPg ? await openPostgres(url, schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
   try {
-    await migrate(db);
+    await migrate(db, schema);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -46,14 +49,18 @@ function openSqlite(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
-async function openPostgres(url: string, schemaOption: string | undefined): Promise<Kysely<Database>> {
+const pgSchemaOf = (url: string, option: string | undefined): string | undefined => option ?? new URL(url).searchParams.get('schema') ?? undefined;
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {
   const parsed = new URL(url);
-  const schema = schemaOption ?? parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
 
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
+    // A controller frozen (SIGSTOP, a VM pause) inside a fenced write would hold its lease row's
+    // lock and block the takeover forever: the server ends such a transaction instead.
+    idle_in_transaction_session_timeout: PG_IDLE_IN_TRANSACTION_MS,
     // Times are int8; pg hands those back as strings unless told otherwise, for this pool only.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -73,7 +80,10 @@ async function openPostgres(url: string, schemaOption: string | undefined): Prom
   return db;
 }
 
-async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  // The migration bookkeeping lives in the store's own schema: without this, Kysely finds another
+  // schema's tables on the server and skips creating its own. Migrations are applied by name, so
+  // one added with a lower number than those already applied still runs.
+  const { error } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

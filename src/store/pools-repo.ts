@@ -1,7 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { HealthPolicy } from '../domain/health.js';
+import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { DeletionOrder, PoolSpec } from '../domain/types.js';
 import type { Database, PoolsTable } from './database.js';
 import { parseJson } from './json.js';
+import { isEnvPool } from '../domain/environments/types.js';
 
 export function toPool(row: Selectable<PoolsTable>): PoolSpec {
   return {
@@ -15,6 +18,8 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     labels: parseJson<Record<string, string>>(row.labels),
     maxLaunching: row.max_launching,
     deletionOrder: row.deletion_order as DeletionOrder,
+    ...(row.health ? { health: parseJson<HealthPolicy>(row.health) } : {}),
+    ...(row.scaling ? { scaling: parseJson<ScalingSpec>(row.scaling) } : {}),
   };
 }
 
@@ -55,11 +60,14 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
       labels: JSON.stringify(pool.labels),
       max_launching: pool.maxLaunching,
       deletion_order: pool.deletionOrder,
+      health: pool.health ? JSON.stringify(pool.health) : null,
+      scaling: pool.scaling ? JSON.stringify(pool.scaling) : null,
       updated_at: now,
     };
     if (before) await trx.updateTable('pools').set(row).where('name', '=', pool.name).execute();
     else await trx.insertInto('pools').values({ name: pool.name, ...row }).execute();
   }
-  const gone = [...existing.keys()].filter((name) => !pools.some((p) => p.name === name));
+  // Environment pools are made through the API, never in the file: an apply must not drop them.
+  const gone = [...existing.keys()].filter((name) => !isEnvPool(name) && !pools.some((p) => p.name === name));
   if (gone.length > 0) await trx.deleteFrom('pools').where('name', 'in', gone).execute();
 }

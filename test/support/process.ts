@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -46,6 +46,8 @@ export function runCli(args: string[], opts: { cwd?: string; server?: string; en
 export interface UpProcess {
   proc: ChildProcess;
   url: string;
+  /** The admin token `flotte up` wrote to `<cwd>/.flotte/admin-token`. */
+  token: string;
   output(): string;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
@@ -54,15 +56,17 @@ export interface UpProcess {
 }
 
 /** Starts `flotte up` in `cwd` and resolves once it serves requests. */
-export async function startUp(cwd: string, args: string[] = [], env: Record<string, string> = {}): Promise<UpProcess> {
-  const port = await freePort();
+export async function startUp(cwd: string, args: string[] = [], env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<UpProcess> {
+  // A fixed port lets a restarted controller keep the address its agents were given.
+  const port = opts.port ?? (await freePort());
   const proc = spawn(process.execPath, [BIN, 'up', '--port', String(port), '--interval', '500', ...args], { cwd, env: { ...process.env, ...env } });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<void>((res) => proc.on('exit', () => res()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: the suites share a small machine with other process tests.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`flotte up exited ${proc.exitCode}:\n${out}`);
     try {
@@ -70,18 +74,26 @@ export async function startUp(cwd: string, args: string[] = [], env: Record<stri
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`flotte up did not start:\n${out}`);
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL'); // a test that gives up must not leave a controller behind
+      throw new Error(`flotte up did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const token = readFileSync(join(cwd, '.flotte', 'admin-token'), 'utf8').trim();
+  tokens.set(new URL(url).origin, token);
   const end = async (signal: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
   };
-  return { proc, url, output: () => out, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return { proc, url, token, output: () => out, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
-export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+/** Admin tokens of the servers `startUp` started, by origin, so `getJson` needs no token argument. */
+const tokens = new Map<string, string>();
+
+export async function getJson<T>(url: string, token = tokens.get(new URL(url).origin)): Promise<T> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

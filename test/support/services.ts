@@ -43,6 +43,14 @@ export function rabbitmqService(host = '127.0.0.1', port = 5672): Service {
   return { name: 'RabbitMQ', host, port, probe: () => tcpProbe(host, port, header, (b) => b[0] === 1) };
 }
 
+/** Keystone (or any OpenStack API): an HTTP answer on its port is enough; auth is the suite's business. */
+export function keystoneService(authUrl = 'http://127.0.0.1:5000/v3'): Service {
+  const { hostname, port } = new URL(authUrl);
+  const p = Number(port || 5000);
+  const get = Buffer.from(`GET /v3 HTTP/1.0\r\nHost: ${hostname}\r\n\r\n`);
+  return { name: 'OpenStack Keystone', host: hostname, port: p, probe: () => tcpProbe(hostname, p, get, (b) => b.toString('latin1').startsWith('HTTP/')) };
+}
+
 /** Connects, sends `hello`, and judges the first bytes back; false on refusal, timeout or a wrong answer. */
 export function tcpProbe(host: string, port: number, hello: Buffer, accept: (first: Buffer) => boolean): Promise<boolean> {
   return new Promise((resolve) => {

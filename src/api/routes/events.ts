@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../errors.js';
+import { streamsFor, wantsEventStream } from '../event-stream.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import type { FleetEvent } from '../../domain/types.js';
@@ -27,7 +28,11 @@ export function eventRoutes(deps: ApiDeps) {
       tags: ['events'],
       permission: 'events:read',
       query: page,
-      handler: ({ query }) => list(undefined, query),
+      // `Accept: text/event-stream` turns the list into a live stream from the same cursor.
+      async handler({ query, request, reply }) {
+        if (!wantsEventStream(request)) return list(undefined, query);
+        streamsFor(deps).start(request, reply, { after: query.after });
+      },
     }),
     defineRoute({
       method: 'GET',

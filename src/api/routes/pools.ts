@@ -1,13 +1,32 @@
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import { machineView, poolView } from '../views.js';
+import { poolConditions } from './healing.js';
+import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
+import { RevisionCache, requestRevision } from '../revision-cache.js';
+
+interface Encoded {
+  identity: Buffer;
+  gzip: Buffer;
+}
+
+/** Encoded once per store revision, sent many times. */
+const encoded = (json: string): Encoded => {
+  const identity = Buffer.from(json);
+  return { identity, gzip: gzipSync(identity, { level: 6 }) };
+};
+
+/** Pools whose rendered body is kept; more than any fleet has. */
+const POOL_CACHE_ENTRIES = 256;
 
 const poolParams = z.object({ name: z.string().min(1) });
 
 export function poolRoutes(deps: ApiDeps) {
   const { store } = deps;
+  const shown = new RevisionCache<Encoded | null>(POOL_CACHE_ENTRIES);
   return [
     defineRoute({
       method: 'GET',
@@ -15,9 +34,13 @@ export function poolRoutes(deps: ApiDeps) {
       summary: 'List pools with machine counts per state',
       tags: ['pools'],
       permission: 'pools:read',
-      async handler() {
-        const [pools, machines] = await Promise.all([store.listPools(), store.listMachines()]);
-        return { items: pools.map((p) => poolView(p, machines.filter((m) => m.pool === p.name))) };
+      query: z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT) }),
+      async handler({ query }) {
+        const [all, machines] = await Promise.all([store.listPools(), store.listMachines()]);
+        // Pools are few: the page is cut in memory, by name, which is the cursor.
+        const pools = all.sort((a, b) => (a.name < b.name ? -1 : 1)).filter((p) => query.after === undefined || p.name > query.after).slice(0, query.limit);
+        const next = pools.length === query.limit && all.some((p) => p.name > pools.at(-1)!.name) ? pools.at(-1)!.name : null;
+        return { items: pools.map((p) => poolView(p, machines.filter((m) => m.pool === p.name))), next };
       },
     }),
     defineRoute({
@@ -27,11 +50,20 @@ export function poolRoutes(deps: ApiDeps) {
       tags: ['pools'],
       permission: 'pools:read',
       params: poolParams,
-      async handler({ params }) {
-        const pool = await store.getPool(params.name);
-        if (!pool) throw notFound('pool', params.name);
-        const machines = await store.listMachines({ pool: pool.name });
-        return { ...poolView(pool, machines), machines: machines.map(machineView) };
+      async handler({ params, request, reply }) {
+        // Serialising 1,000 machines per request is most of the cost: the encoded JSON is reused
+        // until the store's revision changes, which any write from any process does.
+        const body = await shown.get(params.name, await requestRevision(store, request), async () => {
+          const pool = await store.getPool(params.name);
+          if (!pool) return null;
+          const machines = await store.listMachines({ pool: pool.name });
+          return encoded(JSON.stringify({ ...poolView(pool, machines), conditions: await poolConditions(store, pool.name), machines: machines.map(machineView) }));
+        });
+        if (body === null) throw notFound('pool', params.name);
+        reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
+        // 1,000 machines are ~300 KB of JSON and ~20 KB gzipped: most clients (fetch, curl --compressed, browsers) take gzip.
+        if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(body.gzip);
+        return reply.send(body.identity);
       },
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import type { ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
+import { followEvents } from './events-follow.js';
 
 interface EventRow {
   id: number;
@@ -10,7 +11,7 @@ interface EventRow {
   message: string;
 }
 
-export async function eventsCommand(client: ApiClient, pool: string | undefined, opts: { json?: boolean; limit: string; after?: string }): Promise<void> {
+export async function eventsCommand(client: ApiClient, pool: string | undefined, opts: { json?: boolean; limit: string; after?: string; follow?: boolean }): Promise<void> {
   const base = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
   const items: EventRow[] = [];
   let after = opts.after;
@@ -23,6 +24,17 @@ export async function eventsCommand(client: ApiClient, pool: string | undefined,
     after = page.next;
   }
   const shown = items.slice(-limit);
-  if (opts.json) return printJson(shown);
-  for (const e of shown) println(`${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`);
+  const line = (e: EventRow) => `${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`;
+  if (!opts.follow) {
+    if (opts.json) return printJson(shown);
+    for (const e of shown) println(line(e));
+    return;
+  }
+  // Following prints one JSON object per line with --json, so a consumer can read it as it comes.
+  const show = (e: EventRow) => println(opts.json ? JSON.stringify(e) : line(e));
+  for (const e of shown) show(e);
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  process.once('SIGTERM', () => stop.abort());
+  await followEvents<EventRow>(client, pool, items.at(-1)?.id ?? Number(opts.after ?? 0), show, stop.signal);
 }

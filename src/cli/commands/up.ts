@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { pino } from 'pino';
+import { ADMIN_TOKEN_FILE } from '../../api/tokens.js';
 import { ConfigInvalid, defaultConfigFile, startFlotte } from '../../main.js';
+import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
 
@@ -11,6 +14,7 @@ export interface UpOptions {
   port: string;
   interval: string;
   logLevel: string;
+  metricsNeedToken?: boolean;
 }
 
 /** All in one process: API and controller on the embedded defaults, until SIGINT or SIGTERM. */
@@ -27,14 +31,17 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       port: Number(opts.port),
       intervalMs: Number(opts.interval),
       logger,
+      metricsNeedToken: opts.metricsNeedToken,
     });
   } catch (e) {
     if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);
+    if (e instanceof SingleControllerError) throw new CliError(e.message, 1);
     throw e;
   }
   const pools = await flotte.store.listPools();
   println(`flotte is up at ${flotte.url} (state in ${opts.database ?? `${opts.dataDir}/state.db`}; config: ${configFile ?? 'stored or built-in demo'})`);
   for (const p of pools) println(`  pool ${p.name}: ${p.desired} machines on ${p.provider} (min ${p.min}, max ${p.max})`);
+  println(`API token: the CLI reads ${join(opts.dataDir, ADMIN_TOKEN_FILE)} (admin, mode 0600) when run from here; others need \`flotte tokens create\``);
   println('Try: ./bin/flotte.js pools · ./bin/flotte.js machines analysis · ./bin/flotte.js events analysis');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

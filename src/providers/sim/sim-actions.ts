@@ -36,6 +36,8 @@ export const TRANSITIONS: Record<MachineAction, Transition> = {
   reboot(m, now, d) {
     if (statusAt(m, now) !== 'running') return incorrectState(m, now, 'reboot');
     m.rebootUntil = now + d.rebootMs();
+    m.rebootedAt = now;
+    m.reboots = (m.reboots ?? 0) + 1;
     return null;
   },
   stop(m, now, d) {

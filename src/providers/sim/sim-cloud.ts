@@ -21,6 +21,7 @@ import { TRANSITIONS, type Draws, type MachineAction } from './sim-actions.js';
 import { FAULTS, settle, statusAt, toProviderMachine, vanished, type SimMachine } from './sim-machine.js';
 import { freshState, loadState, saveState, type SimState } from './sim-state.js';
 import { SimGate, takeInstances, type SimAction, type SimCall, type SimOutcome } from './sim-gate.js';
+import { takeCensus, type SimCensus } from './sim-census.js';
 
 /**
  * An in-process cloud with real state: the test double for everything above the provider and
@@ -117,6 +118,11 @@ export class SimCloud implements Provider {
     return [...this.machines.values()].map((m) => ({ ...structuredClone(m), status: statusAt(m, now) }));
   }
 
+  /** Counts by status and the next status change, copying nothing: the planner's per-step view. */
+  census(): SimCensus {
+    return takeCensus(this.machines.values(), this.clock.now());
+  }
+
   /** Every request received, in order (one per launch, id batch and list page). */
   get calls(): SimCall[] {
     return this.gate.calls;
@@ -125,6 +131,15 @@ export class SimCloud implements Provider {
   /** Requests per action and outcome. */
   get counters(): Record<SimAction, Record<SimOutcome, number>> {
     return this.gate.counters;
+  }
+
+  /**
+   * Passes one request of `action` through the gate (outage, one-shot faults, throttling,
+   * bucket) and records it, doing nothing else: lets a face that answers from `all()` (the
+   * EC2 face's describe calls) cost what the cloud's own list page costs.
+   */
+  charge(action: SimAction, meta: { ids?: number; count?: number } = {}): void {
+    this.gate.request(action, meta, this.at(this.clock.now()), () => undefined);
   }
 
   /** The next `times` requests of `action` fail with `error`, before any bucket is touched. */

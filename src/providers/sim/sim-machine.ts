@@ -26,6 +26,9 @@ export interface SimMachine {
   /** When a running machine dies by itself; null while it cannot (stopped, terminating). */
   diesAt: number | null;
   rebootUntil?: number | undefined;
+  /** When the last reboot began, and how many reboots the machine has had: evidence for exactly-once tests. */
+  rebootedAt?: number | undefined;
+  reboots?: number | undefined;
   stoppingAt?: number | undefined;
   stoppedAt?: number | undefined;
   terminatingAt?: number | undefined;
@@ -87,5 +90,6 @@ export function toProviderMachine(m: SimMachine, now: number): ProviderMachine {
     tags: { ...m.tags },
     address: m.address,
     fault,
+    lastRebootAt: m.rebootedAt,
   };
 }

@@ -1,5 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { foundation } from './0001-foundation.js';
+import { agents } from './0002-agents.js';
+import { scaling } from './0003-scaling.js';
+import { operations } from './0004-operations.js';
+import { auth } from './0005-auth.js';
+import { leases } from './0006-leases.js';
+import { environments } from './0007-environments.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -7,6 +13,12 @@ import { foundation } from './0001-foundation.js';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  '0002-agents': agents,
+  '0003-scaling': scaling,
+  '0004-operations': operations,
+  '0005-auth': auth,
+  '0006-leases': leases,
+  '0007-environments': environments,
 };
 
 export const migrationProvider: MigrationProvider = {

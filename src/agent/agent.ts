@@ -1,0 +1,113 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import type { AgentOrders, AgentReport } from '../api/routes/agents.js';
+import { runPreStop } from './drain.js';
+import { LoadMeter } from './load.js';
+import { startLocalEndpoint, WorkState } from './local-endpoint.js';
+
+export interface AgentOptions {
+  server: string;
+  pool: string;
+  joinToken: string;
+  machine: string;
+  /** Local endpoint port; 0 picks a free one (written to `<dir>/port`). */
+  port: number;
+  /** Where a local machine keeps its files; the actual port is written there. */
+  dir?: string | undefined;
+  /** Advertised address of the local endpoint, for the controller's probes. */
+  address?: string | undefined;
+  bootDelayMs: number;
+  /** Until the controller says otherwise. */
+  heartbeatIntervalMs: number;
+  /** Exit after this long without reaching the controller; unset means never. */
+  orphanAfterMs?: number | undefined;
+}
+
+/** Network errors and refusals retry at this pace; a refused agent keeps asking in case the token is rotated. */
+const RETRY_MS = 1_000;
+const REQUEST_TIMEOUT_MS = 5_000;
+
+/**
+ * The machine agent: boots, joins with the pool's join token, heartbeats load and the busy
+ * count, and drains on order (stop advertising, pre-stop hook, then drained at busy 0 or the
+ * deadline). Runs until the signal aborts.
+ */
+export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal): Promise<void> {
+  await clock.sleep(opts.bootDelayMs, signal);
+  const work = new WorkState();
+  const endpoint = await startLocalEndpoint(work, opts.port);
+  signal.addEventListener('abort', () => endpoint.server.close(), { once: true });
+  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(endpoint.port));
+  log.info({ port: endpoint.port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
+
+  const meter = new LoadMeter();
+  let interval = opts.heartbeatIntervalMs;
+  let joined = false;
+  let drain: { deadline: number; hook: Promise<unknown> } | null = null;
+  let drained = false;
+  let lastContact = clock.now();
+
+  const report = (): AgentReport => ({
+    machine: opts.machine,
+    pool: opts.pool,
+    busy: work.busy,
+    available: !work.draining,
+    drained,
+    load: meter.sample(),
+    address: `${opts.address ?? '127.0.0.1'}:${endpoint.port}`,
+  });
+
+  while (!signal.aborted) {
+    let orders: AgentOrders | undefined;
+    try {
+      orders = await send(opts, joined ? 'heartbeat' : 'join', report());
+      if (!joined) log.info({ machine: opts.machine }, 'joined');
+      joined = true;
+      lastContact = clock.now();
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, joined ? 'heartbeat failed' : 'join failed');
+      if (opts.orphanAfterMs !== undefined && clock.now() - lastContact > opts.orphanAfterMs) {
+        log.warn({ orphanAfterMs: opts.orphanAfterMs }, 'no controller for too long: shutting down');
+        return;
+      }
+    }
+    if (orders) {
+      interval = orders.heartbeatIntervalMs;
+      if (orders.drain && !drain) {
+        work.draining = true;
+        const pre = orders.drain.preStop;
+        log.info({ deadline: orders.drain.deadline }, 'drain ordered: no longer available');
+        drain = { deadline: orders.drain.deadline, hook: pre ? runPreStop(pre.command, pre.timeoutMs, clock).then((how) => log.info({ how }, 'pre-stop hook ended')) : Promise.resolve() };
+      } else if (!orders.drain && drain) {
+        log.info('drain cancelled: available again');
+        drain = null;
+        drained = false;
+        work.draining = false;
+      }
+    }
+    if (drain && !drained) {
+      let hookDone = false;
+      await Promise.race([drain.hook.then(() => (hookDone = true)), clock.sleep(0)]);
+      if ((hookDone && work.busy === 0) || clock.now() >= drain.deadline) {
+        drained = true;
+        log.info({ busy: work.busy }, 'drained');
+        continue; // say so at once rather than one interval later
+      }
+    }
+    await clock.sleep(orders ? interval : RETRY_MS, signal).catch(() => undefined);
+  }
+}
+
+async function send(opts: AgentOptions, path: 'join' | 'heartbeat', body: AgentReport): Promise<AgentOrders> {
+  const res = await fetch(new URL(`/api/v1/agents/${path}`, opts.server), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.joinToken}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${path} refused: HTTP ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text) as AgentOrders;
+}

@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MACHINE_STATES } from '../domain/lifecycle.js';
+import { ITEM_STATUSES } from '../domain/operations/types.js';
+import { ACTION_KINDS } from '../providers/provider.js';
+import type { CallObserver } from '../providers/observed.js';
+import type { LimiterStats } from '../providers/rate-limited.js';
+import type { Store } from '../store/store.js';
+
+/** Anything that reports rate-limiter statistics: the providers as main.ts wraps them. */
+export interface StatsSource {
+  stats(): LimiterStats;
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * flotte's Prometheus metrics, on a registry of their own (tests build many apps in one
+ * process). Fleet gauges are read from the store at scrape time, so any API process reports
+ * the same fleet; provider and request figures are this process's own.
+ */
+export class ApiMetrics {
+  readonly registry = new Registry();
+  private readonly machines = new Gauge({ name: 'flotte_machines', help: 'Machines by pool and lifecycle state', labelNames: ['pool', 'state'], registers: [this.registry] });
+  private readonly desired = new Gauge({ name: 'flotte_pool_desired', help: 'Desired size of each pool', labelNames: ['pool'], registers: [this.registry] });
+  private readonly ready = new Gauge({ name: 'flotte_pool_ready', help: 'Ready machines of each pool', labelNames: ['pool'], registers: [this.registry] });
+  private readonly events = new Counter({ name: 'flotte_events_total', help: 'Controller decisions and machine transitions recorded, by pool and reason (ScaledOut, Replaced, …)', labelNames: ['pool', 'reason'], registers: [this.registry] });
+  private readonly calls = new Counter({ name: 'flotte_provider_calls_total', help: 'Requests sent to a provider, by rate-limit action kind', labelNames: ['provider', 'action'], registers: [this.registry] });
+  private readonly throttles = new Counter({ name: 'flotte_provider_throttles_total', help: 'Provider requests answered with a throttle', labelNames: ['provider', 'action'], registers: [this.registry] });
+  private readonly retries = new Counter({ name: 'flotte_provider_retries_total', help: 'Provider requests retried', labelNames: ['provider', 'action'], registers: [this.registry] });
+  private readonly errors = new Counter({ name: 'flotte_provider_errors_total', help: 'Provider failures handed back after retries', labelNames: ['provider', 'action'], registers: [this.registry] });
+  private readonly budget = new Gauge({ name: 'flotte_provider_bucket_tokens', help: 'Client-side request budget left, by action kind', labelNames: ['provider', 'action'], registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly requests = new Histogram({ name: 'flotte_api_request_duration_seconds', help: 'API request duration by route and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'flotte_process_' });
+  }
+
+  readonly observeProviderCall: CallObserver = (provider, method, seconds, outcome) => this.latency.observe({ provider, method, outcome }, seconds);
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requests.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  private async operations(store: Store): Promise<void> {
+    this.opsInFlight.reset();
+    this.opItems.reset();
+    for (const op of await store.listOperations({ active: true })) {
+      this.opsInFlight.inc({ pool: op.pool, kind: op.kind, status: op.status });
+      for (const s of ITEM_STATUSES) this.opItems.set({ operation: op.id, pool: op.pool, kind: op.kind, status: s }, 0);
+      for (const item of await store.listOperationItems(op.id)) this.opItems.inc({ operation: op.id, pool: op.pool, kind: op.kind, status: item.status });
+    }
+  }
+
+  /** Refreshes what is read at scrape time, then renders the text format. */
+  async scrape(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
+    const [pools, machines, counts] = await Promise.all([store.listPools(), store.listMachines(), store.eventCounts()]);
+    this.machines.reset();
+    this.desired.reset();
+    this.ready.reset();
+    for (const p of pools) {
+      this.desired.set({ pool: p.name }, p.desired);
+      for (const s of MACHINE_STATES) if (s !== 'gone') this.machines.set({ pool: p.name, state: s }, 0);
+    }
+    for (const m of machines) this.machines.inc({ pool: m.pool, state: m.state });
+    for (const p of pools) this.ready.set({ pool: p.name }, machines.filter((m) => m.pool === p.name && m.state === 'ready').length);
+    await this.operations(store);
+    this.events.reset();
+    for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
+    for (const c of [this.calls, this.throttles, this.retries, this.errors]) c.reset();
+    this.budget.reset();
+    for (const [provider, source] of providers) {
+      const stats = source.stats();
+      for (const action of ACTION_KINDS) {
+        const a = stats.byAction[action];
+        this.calls.inc({ provider, action }, a.calls);
+        this.throttles.inc({ provider, action }, a.throttled);
+        this.retries.inc({ provider, action }, a.retried);
+        this.errors.inc({ provider, action }, a.errors);
+        this.budget.set({ provider, action }, stats.buckets[action].tokens);
+      }
+    }
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,32 @@
+import { ROLES, type Role } from '../domain/access.js';
+import { PERMISSIONS, type Permission } from './permissions.js';
+
+/**
+ * The permission matrix, the only place that says which role may do what. Routes declare
+ * a permission; the auth hook in app.ts asks `allows(role, permission)`.
+ *
+ * - admin: everything, tokens included.
+ * - operator: pools, scaling, machines, operations, config, every environment, the audit log.
+ * - developer: reads pools, events and operations; acts on their own environments only.
+ * - viewer: reads pools, events and operations; changes nothing.
+ */
+const MATRIX: Record<Role, readonly Permission[]> = {
+  // `agent` is held by no role: agent routes take their pool's join token instead.
+  admin: PERMISSIONS.filter((p) => p !== 'public' && p !== 'agent'),
+  operator: ['pools:read', 'pools:scale', 'events:read', 'config:apply', 'machines:write', 'ops:read', 'ops:write', 'envs:own', 'envs:all', 'audit:read'],
+  developer: ['pools:read', 'events:read', 'ops:read', 'envs:own'],
+  viewer: ['pools:read', 'events:read', 'ops:read'],
+};
+
+const GRANTS = new Map(ROLES.map((r) => [r, new Set<Permission>(MATRIX[r])]));
+
+export function allows(role: Role, permission: Permission): boolean {
+  return permission === 'public' || GRANTS.get(role)!.has(permission);
+}
+
+/** Roles holding a permission: for docs and error messages. */
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((r) => allows(r, permission));
+}
+
+export { ROLES, type Role };

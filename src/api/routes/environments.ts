@@ -1,0 +1,121 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { EnvError, EnvService, type EnvCaller } from '../../control/environments/service.js';
+import { parseDuration } from '../../domain/environments/duration.js';
+import type { ApiDeps } from '../app.js';
+import { callerOf } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { defineRoute } from '../route.js';
+import { allows } from '../roles.js';
+
+const idParams = z.object({ id: z.string().min(1) });
+const Ttl = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 30m, 8h or 2d' });
+
+/** Developers act on their own environments; a role with `envs:all` on everyone's. */
+function caller(request: FastifyRequest): EnvCaller {
+  const token = callerOf(request)!;
+  return { name: token.name, all: allows(token.role, 'envs:all') };
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!(e instanceof EnvError)) throw e;
+    const code = e.kind === 'not-found' ? 'not_found' : e.kind === 'conflict' ? 'conflict' : 'invalid_request';
+    throw new ApiError(code, e.message, [], e.data);
+  }
+}
+
+/** Developer environments: templates, create, list, show, destroy. */
+export function environmentRoutes(deps: ApiDeps) {
+  const service = new EnvService(deps.store, deps.clock);
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/environment-templates',
+      summary: 'Environment templates of the applied config',
+      tags: ['environments'],
+      permission: 'envs:own',
+      async handler() {
+        return { items: [...(await service.templates()).values()] };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/environments',
+      summary: 'Create an environment from a template; it is ready when its status is `ready`',
+      tags: ['environments'],
+      permission: 'envs:own',
+      status: 201,
+      body: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/), template: z.string().min(1), params: z.record(z.string(), z.string()).default({}), ttl: Ttl.optional() }),
+      async handler({ body, request }) {
+        const env = await translated(() => service.create(caller(request), { name: body.name, template: body.template, params: body.params, ttlMs: body.ttl === undefined ? undefined : parseDuration(body.ttl) }));
+        deps.wake?.();
+        return service.view(env);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/environments',
+      summary: "The caller's environments; `all=true` lists everyone's to those allowed `envs:all`",
+      tags: ['environments'],
+      permission: 'envs:own',
+      query: z.object({ all: z.stringbool().default(false), ended: z.stringbool().default(false) }),
+      async handler({ query, request }) {
+        const who = caller(request);
+        if (query.all && !who.all) throw new ApiError('forbidden', 'listing everyone\'s environments needs envs:all', [], { permission: 'envs:all' });
+        return { items: await service.list(who, { everyone: query.all, ended: query.ended }) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/environments/:id',
+      summary: 'One environment with the progress of each role',
+      tags: ['environments'],
+      permission: 'envs:own',
+      params: idParams,
+      async handler({ params, request }) {
+        return translated(async () => service.view(await service.get(caller(request), params.id)));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/environments/:id/extend',
+      summary: "Push an environment's expiry back (up to its template's maxTtl)",
+      tags: ['environments'],
+      permission: 'envs:own',
+      params: idParams,
+      body: z.strictObject({ by: Ttl }),
+      async handler({ params, body, request }) {
+        return translated(() => service.extend(caller(request), params.id, parseDuration(body.by)!));
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/environment-usage',
+      summary: 'Machine-hours and cost per user and team (developers: their own row)',
+      tags: ['environments'],
+      permission: 'envs:own',
+      query: z.object({ since: Ttl.default('30d') }),
+      async handler({ query, request }) {
+        const to = deps.clock.now();
+        return { from: to - parseDuration(query.since)!, to, items: await service.usage(caller(request), { from: to - parseDuration(query.since)!, to }) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/api/v1/environments/:id',
+      summary: 'Destroy an environment: its machines are released, then its pools removed',
+      tags: ['environments'],
+      permission: 'envs:own',
+      status: 202,
+      params: idParams,
+      async handler({ params, request }) {
+        const env = await translated(() => service.destroy(caller(request), params.id));
+        deps.wake?.();
+        return env;
+      },
+    }),
+  ];
+}

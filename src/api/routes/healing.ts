@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Store } from '../../store/store.js';
+import type { ApiDeps } from '../app.js';
+import { notFound } from '../errors.js';
+import { defineRoute } from '../route.js';
+
+export interface PoolCondition {
+  type: 'HealingPaused';
+  since: string;
+  message: string;
+}
+
+/** Conditions that explain why a pool is not doing what it normally would. */
+export async function poolConditions(store: Store, pool: string): Promise<PoolCondition[]> {
+  const pause = (await store.listHealingPaused()).get(pool);
+  return pause ? [{ type: 'HealingPaused', since: new Date(pause.at).toISOString(), message: pause.reason }] : [];
+}
+
+const poolParams = z.object({ name: z.string().min(1) });
+
+/** Resume-healing, scale-in protection and the pool's join token. */
+export function healingRoutes(deps: ApiDeps) {
+  const { store, clock } = deps;
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/pools/:name/resume-healing',
+      summary: 'Resume automatic replacement after the mass-failure brake paused it',
+      tags: ['pools'],
+      permission: 'pools:scale',
+      params: poolParams,
+      async handler({ params }) {
+        const pool = await store.getPool(params.name);
+        if (!pool) throw notFound('pool', params.name);
+        const was = (await store.listHealingPaused()).get(pool.name);
+        await store.setHealingPaused(pool.name, null);
+        if (was) await store.appendEvents([{ at: clock.now(), pool: pool.name, reason: 'HealingResumed', message: 'automatic replacement resumed by request' }]);
+        deps.wake?.();
+        return { pool: pool.name, resumed: was !== undefined };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/machines/:id/protection',
+      summary: 'Protect a machine from scale-in, or lift the protection',
+      tags: ['machines'],
+      permission: 'machines:write',
+      params: z.object({ id: z.string().min(1) }),
+      body: z.strictObject({ protected: z.boolean() }),
+      async handler({ params, body }) {
+        const m = await store.getMachine(params.id);
+        if (!m) throw notFound('machine', params.id);
+        await store.setProtection(m.id, body.protected, clock.now());
+        deps.wake?.();
+        return { id: m.id, pool: m.pool, protected: body.protected };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/pools/:name/join-token',
+      summary: "The pool's agent join token, for user-data of machines flotte does not launch itself",
+      tags: ['pools'],
+      permission: 'tokens:admin',
+      params: poolParams,
+      async handler({ params }) {
+        const pool = await store.getPool(params.name);
+        if (!pool) throw notFound('pool', params.name);
+        return { pool: pool.name, token: await store.joinToken(pool.name, clock.now()) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { streamsFor } from '../event-stream.js';
+import { defineRoute } from '../route.js';
+import type { ApiDeps } from '../app.js';
+
+export function streamRoutes(deps: ApiDeps) {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/events/stream',
+      summary: 'Follow events live as server-sent events; resumes after the Last-Event-ID header (or `after`), from the start without either',
+      tags: ['events'],
+      permission: 'events:read',
+      produces: 'text/event-stream',
+      query: z.object({ pool: z.string().optional(), after: z.coerce.number().int().nonnegative().optional() }),
+      async handler({ query, request, reply }) {
+        streamsFor(deps).start(request, reply, query);
+      },
+    }),
+  ];
+}

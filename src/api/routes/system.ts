@@ -1,0 +1,64 @@
+import { ApiError } from '../errors.js';
+import type { ApiMetrics, StatsSource } from '../metrics.js';
+import { openApiDocument } from '../openapi.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import type { ApiDeps } from '../app.js';
+
+export const API_VERSION = '1.0.0';
+
+/**
+ * Probes, metrics and the API description. `/healthz`, `/readyz` and (unless
+ * `metricsNeedToken`) `/metrics` are the only routes open without a token.
+ */
+export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () => readonly RouteDef[]) {
+  const providers: ReadonlyMap<string, StatsSource> = deps.providers ?? new Map();
+  let doc: string | undefined;
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/healthz',
+      summary: 'Liveness: the process answers',
+      tags: ['system'],
+      permission: 'public',
+      handler: async () => ({ ok: true }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/readyz',
+      summary: 'Readiness: the store answers',
+      tags: ['system'],
+      permission: 'public',
+      async handler() {
+        try {
+          await deps.store.revision();
+        } catch (e) {
+          throw new ApiError('unavailable', `store unreachable: ${(e as Error).message}`);
+        }
+        return { ok: true };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/metrics',
+      summary: 'Prometheus metrics: fleet, provider calls, API requests',
+      tags: ['system'],
+      permission: deps.metricsNeedToken ? 'pools:read' : 'public',
+      produces: 'text/plain',
+      async handler({ reply }) {
+        const text = await metrics.scrape(deps.store, providers);
+        return reply.type(metrics.registry.contentType).send(text);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/openapi.json',
+      summary: 'This API as an OpenAPI 3.1 document',
+      tags: ['system'],
+      permission: 'public',
+      async handler({ reply }) {
+        doc ??= JSON.stringify(openApiDocument(documented(), API_VERSION));
+        return reply.type('application/json').send(doc);
+      },
+    }),
+  ];
+}

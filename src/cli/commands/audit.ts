@@ -1,0 +1,41 @@
+import { CliError, type ApiClient } from '../client.js';
+import { printJson, println, table } from '../output.js';
+import { parseDuration } from './tokens.js';
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  role: string;
+  action: string;
+  pool: string | null;
+  status: number;
+  result: string;
+  source: string;
+  params: unknown;
+}
+
+/** `--since` takes an ISO time or a duration back from now (`1h`, `7d`). */
+export function sinceTime(since: string, now: number): string {
+  if (/^\d+[smhd]$/.test(since)) return new Date(now - parseDuration(since) * 1000).toISOString();
+  const t = Date.parse(since);
+  if (Number.isNaN(t)) throw new CliError(`--since "${since}" is neither a time (2026-01-31T12:00:00Z) nor a duration (1h, 7d)`, 2);
+  return new Date(t).toISOString();
+}
+
+export async function auditCommand(client: ApiClient, now: number, opts: { pool?: string; since?: string; limit: string; json?: boolean }): Promise<void> {
+  const filter = new URLSearchParams({ limit: '1000' });
+  if (opts.pool) filter.set('pool', opts.pool);
+  if (opts.since) filter.set('since', sinceTime(opts.since, now));
+  const items: AuditRow[] = [];
+  let after: string | null = null;
+  do {
+    if (after) filter.set('after', after);
+    const page: { items: AuditRow[]; next: string | null } = await client.get(`/api/v1/audit?${filter}`);
+    items.push(...page.items);
+    after = page.next;
+  } while (after);
+  const shown = items.slice(-Number(opts.limit));
+  if (opts.json) return printJson(shown);
+  println(table(['AT', 'ACTOR', 'ROLE', 'ACTION', 'POOL', 'STATUS', 'RESULT', 'SOURCE'], shown.map((r) => [r.at, r.actor, r.role, r.action, r.pool ?? '-', r.status, r.result, r.source])));
+}

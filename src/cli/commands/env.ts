@@ -1,0 +1,143 @@
+import type { Command } from 'commander';
+import { CliError, type ApiClient } from '../client.js';
+import { printJson, println, table } from '../output.js';
+
+/** The environment as the API returns it; the CLI depends on the API contract only. */
+interface EnvJson {
+  id: string;
+  name: string;
+  owner: string;
+  template: string;
+  templateVersion: number;
+  status: string;
+  reason?: string;
+  outputs: Record<string, string>;
+  createdAt: number;
+  readyAt?: number;
+  expiresAt: number;
+  params: Record<string, string>;
+  roleStatus?: { name: string; ready: number; count: number; machines: { id: string; state: string }[] }[];
+}
+
+const POLL_MS = 1_000;
+const DONE = new Set(['ready', 'failed', 'destroyed']);
+const path = (id: string) => `/api/v1/environments/${encodeURIComponent(id)}`;
+
+function collect(value: string, into: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf('=');
+  if (eq <= 0) throw new CliError(`--param takes k=v, got "${value}"`, 2);
+  return { ...into, [value.slice(0, eq)]: value.slice(eq + 1) };
+}
+
+const progress = (e: EnvJson) => `${e.status.padEnd(10)} ${(e.roleStatus ?? []).map((r) => `${r.name} ${r.ready}/${r.count}`).join('  ')}`;
+
+function show(e: EnvJson): void {
+  println(`${e.name} (${e.id}) owner ${e.owner}, template ${e.template} v${e.templateVersion}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`);
+  println(`expires ${new Date(e.expiresAt).toISOString()}`);
+  if (e.roleStatus?.length) println(table(['ROLE', 'READY', 'MACHINES'], e.roleStatus.map((r) => [r.name, `${r.ready}/${r.count}`, r.machines.map((m) => `${m.id}:${m.state}`).join(' ')])));
+  for (const [k, v] of Object.entries(e.outputs)) println(`${k}: ${v}`);
+}
+
+/** Polls until the environment settles, printing each change of progress (one line each, so logs read well too). */
+async function follow(client: ApiClient, id: string, quiet: boolean): Promise<EnvJson> {
+  let last = '';
+  for (;;) {
+    const e = await client.get<EnvJson>(path(id));
+    const line = progress(e);
+    if (!quiet && line !== last) println(line);
+    last = line;
+    if (DONE.has(e.status)) return e;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** `flotte env create|list|show|destroy|templates`. */
+export function registerEnvCommands(program: Command, client: () => ApiClient): void {
+  const env = program.command('env').description('developer environments: disposable sets of machines from templates');
+
+  env
+    .command('create')
+    .description('create an environment and wait until every machine is ready (or it failed and released everything)')
+    .argument('<name>')
+    .requiredOption('--template <t>', 'environment template')
+    .option('--param <k=v>', 'template parameter (repeatable)', collect, {})
+    .option('--ttl <duration>', "lifetime, e.g. 8h (the template's default when omitted)")
+    .option('--no-wait', 'return at once; follow with `flotte env show`')
+    .option('--json', 'JSON output')
+    .action(async (name: string, opts: { template: string; param: Record<string, string>; ttl?: string; wait: boolean; json?: boolean }) => {
+      const made = await client().request<EnvJson>('POST', '/api/v1/environments', { name, template: opts.template, params: opts.param, ...(opts.ttl ? { ttl: opts.ttl } : {}) });
+      const e = opts.wait ? await follow(client(), made.id, opts.json === true) : made;
+      if (opts.json) printJson(e);
+      else show(e);
+      if (e.status === 'failed') throw new CliError(`environment ${e.name} failed: ${e.reason ?? 'unknown reason'}`, 1);
+    });
+
+  env
+    .command('list')
+    .description('your environments (--all: everyone\'s, for operators)')
+    .option('--all', "everyone's")
+    .option('--ended', 'include destroyed and failed ones')
+    .option('--json', 'JSON output')
+    .action(async (opts: { all?: boolean; ended?: boolean; json?: boolean }) => {
+      const { items } = await client().get<{ items: EnvJson[] }>(`/api/v1/environments?all=${opts.all === true}&ended=${opts.ended === true}`);
+      if (opts.json) return printJson(items);
+      println(table(['ID', 'NAME', 'OWNER', 'TEMPLATE', 'STATUS', 'EXPIRES'], items.map((e) => [e.id, e.name, e.owner, `${e.template} v${e.templateVersion}`, e.status, new Date(e.expiresAt).toISOString()])));
+    });
+
+  env
+    .command('show')
+    .description('one environment: roles, machines, outputs')
+    .argument('<id>')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const e = await client().get<EnvJson>(path(id));
+      if (opts.json) return printJson(e);
+      show(e);
+    });
+
+  env
+    .command('extend')
+    .description('push the expiry back (up to the template\'s maxTtl)')
+    .argument('<id>')
+    .requiredOption('--by <duration>', 'e.g. 4h')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { by: string; json?: boolean }) => {
+      const e = await client().request<EnvJson>('POST', `${path(id)}/extend`, { by: opts.by });
+      if (opts.json) return printJson(e);
+      println(`${e.name} (${e.id}) now expires ${new Date(e.expiresAt).toISOString()}`);
+    });
+
+  env
+    .command('destroy')
+    .description('release every machine of an environment (waits until they are gone)')
+    .argument('<id>')
+    .option('--no-wait', 'return once the release has started')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
+      const started = await client().request<EnvJson>('DELETE', path(id));
+      const e = opts.wait ? await follow(client(), started.id, opts.json === true) : started;
+      if (opts.json) return printJson(e);
+      println(`${e.name} (${e.id}): ${e.status}`);
+    });
+
+  env
+    .command('usage')
+    .description('machine-hours and cost per user and team (yours only, unless you may see all)')
+    .option('--since <duration>', 'window back from now', '30d')
+    .option('--json', 'JSON output')
+    .action(async (opts: { since: string; json?: boolean }) => {
+      const out = await client().get<{ items: { scope: string; environments: number; machineHours: number; cost: number; unpriced: string[] }[] }>(`/api/v1/environment-usage?since=${encodeURIComponent(opts.since)}`);
+      if (opts.json) return printJson(out);
+      println(table(['SCOPE', 'ENVS', 'MACHINE-HOURS', 'COST', 'UNPRICED SIZES'], out.items.map((r) => [r.scope, r.environments, r.machineHours, r.cost, r.unpriced.join(' ')])));
+    });
+
+  env
+    .command('templates')
+    .description('environment templates of the applied config')
+    .option('--json', 'JSON output')
+    .action(async (opts: { json?: boolean }) => {
+      const { items } = await client().get<{ items: { name: string; version: number; roles: { name: string; count: number }[]; params: { name: string; default?: string }[] }[] }>('/api/v1/environment-templates');
+      if (opts.json) return printJson(items);
+      println(table(['TEMPLATE', 'VERSION', 'ROLES', 'PARAMS'], items.map((t) => [t.name, t.version, t.roles.map((r) => `${r.name}×${r.count}`).join(' '), t.params.map((p) => `${p.name}${p.default !== undefined ? `=${p.default}` : ''}`).join(' ')])));
+    });
+}

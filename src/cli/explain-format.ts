@@ -1,0 +1,72 @@
+/** A decision as `GET /api/v1/pools/:name/decisions` returns it. */
+export interface DecisionView {
+  id: number;
+  pool: string;
+  at: string;
+  current: number;
+  recommendation?: number | null | undefined;
+  desired: number;
+  inputs: { metric: string; value?: number | undefined; at?: string | undefined; problem?: string | undefined }[];
+  proposals: { policy: string; desired?: number | undefined; why: string }[];
+  adjustments: { stage: string; from: number; to: number; why: string }[];
+  held?: string | undefined;
+  dryRun: boolean;
+  summary: string;
+}
+
+export interface DecisionsPage {
+  pool: string;
+  desired: number;
+  autoscaling: { dryRun: boolean; evaluationInterval: number; policies: number } | null;
+  items: DecisionView[];
+}
+
+const STAGE_WORDS: Record<string, string> = {
+  'stale-hold': 'held on missing or stale data',
+  stabilization: 'stabilization window',
+  cooldown: 'cooldown',
+  'max-step': 'maximum step',
+  bounds: 'min/max',
+};
+
+/** `flotte explain` in plain words: oldest of the shown decisions first, like `flotte events`. */
+export function formatExplain(page: DecisionsPage): string {
+  const out: string[] = [];
+  const a = page.autoscaling;
+  out.push(
+    a
+      ? `Pool ${page.pool}: desired ${page.desired}; ${a.policies} scaling ${a.policies === 1 ? 'policy' : 'policies'}, evaluated every ${a.evaluationInterval} s${a.dryRun ? ', DRY RUN (decides and explains, never acts)' : ''}.`
+      : `Pool ${page.pool}: desired ${page.desired}; no autoscaling configured.`,
+  );
+  if (page.items.length === 0) out.push('No decisions yet.');
+  for (const d of [...page.items].reverse()) out.push('', ...formatDecision(d));
+  return out.join('\n');
+}
+
+export function formatDecision(d: DecisionView): string[] {
+  const lines = [`${d.at}  ${d.summary.split(' (')[0]}`];
+  lines.push('  inputs:');
+  for (const i of d.inputs) {
+    const value = i.value === undefined ? 'no value' : `${i.metric} = ${i.value}`;
+    const when = i.at ? ` at ${i.at}` : '';
+    lines.push(`    ${i.value === undefined ? `${i.metric}: ` : ''}${value}${when}${i.problem ? ` — ${i.problem}` : ''}`);
+  }
+  lines.push('  policies:');
+  for (const p of d.proposals) lines.push(`    ${p.policy}: ${p.desired === undefined ? 'no opinion' : `proposes ${p.desired}`} (${p.why})`);
+  if (d.recommendation !== undefined && d.recommendation !== null) lines.push(`  combined: ${d.recommendation} (the largest proposal)`);
+  for (const x of d.adjustments) lines.push(`  ${STAGE_WORDS[x.stage] ?? x.stage}: ${x.from} → ${x.to} (${x.why})`);
+  lines.push(`  result: ${result(d)}`);
+  return lines;
+}
+
+function result(d: DecisionView): string {
+  const would = d.dryRun ? 'dry run, nothing done: would ' : '';
+  if (d.desired > d.current) return `${would}scale out from ${d.current} to ${d.desired}`;
+  if (d.desired < d.current) return `${would}scale in from ${d.current} to ${d.desired}`;
+  const stab = d.adjustments.find((x) => x.stage === 'stabilization' && x.to > x.from);
+  if (d.held) return `held at ${d.current}: missing or stale data never causes a scale-in (${d.held})`;
+  if (stab) return `held at ${d.current}: scale-in to ${stab.from} waits for the stabilization window`;
+  const cool = d.adjustments.find((x) => x.stage === 'cooldown');
+  if (cool) return `held at ${d.current}: cooling down`;
+  return `no change, ${d.current} is right`;
+}

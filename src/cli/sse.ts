@@ -1,0 +1,35 @@
+/** One server-sent event as the CLI needs it. */
+export interface SseMessage {
+  id?: string | undefined;
+  data: string;
+}
+
+/**
+ * Reads a `text/event-stream` body into messages, per the WHATWG framing: fields up to a
+ * blank line make one event; comments (`:`) and `retry:` are skipped.
+ */
+export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let id: string | undefined;
+  let data: string[] = [];
+  for await (const chunk of body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.search(/\r?\n/)) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + (buffer[nl] === '\r' ? 2 : 1));
+      if (line === '') {
+        if (data.length) yield { id, data: data.join('\n') };
+        data = [];
+        continue;
+      }
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'id') id = value;
+      else if (field === 'data') data.push(value);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { INTERFACES } from '../providers/openstack/cloud-auth.js';
+import { OPENSTACK_DEFAULTS as D } from '../providers/openstack/options.js';
+
+const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().min(0) });
+
+/**
+ * `type: openstack`: a Nova cloud named in clouds.yaml (or OS_CLOUD, or the OS_* variables).
+ * Credentials never live here: flotte.yaml is stored and shown by the API, clouds.yaml and
+ * secure.yaml are not. Templates give the flavor (`size`/`sizes`) and the image, by name or id.
+ */
+export const OpenStackProviderSchema = z.strictObject({
+  type: z.literal('openstack'),
+  /** Entry of clouds.yaml; without it OS_CLOUD, then the OS_* variables, are used. */
+  cloud: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
+  interface: z.enum(INTERFACES).optional(),
+  /** Network name or id, `none` (no NIC) or `auto` (Nova picks the project's network). */
+  network: z.string().min(1).default(D.network),
+  keyName: z.string().min(1).optional(),
+  securityGroups: z.array(z.string().min(1)).default([]),
+  /** Server group id; create it with the policy wanted (anti-affinity to spread hosts). */
+  serverGroup: z.string().min(1).optional(),
+  zones: z.array(z.string().min(1)).min(1).default([...D.zones]),
+  maxInFlight: z.int().min(1).max(500).default(D.maxInFlight),
+  launchPerCall: z.int().min(1).max(1000).default(D.launchPerCall),
+  pageSize: z.int().min(1).max(1000).default(D.pageSize),
+  buckets: z
+    .strictObject({
+      describe: Bucket.default({ ...D.buckets.describe }),
+      mutate: Bucket.default({ ...D.buckets.mutate }),
+      launch: Bucket.default({ ...D.buckets.launch }),
+    })
+    .prefault({}),
+  changesSince: z.boolean().default(D.changesSince),
+  fullListSeconds: z.number().min(1).default(D.fullListSeconds),
+  caCert: z.string().min(1).optional(),
+  insecure: z.boolean().optional(),
+});
+
+export type OpenStackProviderConfig = z.infer<typeof OpenStackProviderSchema>;

@@ -1,0 +1,162 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
+import { afterDecision, decide } from '../domain/scaling/decide.js';
+import type { MetricReading, ScalingDecision, ScalingState } from '../domain/scaling/decision.js';
+import type { ScalingSpec } from '../domain/scaling/spec.js';
+import type { FleetEvent, PoolSpec } from '../domain/types.js';
+import { openSource } from '../metrics/sources.js';
+import { deadline, READ_TIMEOUT_MS, type AgentLoadReader, type MetricSource } from '../metrics/source.js';
+import type { Store } from '../store/store.js';
+import { AUTOSCALER_POLL_MS, DECISION_HEARTBEAT_MS } from './constants.js';
+import { loadMemory, warmth, type Memory } from './autoscaler-memory.js';
+
+export interface AutoscalerDeps {
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Makes the control loop act on a new desired size at once instead of at its next tick. */
+  wake?: () => void;
+  agents?: AgentLoadReader | undefined;
+  onEvents?: (events: FleetEvent[]) => void;
+  /** Turns a declared metric into a live source; the real ones unless a test says otherwise. */
+  openSource?: typeof openSource;
+  /**
+   * With several controllers (PostgreSQL), whether this one holds the pool's lease: only the
+   * owner decides, so a pool gets one decision per interval. Every pool when absent.
+   */
+  owns?: ((pool: string) => boolean) | undefined;
+}
+
+interface PoolRuntime {
+  key: string;
+  sources: Map<string, MetricSource>;
+  memory?: Memory;
+  nextAt: number;
+  /** The hold reason last announced by an event, so a long hold is one event, not one per evaluation. */
+  heldReason?: string | undefined;
+  lastStored?: { at: number; summary: string };
+}
+
+/**
+ * Runs each autoscaling pool's policies every evaluation interval: read its metrics, decide
+ * (pure), store the decision with its explanation, and, unless the pool is a dry run, write the
+ * new desired size and wake the controller so the launch starts at once.
+ */
+export class Autoscaler {
+  private readonly pools = new Map<string, PoolRuntime>();
+  private readonly open: typeof openSource;
+
+  constructor(private readonly deps: AutoscalerDeps) {
+    this.open = deps.openSource ?? openSource;
+  }
+
+  /** Evaluates every pool that is due at `now`; returns the decisions made. Runs once at time T. */
+  async runOnce(now = this.deps.clock.now()): Promise<ScalingDecision[]> {
+    const owns = this.deps.owns ?? (() => true);
+    const pools = (await this.deps.store.listPools()).filter((p) => p.scaling && p.scaling.policies.length > 0 && owns(p.name));
+    for (const name of this.pools.keys()) if (!pools.some((p) => p.name === name)) await this.forget(name);
+    const due = pools.filter((p) => (this.pools.get(p.name)?.nextAt ?? 0) <= now);
+    const out = await Promise.all(
+      due.map((p) =>
+        this.evaluate(p, now).catch((e: unknown) => {
+          this.deps.log.error({ err: e, pool: p.name }, 'autoscaling evaluation failed');
+          return undefined;
+        }),
+      ),
+    );
+    return out.filter((d): d is ScalingDecision => d !== undefined);
+  }
+
+  /** Evaluates one pool now, due or not. */
+  async evaluate(pool: PoolSpec, now = this.deps.clock.now()): Promise<ScalingDecision> {
+    const spec = pool.scaling!;
+    const rt = await this.runtime(pool, spec);
+    rt.nextAt = now + spec.evaluationInterval * 1000;
+    const { store } = this.deps;
+    const [readings, machines] = await Promise.all([this.readAll(rt), store.listMachines({ pool: pool.name })]);
+    rt.memory ??= await loadMemory(store, pool.name, spec, now);
+    const state: ScalingState = { current: pool.desired, min: pool.min, max: pool.max, ...warmth(machines, spec.warmup, now), ...rt.memory };
+    const decision = decide(pool.name, spec, readings, state, now);
+    const { history, lastScaleOutAt, lastScaleInAt } = afterDecision(state, decision, spec);
+    rt.memory = { history, lastScaleOutAt, lastScaleInAt };
+
+    const events: Omit<FleetEvent, 'id'>[] = [];
+    if (!decision.dryRun && decision.desired !== pool.desired) {
+      await store.setDesired(pool.name, decision.desired);
+      events.push({ at: now, pool: pool.name, reason: 'DesiredChanged', message: `autoscaler: desired ${pool.desired} → ${decision.desired}: ${decision.summary}`, data: { from: pool.desired, to: decision.desired, by: 'autoscaler' } });
+    }
+    if (decision.held && decision.held !== rt.heldReason) {
+      events.push({ at: now, pool: pool.name, reason: 'ScalingHeld', message: `autoscaler holds ${pool.name} at ${decision.desired}: ${decision.held}`, data: { held: decision.held } });
+    }
+    rt.heldReason = decision.held;
+    // Steady "hold at N" decisions are stored once a minute: enough to explain, without a row every few seconds.
+    const last = rt.lastStored;
+    if (!last || last.summary !== decision.summary || decision.desired !== decision.current || now - last.at >= DECISION_HEARTBEAT_MS) {
+      await store.recordDecision(decision);
+      rt.lastStored = { at: now, summary: decision.summary };
+    }
+    if (events.length > 0) {
+      const stored = await store.appendEvents(events);
+      this.deps.onEvents?.(stored);
+    }
+    if (!decision.dryRun && decision.desired !== pool.desired) this.deps.wake?.();
+    return decision;
+  }
+
+  /** Evaluates due pools until the signal aborts, looking again at least every second for new pools. */
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      const now = this.deps.clock.now();
+      await this.runOnce(now).catch((e: unknown) => this.deps.log.error({ err: e }, 'autoscaler round failed'));
+      const next = Math.min(...[...this.pools.values()].map((p) => p.nextAt), now + AUTOSCALER_POLL_MS);
+      await this.deps.clock.sleep(Math.max(0, Math.min(AUTOSCALER_POLL_MS, next - this.deps.clock.now())), signal).catch(() => undefined);
+    }
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    for (const name of [...this.pools.keys()]) await this.forget(name);
+  }
+
+  private async runtime(pool: PoolSpec, spec: ScalingSpec): Promise<PoolRuntime> {
+    const key = JSON.stringify([spec.metrics, spec.warmup]);
+    let rt = this.pools.get(pool.name);
+    if (rt && rt.key !== key) {
+      await closeAll(rt.sources);
+      rt.sources = new Map();
+      rt.key = key;
+    }
+    if (!rt) this.pools.set(pool.name, (rt = { key, sources: new Map(), nextAt: 0 }));
+    for (const [name, m] of Object.entries(spec.metrics)) {
+      if (!rt.sources.has(name)) rt.sources.set(name, this.open(m, { clock: this.deps.clock, pool: pool.name, warmupSeconds: spec.warmup, agents: this.deps.agents }));
+    }
+    return rt;
+  }
+
+  private async readAll(rt: PoolRuntime): Promise<Map<string, MetricReading>> {
+    const entries = await Promise.all(
+      [...rt.sources].map(async ([name, source]): Promise<[string, MetricReading]> => {
+        const d = deadline(this.deps.clock, READ_TIMEOUT_MS);
+        try {
+          const late = new Promise<never>((_, reject) => d.signal.addEventListener('abort', () => reject(d.signal.reason), { once: true }));
+          return [name, await Promise.race([source.read(d.signal), late])];
+        } catch (e) {
+          return [name, { error: (e as Error).message }];
+        } finally {
+          d.done();
+        }
+      }),
+    );
+    return new Map(entries);
+  }
+
+  private async forget(name: string): Promise<void> {
+    const rt = this.pools.get(name);
+    this.pools.delete(name);
+    if (rt) await closeAll(rt.sources);
+  }
+}
+
+async function closeAll(sources: Map<string, MetricSource>): Promise<void> {
+  await Promise.all([...sources.values()].map((s) => s.close().catch(() => undefined)));
+}

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { parse } from 'yaml';
+import type { Clock } from '../../clock/clock.js';
+import { EnvironmentsSchema, envTemplates, type EnvironmentsConfig } from '../../config/environments-schema.js';
+import { quotaRefusal } from './quota-check.js';
+import { instantiate } from '../../domain/environments/instantiate.js';
+import { formatDuration } from '../../domain/environments/duration.js';
+import { usage, type UsageRow } from '../../domain/environments/usage.js';
+import { ENV_ACTIVE, WARM_OWNER, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import { outputsOf } from './outputs.js';
+import type { Template } from '../../domain/types.js';
+import { EnvironmentsRepo } from '../../store/environments-repo.js';
+import type { Store } from '../../store/store.js';
+
+/** Who asks: the token's name, and whether its role may act on everyone's environments. */
+export interface EnvCaller {
+  name: string;
+  all: boolean;
+}
+
+/** A refusal the API maps to its error catalog; `kind` picks the status. */
+export class EnvError extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'not-found' | 'conflict',
+    message: string,
+    readonly data: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface CreateEnvInput {
+  name: string;
+  template: string;
+  params?: Record<string, string> | undefined;
+  ttlMs?: number | undefined;
+}
+
+/** Progress of one role, read from its pool's machines. */
+export interface RoleView {
+  name: string;
+  pool: string;
+  count: number;
+  ready: number;
+  machines: { id: string; state: string }[];
+}
+
+export type EnvView = Environment & { roleStatus: RoleView[] };
+
+/**
+ * What the API does with environments: checks, then writes the environment and its pools in
+ * one transaction. It never calls a provider: the controller launches and terminates, and the
+ * environment reconciler moves statuses, so an API process crashing mid-request leaves either
+ * nothing or a whole environment the reconciler carries on with.
+ */
+export class EnvService {
+  private repoOnce: EnvironmentsRepo | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Made on first use, so an app over a store without environments still builds. */
+  get repo(): EnvironmentsRepo {
+    return (this.repoOnce ??= EnvironmentsRepo.of(this.store));
+  }
+
+  /** The last applied flotte.yaml's `environments:` section (validated when it was applied). */
+  async config(): Promise<EnvironmentsConfig> {
+    const cfg = await this.store.currentConfig();
+    const raw = cfg ? (parse(cfg.source) as { environments?: unknown } | null)?.environments : undefined;
+    return EnvironmentsSchema.parse(raw ?? {});
+  }
+
+  async templates(): Promise<Map<string, EnvTemplate>> {
+    return envTemplates(await this.config());
+  }
+
+  async create(caller: EnvCaller, input: CreateEnvInput): Promise<Environment> {
+    const cfg = await this.config();
+    const tpl = envTemplates(cfg).get(input.template);
+    if (!tpl) throw new EnvError('not-found', `environment template "${input.template}" does not exist`);
+    const mine = await this.repo.list({ owner: caller.name, statuses: [...ENV_ACTIVE] });
+    if (mine.some((e) => e.name === input.name)) throw new EnvError('conflict', `you already have an environment named "${input.name}"`);
+    const fleet = new Map<string, Template>();
+    for (const role of tpl.roles) {
+      const t = await this.store.getTemplate(role.template);
+      if (t) fleet.set(t.name, t);
+    }
+    // Checked before anything is written: a refused request leaves no trace but its answer.
+    const sized = tpl.roles.map((r) => ({ count: r.count, size: fleet.get(r.template)?.sizes[0] ?? '' }));
+    const refusal = await quotaRefusal(this.store, cfg, caller.name, sized, await this.repo.list({ statuses: [...ENV_ACTIVE] }));
+    if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes, so vCPU and memory quotas cannot count it`);
+    if (refusal) throw new EnvError('conflict', refusal.message, { quota: refusal });
+    const claimed = await this.claimWarm(caller, input, tpl);
+    if (claimed) return claimed;
+    const now = this.clock.now();
+    const id = randomBytes(4).toString('hex');
+    const made = instantiate(tpl, { id, name: input.name, owner: caller.name, params: input.params ?? {}, ttlMs: input.ttlMs }, fleet, now);
+    if (!made.ok) throw new EnvError('invalid', made.problems.join('; '), { problems: made.problems });
+    await this.repo.create(made.env, made.pools, now);
+    await this.store.appendEvents([{ at: now, pool: `env:${id}`, reason: 'EnvCreated', message: `${caller.name} created ${input.name} from ${tpl.name} v${tpl.version}`, data: { env: id } }]);
+    return made.env;
+  }
+
+  /**
+   * Hands out a ready warm environment when the request asks nothing a warm one lacks (default
+   * params, the current template version); the reconciler then makes a replacement.
+   */
+  private async claimWarm(caller: EnvCaller, input: CreateEnvInput, tpl: EnvTemplate): Promise<Environment | undefined> {
+    if (tpl.warm === 0) return undefined;
+    if (Object.entries(input.params ?? {}).some(([k, v]) => tpl.params.find((p) => p.name === k)?.default !== v)) return undefined;
+    const now = this.clock.now();
+    const ttlMs = input.ttlMs ?? tpl.defaultTtlMs;
+    if (ttlMs > tpl.maxTtlMs) return undefined;
+    const warm = (await this.repo.list({ owner: WARM_OWNER, statuses: ['ready'] })).filter((e) => e.template === tpl.name && e.templateVersion === tpl.version);
+    for (const w of warm.reverse()) {
+      const mine: Environment = { ...w, owner: caller.name, name: input.name, createdAt: w.createdAt, expiresAt: now + ttlMs, warnedAt: undefined };
+      mine.outputs = await outputsOf(this.store, mine, tpl.outputs);
+      if (!(await this.repo.claim(mine, WARM_OWNER))) continue;
+      await this.store.appendEvents([{ at: now, pool: `env:${w.id}`, reason: 'EnvCreated', message: `${caller.name} took warm ${w.id} as ${input.name} from ${tpl.name} v${tpl.version}`, data: { env: w.id, warm: true } }]);
+      return mine;
+    }
+    return undefined;
+  }
+
+  /** Makes one warm environment of `tpl` (default params, owner WARM_OWNER, living the template's maxTtl). */
+  async makeWarm(tpl: EnvTemplate): Promise<Environment | undefined> {
+    const fleet = new Map<string, Template>();
+    for (const role of tpl.roles) {
+      const t = await this.store.getTemplate(role.template);
+      if (t) fleet.set(t.name, t);
+    }
+    const now = this.clock.now();
+    const id = randomBytes(4).toString('hex');
+    const made = instantiate(tpl, { id, name: `warm-${id}`, owner: WARM_OWNER, params: {}, ttlMs: tpl.maxTtlMs }, fleet, now);
+    if (!made.ok) return undefined;
+    await this.repo.create(made.env, made.pools, now);
+    return made.env;
+  }
+
+  /** The caller's environments (everyone's with `all`), ended ones only when asked. */
+  async list(caller: EnvCaller, opts: { everyone?: boolean; ended?: boolean } = {}): Promise<Environment[]> {
+    const owner = caller.all && opts.everyone ? undefined : caller.name;
+    return this.repo.list({ owner, statuses: opts.ended ? undefined : [...ENV_ACTIVE] });
+  }
+
+  /** Another owner's environment is "not found", not "forbidden": its existence is not the caller's to know. */
+  async get(caller: EnvCaller, id: string): Promise<Environment> {
+    const env = await this.repo.get(id);
+    if (!env || (env.owner !== caller.name && !caller.all)) throw new EnvError('not-found', `environment "${id}" does not exist`);
+    return env;
+  }
+
+  async view(env: Environment): Promise<EnvView> {
+    const roleStatus: RoleView[] = [];
+    for (const r of env.roles) {
+      const machines = ENV_ACTIVE.has(env.status) ? await this.store.listMachines({ pool: r.pool }) : [];
+      roleStatus.push({ name: r.name, pool: r.pool, count: r.count, ready: machines.filter((m) => m.state === 'ready').length, machines: machines.map((m) => ({ id: m.id, state: m.state })) });
+    }
+    return { ...env, roleStatus };
+  }
+
+  /** Pushes the expiry back by `byMs`, up to the template's longest life; clears the warning. */
+  async extend(caller: EnvCaller, id: string, byMs: number): Promise<Environment> {
+    const env = await this.get(caller, id);
+    if (env.status !== 'creating' && env.status !== 'ready') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a live one can be extended`);
+    const maxTtlMs = (await this.templates()).get(env.template)?.maxTtlMs;
+    const expiresAt = env.expiresAt + byMs;
+    if (maxTtlMs !== undefined && expiresAt - env.createdAt > maxTtlMs) {
+      throw new EnvError('invalid', `template ${env.template} lets an environment live ${formatDuration(maxTtlMs)} at most; ${env.name} may be extended by ${formatDuration(Math.max(0, env.createdAt + maxTtlMs - env.expiresAt))} more`);
+    }
+    const next: Environment = { ...env, expiresAt, warnedAt: undefined };
+    if (!(await this.repo.update(next, env.status))) return this.extend(caller, id, byMs);
+    await this.store.appendEvents([{ at: this.clock.now(), pool: `env:${id}`, reason: 'EnvExtended', message: `${caller.name} extended ${env.name} to ${new Date(expiresAt).toISOString()}`, data: { env: id } }]);
+    return next;
+  }
+
+  /** Machine-hours and cost per user and team; callers without `all` see their own rows only. */
+  async usage(caller: EnvCaller, window: { from: number; to: number }): Promise<UsageRow[]> {
+    const cfg = await this.config();
+    const envs = await this.repo.list();
+    const sizeOf = new Map<string, string>();
+    for (const e of envs) for (const r of e.roles) if (!sizeOf.has(r.template)) sizeOf.set(r.template, (await this.store.getTemplate(r.template))?.sizes[0] ?? '?');
+    const teams = Object.fromEntries(Object.entries(cfg.quotas.teams).map(([t, v]) => [t, v.members]));
+    const rows = usage({ envs, sizeOf, prices: cfg.prices, teams, ...window });
+    return caller.all ? rows : rows.filter((r) => r.scope === `user ${caller.name}`);
+  }
+
+  /** Starts the release; the reconciler removes the pools once the controller has emptied them. */
+  async destroy(caller: EnvCaller, id: string): Promise<Environment> {
+    const env = await this.get(caller, id);
+    if (env.status === 'destroying' || env.status === 'destroyed' || env.status === 'failing' || env.status === 'failed') return env;
+    const next: Environment = { ...env, status: 'destroying', reason: `destroyed by ${caller.name}` };
+    if (!(await this.repo.update(next, env.status))) return this.get(caller, id);
+    await this.repo.release(env.roles.map((r) => r.pool));
+    await this.store.appendEvents([{ at: this.clock.now(), pool: `env:${id}`, reason: 'EnvDestroying', message: next.reason!, data: { env: id } }]);
+    return next;
+  }
+}

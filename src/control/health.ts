@@ -1,0 +1,154 @@
+import { brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type AgentHeartbeat, type HealthPolicy, type OfferingFailure } from '../domain/health.js';
+import { offeringKey, type ObservedPool } from '../domain/plan.js';
+import type { Machine, PoolSpec } from '../domain/types.js';
+import type { Provider, ProviderMachine } from '../providers/provider.js';
+import type { HealingPause, Store } from '../store/store.js';
+import type { Journal } from './journal.js';
+import { ProbeResults } from './probe.js';
+
+/** What the store says about agents, pauses and protections, read once per tick for all pools. */
+export interface HealthSnapshot {
+  beats: Map<string, AgentHeartbeat>;
+  paused: Map<string, HealingPause>;
+  protections: Map<string, boolean>;
+}
+
+export async function readSnapshot(store: Store): Promise<HealthSnapshot> {
+  const [beats, paused, protections] = await Promise.all([store.listHeartbeats(), store.listHealingPaused(), store.listProtections()]);
+  return { beats: new Map(beats.map((b) => [b.machine, b])), paused, protections };
+}
+
+/** One pool's health view for one tick. */
+export interface PoolHealth {
+  policy: HealthPolicy;
+  /** The machines run agents: `ready` waits for the join and heartbeats decide health. */
+  agent: boolean;
+  paused: boolean;
+  protections: ReadonlyMap<string, boolean>;
+  beat(id: string): AgentHeartbeat | undefined;
+  /** Joined and heartbeating within the timeout. */
+  joined(m: Machine, now: number): boolean;
+}
+
+/**
+ * Health bookkeeping across ticks: who turned unhealthy when (for the brake), which offerings
+ * keep failing (for back-off), and the folding of verdicts into machine states. Decisions
+ * are the pure functions of domain/health.ts; this only feeds and records them.
+ */
+export class HealthControl {
+  private readonly turned = new Map<string, Map<string, number>>();
+  private readonly failures = new Map<string, OfferingFailure[]>();
+  private readonly wasPaused = new Set<string>();
+
+  private readonly probes = new ProbeResults();
+
+  constructor(private readonly store: Store) {}
+
+  forPool(spec: PoolSpec, provider: Provider, snap: HealthSnapshot): PoolHealth {
+    const policy = spec.health ?? DEFAULT_HEALTH;
+    const paused = snap.paused.has(spec.name);
+    // A resume clears the brake's memory, or the same failures would trip it again at once.
+    if (!paused && this.wasPaused.delete(spec.name)) this.turned.delete(spec.name);
+    if (paused) this.wasPaused.add(spec.name);
+    return {
+      policy,
+      agent: policy.agent ?? provider.capabilities.agent ?? false,
+      paused,
+      protections: snap.protections,
+      beat: (id) => snap.beats.get(id),
+      joined: (m, now) => {
+        const b = snap.beats.get(m.id);
+        return b !== undefined && b.lastAt >= m.launchedAt && now - b.lastAt <= policy.heartbeatTimeoutMs;
+      },
+    };
+  }
+
+  /** Notes a machine that left service unasked: an unhealthy verdict or an unexpected death. */
+  noteFailure(spec: PoolSpec, m: Machine, now: number): void {
+    let turned = this.turned.get(spec.name);
+    if (!turned) this.turned.set(spec.name, (turned = new Map()));
+    if (!turned.has(m.id)) turned.set(m.id, now);
+    // A replacement that fails before it was ever ready counts against its offering.
+    if (m.replaces && m.readyAt === undefined) {
+      const list = this.failures.get(spec.name) ?? [];
+      list.push({ key: offeringKey(m.zone, m.size), at: now });
+      this.failures.set(spec.name, list);
+    }
+  }
+
+  /** Judges every machine; returns the unhealthy ones' new records, with the events written. */
+  judgeAll(spec: PoolSpec, machines: Iterable<Machine>, h: PoolHealth, journal: Journal, now: number): Machine[] {
+    const out: Machine[] = [];
+    for (const m of machines) {
+      const verdict = judge(m, { agent: h.agent, beat: h.beat(m.id), probeFailures: this.probes.failures(m.id) }, h.policy, now);
+      if (!verdict) continue;
+      const sick: Machine = { ...m, state: 'unhealthy', since: now };
+      out.push(sick);
+      journal.event('Unhealthy', `${m.id}: ${m.state} → unhealthy (${verdict.cause})`, m.id, { from: m.state, to: 'unhealthy', check: verdict.reason });
+      this.noteFailure(spec, m, now);
+    }
+    return out;
+  }
+
+  /** Trips the brake when too much of the pool failed within the window; returns whether healing is paused. */
+  async brake(spec: PoolSpec, h: PoolHealth, target: number, journal: Journal, now: number): Promise<boolean> {
+    if (h.paused) return true;
+    const times = [...(this.turned.get(spec.name)?.values() ?? [])];
+    if (!brakeTrips(times, target, h.policy, now)) return false;
+    const recent = times.filter((t) => now - t <= h.policy.brake.windowMs).length;
+    const reason = `${recent} of ${target} machines failed within ${h.policy.brake.windowMs / 1000} s (more than ${Math.round(h.policy.brake.share * 100)}%): automatic replacement paused; run \`flotte pools resume-healing ${spec.name}\` once the cause is understood`;
+    await this.store.setHealingPaused(spec.name, { at: now, reason });
+    this.wasPaused.add(spec.name);
+    journal.event('HealingPaused', reason, undefined, { failed: recent, size: target, share: h.policy.brake.share });
+    return true;
+  }
+
+  /** Offerings whose replacements keep failing; the caller skips them for a while. */
+  failing(spec: PoolSpec, h: PoolHealth, now: number): Set<string> {
+    const list = (this.failures.get(spec.name) ?? []).filter((f) => now - f.at <= h.policy.brake.windowMs);
+    this.failures.set(spec.name, list);
+    const keys = failingOfferings(list, h.policy.brake.windowMs, now);
+    if (keys.size > 0) this.failures.set(spec.name, list.filter((f) => !keys.has(f.key)));
+    return keys;
+  }
+
+  /**
+   * The health half of a pool's tick, between folding the provider's view and planning:
+   * protections, verdicts, probes, the brake, drains and failing offerings. Returns the plan's
+   * extra inputs and the offerings to back off from.
+   */
+  async step(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, seen: readonly ProviderMachine[], target: number, journal: Journal, now: number, record: (m: Machine) => void): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
+    for (const m of machines.values()) {
+      const want = h.protections.get(m.id);
+      if (want === undefined || want === m.protected) continue;
+      record({ ...m, protected: want });
+      journal.event(want ? 'Protected' : 'Unprotected', `${m.id}: scale-in protection ${want ? 'on' : 'off'}`, m.id);
+    }
+    if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
+    for (const sick of this.judgeAll(spec, machines.values(), h, journal, now)) record(sick);
+    const healingPaused = await this.brake(spec, h, target, journal, now);
+    const busy = new Map<string, number>();
+    for (const id of machines.keys()) busy.set(id, h.beat(id)?.busy ?? 0);
+    return {
+      inputs: {
+        drainFirst: h.agent,
+        busy,
+        drainOver: this.drainsOver(machines.values(), h, now),
+        healingPaused,
+        maxReplacing: h.policy.maxReplacing,
+        replacement: h.policy.replacement,
+      },
+      backoff: this.failing(spec, h, now),
+    };
+  }
+
+  /** Draining machines whose drain is over. */
+  drainsOver(machines: Iterable<Machine>, h: PoolHealth, now: number): Map<string, 'Drained' | 'DrainTimeout'> {
+    const out = new Map<string, 'Drained' | 'DrainTimeout'>();
+    for (const m of machines) {
+      const over = drainOver(m, h.beat(m.id), h.agent, h.policy, now);
+      if (over) out.set(m.id, over);
+    }
+    return out;
+  }
+}

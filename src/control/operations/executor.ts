@@ -1,0 +1,215 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../clock/clock.js';
+import { decide, type PoolView } from '../../domain/operations/decide.js';
+import type { Operation, OperationItem } from '../../domain/operations/types.js';
+import type { Machine } from '../../domain/types.js';
+import type { Provider, ProviderMachine } from '../../providers/provider.js';
+import { tallyCalls } from '../../providers/rate-limited.js';
+import type { Store } from '../../store/store.js';
+import type { Controller, OperationHolds } from '../controller.js';
+import { CONFIRM_AFTER_MS, OPERATION_POLL_MS } from './constants.js';
+import { assignReplacements, gate } from './gating.js';
+import { heldMachines, surgeCount } from './holds.js';
+import { resumeEntry } from './resume.js';
+import { startMachineAction, startReplace, type StartContext } from './starters.js';
+import { finishOperation, pinsFor, type Pin } from './finish.js';
+
+export interface ExecutorDeps {
+  store: Store;
+  controller: Controller;
+  /** The same rate-limited providers the controller uses: one budget for both. */
+  providers: ReadonlyMap<string, Provider>;
+  clock: Clock;
+  cluster: string;
+  log: Logger;
+  pollMs?: number | undefined;
+}
+
+export interface Entry {
+  op: Operation;
+  items: OperationItem[];
+  tally: { calls: number; throttled: number };
+  /** A provider call of this operation still running: the next start waits for it. */
+  busy: Promise<void> | null;
+  /** Name of the pool's provider. */
+  provider: string;
+}
+
+/**
+ * Runs bulk operations inside the controller process. Each step (`runOnce`) reads the active
+ * operations from the store (so the API, wherever it runs, creates and steers them through
+ * rows), gates in-progress items on health, asks the pure `decide` what to start, and starts it
+ * through the shared rate-limited providers. Machine rows are written only by the Controller.
+ */
+export class OperationExecutor implements OperationHolds {
+  private readonly entries = new Map<string, Entry>();
+  private pins = new Map<string, Pin>();
+  private nap: AbortController | null = null;
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** Loads active operations and checks their in-progress items against the cloud, then attaches to the controller. */
+  async start(): Promise<void> {
+    this.pins = await pinsFor(this.deps.store);
+    for (const op of await this.deps.store.listOperations({ active: true })) {
+      if (this.deps.controller.owns(op.pool)) await this.deps.controller.underPool(op.pool, () => this.load(op));
+    }
+    this.deps.controller.attachOperations(this);
+  }
+
+  held(pool: string): ReadonlySet<string> {
+    return heldMachines(this.entries.values(), pool);
+  }
+
+  surge(pool: string): number {
+    return surgeCount(this.entries.values(), pool, this.machineMap(pool));
+  }
+
+  templateVersion(pool: string): number | undefined {
+    return this.pins.get(pool)?.from;
+  }
+
+  wake(): void {
+    this.nap?.abort();
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        await this.runOnce();
+      } catch (e) {
+        this.deps.log.error({ err: e }, 'operation step failed');
+      }
+      this.nap = new AbortController();
+      const stop = () => this.nap?.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      await this.deps.clock.sleep(this.deps.pollMs ?? OPERATION_POLL_MS, this.nap.signal).catch(() => undefined);
+      signal.removeEventListener('abort', stop);
+    }
+    await Promise.all([...this.entries.values()].map((e) => e.busy));
+  }
+
+  /** One step over every active operation. */
+  async runOnce(): Promise<void> {
+    const active = await this.deps.store.listOperations({ active: true });
+    const ids = new Set(active.map((o) => o.id));
+    for (const id of this.entries.keys()) if (!ids.has(id)) this.entries.delete(id);
+    for (const row of active) {
+      // With shared pools, an operation runs in the controller that owns its pool, under that
+      // pool's lease; one taken over is loaded afresh (and resumed) by the new owner.
+      if (!this.deps.controller.owns(row.pool)) {
+        this.entries.delete(row.id);
+        continue;
+      }
+      await this.deps.controller.underPool(row.pool, async () => {
+        const entry = this.entries.get(row.id) ?? (await this.load(row));
+        entry.op.control = row.control;
+        await this.advance(entry);
+      });
+    }
+    this.pins = await pinsFor(this.deps.store);
+  }
+
+  /** In-memory view of one operation, for the API's progress display. */
+  snapshot(id: string): Entry | undefined {
+    return this.entries.get(id);
+  }
+
+  private async load(op: Operation): Promise<Entry> {
+    const provider = (await this.deps.store.getPool(op.pool))?.provider ?? '';
+    const entry: Entry = { op, items: await this.deps.store.listOperationItems(op.id), tally: { ...op.progress.api }, busy: null, provider };
+    this.entries.set(op.id, entry);
+    await resumeEntry(entry, this.context(entry), this.machineMap(op.pool));
+    return entry;
+  }
+
+  private async advance(entry: Entry): Promise<void> {
+    const { store, clock } = this.deps;
+    const op = entry.op;
+    const now = clock.now();
+    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), 'cancelled', 'cancelled on request', now);
+    if (op.control === 'pause' && op.status === 'running') Object.assign(op, { status: 'paused', message: 'paused on request' });
+    if (op.control === 'run' && op.status === 'paused') Object.assign(op, { status: 'running', message: 'resumed' });
+
+    const machines = this.machineMap(op.pool);
+    const changed = op.kind === 'replace' ? assignReplacements(entry.items, machines) : [];
+    const intents = new Map((await store.listIntents({ pool: op.pool })).map((i) => [i.id, i]));
+    let seen: Map<string, ProviderMachine> | undefined;
+    for (let pass = 0; pass < 2; pass++) {
+      let unconfirmed = false;
+      for (const item of entry.items) {
+        if (item.status !== 'in-progress') continue;
+        const v = gate(op, item, { machines, seen, intents, now });
+        if (v.status === 'in-progress') {
+          if (v.unconfirmed && now - (item.acceptedAt ?? now) > CONFIRM_AFTER_MS) unconfirmed = true;
+          continue;
+        }
+        Object.assign(item, { status: v.status, doneAt: now, ...(v.status === 'failed' ? { error: 'error' in v ? v.error : undefined } : {}) });
+        changed.push(item);
+      }
+      if (!unconfirmed || seen) break;
+      seen = await this.list(entry, op.pool);
+    }
+    await store.saveOperationItems([...new Set(changed)]);
+
+    const d = decide(op, entry.items, this.view(entry, machines), now);
+    const wasCanary = op.progress.phase !== 'main';
+    op.progress = { ...d.progress, api: { ...entry.tally } };
+    if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await this.retireOld(entry, machines, 'canary baked');
+    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), d.status, d.message ?? '', now, d.abort);
+    if (d.status === 'paused') {
+      await store.setOperationControl(op.id, 'pause', now);
+      Object.assign(op, { status: 'paused', control: 'pause', message: d.message });
+    }
+    if (op.kind === 'replace') await this.retireOld(entry, machines, 'replacement ready');
+    if (d.start.length > 0 && !entry.busy) {
+      const wanted = new Set(d.start);
+      const items = entry.items.filter((i) => wanted.has(i.machine));
+      const ctx = this.context(entry);
+      const work = op.kind === 'replace' ? startReplace(ctx, op, items, machines) : startMachineAction(ctx, op, items);
+      entry.busy = work
+        .catch((e: unknown) => this.deps.log.error({ err: e, operation: op.id }, 'starting items failed'))
+        .finally(() => (entry.busy = null));
+      // A fast provider answers within the step; a paced one is waited for in the next steps.
+      await Promise.race([entry.busy, Promise.resolve()]);
+    }
+    op.updatedAt = now;
+    await store.updateOperation(op);
+  }
+
+  /** Terminates old machines of a replace whose new machine is ready; canary olds wait for the bake. */
+  private async retireOld(entry: Entry, machines: ReadonlyMap<string, Machine>, cause: string): Promise<void> {
+    if (entry.op.progress.phase !== 'main') return;
+    const old = entry.items.filter((i) => i.status === 'done' && i.replacement && machines.get(i.machine) && machines.get(i.machine)!.state !== 'terminating').map((i) => i.machine);
+    if (old.length) await this.deps.controller.terminateForOperation(entry.op.pool, old, `operation ${entry.op.id}: ${cause}`);
+  }
+
+  private view(entry: Entry, machines: ReadonlyMap<string, Machine>): PoolView {
+    let ready = 0;
+    for (const m of machines.values()) if (m.state === 'ready') ready++;
+    const canary = entry.items.slice(0, entry.op.strategy.canary?.count ?? 0);
+    const healthy = (i: OperationItem) => i.status === 'done' && machines.get(entry.op.kind === 'replace' ? i.replacement ?? '' : i.machine)?.state === 'ready';
+    return { poolSize: entry.op.progress.poolSize, ready, canaryHealthy: canary.every(healthy) };
+  }
+
+  private machineMap(pool: string): Map<string, Machine> {
+    return new Map(this.deps.controller.machines(pool).map((m) => [m.id, m]));
+  }
+
+  private async list(entry: Entry, pool: string): Promise<Map<string, ProviderMachine>> {
+    const ctx = this.context(entry);
+    const seen = await tallyCalls(entry.tally, () => ctx.provider.list({ cluster: this.deps.cluster, pool }));
+    return new Map(seen.map((pm) => [pm.id, pm]));
+  }
+
+  context(entry: Entry): StartContext & { cluster: string } {
+    return {
+      store: this.deps.store,
+      controller: this.deps.controller,
+      provider: this.deps.providers.get(entry.provider)!,
+      now: () => this.deps.clock.now(),
+      tally: entry.tally,
+      cluster: this.deps.cluster,
+    };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * A developer environment: machines from an environment template, one flotte pool per role,
+ * owned by the API token's name. The controller launches, heals and terminates the pools'
+ * machines; the environment reconciler only watches them and moves the status.
+ *
+ *   creating ──all roles ready──► ready ──destroy / TTL──► destroying ──pools empty──► destroyed
+ *      │                                                                    ▲
+ *      └──launch failed / timeout──► failing ──pools empty──► failed        │
+ *      └──destroy─────────────────────────────────────────────────────────┘
+ */
+export const ENV_STATUSES = ['creating', 'ready', 'destroying', 'destroyed', 'failing', 'failed'] as const;
+export type EnvStatus = (typeof ENV_STATUSES)[number];
+
+/** Statuses whose machines are (or may still be) running: they count against quotas. */
+export const ENV_ACTIVE: ReadonlySet<EnvStatus> = new Set(['creating', 'ready', 'destroying', 'failing']);
+
+/** A role of an environment template: `count` machines of a fleet template. */
+export interface EnvRoleTemplate {
+  name: string;
+  /** A fleet template (the `templates:` section) the role's machines are made from. */
+  template: string;
+  count: number;
+  /** How long the role may take to have every machine `ready` before creation fails. */
+  readyTimeoutMs: number;
+}
+
+export interface EnvParamSpec {
+  name: string;
+  default?: string | undefined;
+  /** A regular expression the value must match in full. */
+  pattern?: string | undefined;
+  description?: string | undefined;
+}
+
+/** An environment template as the config declares it; `version` is copied into every environment made from it. */
+export interface EnvTemplate {
+  name: string;
+  version: number;
+  roles: EnvRoleTemplate[];
+  params: EnvParamSpec[];
+  /** Output name → text with `{{params.x}}`, `{{env.name}}`, `{{roles.r.machines}}`, `{{roles.r.addresses}}`. */
+  outputs: Record<string, string>;
+  defaultTtlMs: number;
+  /** Longest life from creation that extensions may reach. */
+  maxTtlMs: number;
+  /** Environments kept made ahead (default params), handed out at once by create. */
+  warm: number;
+}
+
+/** One role of a made environment, with the pool that holds its machines. */
+export interface EnvRole {
+  name: string;
+  pool: string;
+  template: string;
+  count: number;
+  readyTimeoutMs: number;
+}
+
+export interface Environment {
+  id: string;
+  name: string;
+  /** The name of the API token that created it. */
+  owner: string;
+  template: string;
+  templateVersion: number;
+  params: Record<string, string>;
+  roles: EnvRole[];
+  status: EnvStatus;
+  /** Why the status is what it is (failure cause, who destroyed it), in words. */
+  reason?: string | undefined;
+  outputs: Record<string, string>;
+  createdAt: number;
+  readyAt?: number | undefined;
+  expiresAt: number;
+  /** When the expiry warning went out; cleared by an extension. */
+  warnedAt?: number | undefined;
+  /** When its machines were all released (destroyed or failed). */
+  endedAt?: number | undefined;
+}
+
+/**
+ * Pools of environments carry this name prefix; `flotte apply` leaves them alone (they are not
+ * in the file) and config pools may not use it.
+ */
+export const ENV_POOL_PREFIX = 'env-';
+
+/** Owner of pre-made environments until create hands one out; no token name has parentheses in practice, and none can claim through it. */
+export const WARM_OWNER = '(warm)';
+
+export const envPoolName = (envId: string, role: string): string => `${ENV_POOL_PREFIX}${envId}-${role}`;
+export const isEnvPool = (pool: string): boolean => pool.startsWith(ENV_POOL_PREFIX);
+
+/** Fixed event reasons of environments, shown as they are. */
+export const ENV_REASONS = ['EnvCreated', 'EnvReady', 'EnvFailed', 'EnvDestroying', 'EnvDestroyed', 'EnvExpiring', 'EnvExpired', 'EnvExtended'] as const;

@@ -1,0 +1,108 @@
+import type { Clock } from '../../clock/clock.js';
+import { TAG } from '../../domain/types.js';
+import type {
+  BatchResult,
+  LaunchRequest,
+  LaunchResult,
+  OwnerFilter,
+  Provider,
+  ProviderCapabilities,
+  ProviderLimits,
+  ProviderMachine,
+} from '../provider.js';
+import { toProviderError } from './errors.js';
+import type { GlanceApi, NeutronApi } from './glance-neutron.js';
+import { InFlight } from './in-flight.js';
+import { launchServers } from './launch.js';
+import type { NovaApi } from './nova.js';
+import type { OpenStackOptions } from './options.js';
+import { Resolver } from './resolver.js';
+import { applyAction, type ServerAction } from './server-actions.js';
+import { ServerLister } from './server-list.js';
+
+/** Nova lists a server from the moment POST /servers answers; this covers a slow cell. */
+export const OPENSTACK_LIST_GRACE_MS = 15_000;
+
+export interface OpenStackPorts {
+  nova: NovaApi;
+  glance: GlanceApi;
+  neutron: NeutronApi;
+  /** Passwords, secrets and tokens to scrub from every message. */
+  secrets: () => string[];
+}
+
+/**
+ * The `openstack` provider: Nova servers owned through metadata tags. One request per server
+ * (Nova has no batch actions and advises against large multi-creates), at most `maxInFlight`
+ * at a time; the shared rate limiter paces each wave of `idsPerCall` as one call.
+ */
+export class OpenStackProvider implements Provider {
+  readonly name = 'openstack';
+  readonly capabilities: ProviderCapabilities = { stopStart: true, reboot: true, batchLaunch: true };
+  readonly limits: ProviderLimits;
+  private readonly inFlight: InFlight;
+  private readonly lister: ServerLister;
+  private readonly resolver: Resolver;
+
+  constructor(private readonly ports: OpenStackPorts, private readonly options: OpenStackOptions, private readonly clock: Clock) {
+    this.inFlight = new InFlight(options.maxInFlight);
+    this.lister = new ServerLister(ports.nova, clock, { pageSize: options.pageSize, changesSince: options.changesSince, fullListMs: options.fullListSeconds * 1000 });
+    this.resolver = new Resolver(ports.nova, ports.glance, ports.neutron);
+    this.limits = {
+      idsPerCall: options.maxInFlight,
+      launchPerCall: options.launchPerCall,
+      buckets: structuredClone(options.buckets),
+      listGraceMs: OPENSTACK_LIST_GRACE_MS,
+      pageSize: options.pageSize,
+    };
+  }
+
+  launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
+    const { nova } = this.ports;
+    return this.guard(() => launchServers({ nova, resolver: this.resolver, lister: this.lister, inFlight: this.inFlight, clock: this.clock, options: this.options, secrets: this.ports.secrets }, request, signal));
+  }
+
+  terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.act('delete', ids, signal);
+  }
+
+  reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult> {
+    return this.act(options.hard ? 'reboot-hard' : 'reboot-soft', ids, signal);
+  }
+
+  stop(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.act('stop', ids, signal);
+  }
+
+  start(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.act('start', ids, signal);
+  }
+
+  /** Shelves stopped environments: Nova frees their host resources but keeps disk and identity. */
+  shelve(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.act('shelve', ids, signal);
+  }
+
+  unshelve(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.act('unshelve', ids, signal);
+  }
+
+  async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
+    const all = await this.guard(() => this.lister.list(filter.cluster, signal));
+    return filter.pool === undefined ? all : all.filter((m) => m.tags[TAG.pool] === filter.pool);
+  }
+
+  private act(action: ServerAction, ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    return this.guard(() => applyAction(this.ports.nova, this.inFlight, this.clock, action, ids, this.ports.secrets, signal));
+  }
+
+  /** Everything leaving the provider is a ProviderError with secrets scrubbed; an abort stays an abort. */
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') throw e;
+      throw toProviderError(e, this.ports.secrets());
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { ProviderStatus } from '../../provider.js';
+import type { SimMachine } from '../sim-machine.js';
+import { FaceError, type Ec2Face } from './face.js';
+import { EC2_ID_RE, ec2Id, ec2State } from './ids.js';
+import { instanceXml } from './instance-xml.js';
+import { filters, int, list, type Filter, type Params } from './query.js';
+import type { XmlNode } from './xml.js';
+
+type Seen = SimMachine & { status: ProviderStatus };
+/** DescribeInstanceStatus takes at most this many ids. */
+export const STATUS_IDS_PER_CALL = 100;
+
+/** What a filter reads from an instance; unknown filter names are EC2's InvalidParameterValue. */
+function matches(f: Filter, m: Seen): boolean {
+  if (f.name.startsWith('tag:')) return f.values.includes(m.tags[f.name.slice(4)] ?? '\u0000');
+  const value: Record<string, () => string | undefined> = {
+    'tag-key': () => f.values.find((k) => k in m.tags),
+    'instance-state-name': () => ec2State(m.status).name,
+    'instance-id': () => ec2Id(m.id),
+    'availability-zone': () => m.zone,
+    'instance-type': () => m.size,
+  };
+  const read = value[f.name];
+  if (!read) throw new FaceError('InvalidParameterValue', `The filter '${f.name}' is invalid`);
+  const v = read();
+  return v !== undefined && f.values.includes(v);
+}
+
+/** Instances DescribeInstances can see now: young ones stay hidden for the sim's list delay. */
+function visible(face: Ec2Face): Seen[] {
+  const now = face.clock.now();
+  return face.sim.all().filter((m) => now >= m.launchedAt + face.sim.options.listDelayMs);
+}
+
+/** One page of ids, the rest kept behind a NextToken; each page costs one describe request at the sim. */
+function page(face: Ec2Face, p: Params, select: () => Seen[], ids: string[], maxDefault: number): { page: Seen[]; nextToken?: string } {
+  const max = int(p, 'MaxResults');
+  if (max !== undefined && ids.length > 0) throw new FaceError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+  if (max !== undefined && !(max >= 5 && max <= 1000)) throw new FaceError('InvalidParameterValue', `Value (${max}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  const token = p.get('NextToken');
+  let rest: string[];
+  if (token !== undefined) {
+    const kept = face.pages.get(token);
+    if (!kept) throw new FaceError('InvalidParameterValue', `The pagination token '${token}' is invalid`);
+    face.pages.delete(token);
+    rest = kept;
+  } else {
+    rest = select().map((m) => m.id);
+  }
+  const size = max ?? maxDefault;
+  const now = new Map(face.sim.all().map((m) => [m.id, m]));
+  const taken = rest.slice(0, size).flatMap((id) => (now.has(id) ? [now.get(id)!] : []));
+  face.sim.charge('list', { count: taken.length });
+  if (rest.length <= size) return { page: taken };
+  const next = randomUUID();
+  face.pages.set(next, rest.slice(size));
+  return { page: taken, nextToken: next };
+}
+
+function byIds(face: Ec2Face, ids: string[]): Seen[] {
+  const bad = ids.find((id) => !EC2_ID_RE.test(id));
+  if (bad) throw new FaceError('InvalidInstanceID.Malformed', `Invalid id: "${bad}"`);
+  const seen = new Map(visible(face).map((m) => [ec2Id(m.id), m]));
+  const unknown = ids.filter((id) => !seen.has(id));
+  if (unknown.length > 0) throw new FaceError('InvalidInstanceID.NotFound', `The instance IDs '${unknown.join(', ')}' do not exist`);
+  return ids.map((id) => seen.get(id)!);
+}
+
+export function describeInstances(face: Ec2Face, p: Params): XmlNode {
+  const ids = list(p, 'InstanceId');
+  const fs = filters(p);
+  const select = () => (ids.length > 0 ? byIds(face, ids) : visible(face)).filter((m) => fs.every((f) => matches(f, m)));
+  const { page: got, nextToken } = page(face, p, select, ids, Number.MAX_SAFE_INTEGER);
+  const groups = new Map<string, Seen[]>();
+  for (const m of got) {
+    const r = face.instances.get(m.id)?.reservationId ?? `r-${m.token.replace(/[^0-9a-f]/g, '').slice(0, 17)}`;
+    groups.set(r, [...(groups.get(r) ?? []), m]);
+  }
+  return {
+    reservationSet: [...groups].map(([reservationId, ms]) => ({ reservationId, ownerId: '000000000000', groupSet: [], instancesSet: ms.map((m) => instanceXml(face, m)) })),
+    nextToken,
+  };
+}
+
+export function describeInstanceStatus(face: Ec2Face, p: Params): XmlNode {
+  const ids = list(p, 'InstanceId');
+  if (ids.length > STATUS_IDS_PER_CALL) throw new FaceError('InvalidParameterValue', `Too many instance ids: ${ids.length} (at most ${STATUS_IDS_PER_CALL})`);
+  const all = p.get('IncludeAllInstances') === 'true';
+  const select = () => (ids.length > 0 ? byIds(face, ids) : visible(face)).filter((m) => all || m.status === 'running' || m.status === 'rebooting');
+  const { page: got, nextToken } = page(face, p, select, ids, 1000);
+  return {
+    instanceStatusSet: got.map((m) => {
+      const impaired = face.impaired.get(m.id);
+      const state = ec2State(m.status);
+      const check = (which: 'system' | 'instance') => {
+        const status = state.name !== 'running' ? 'not-applicable' : m.status === 'rebooting' ? 'initializing' : impaired === which ? 'impaired' : 'ok';
+        return { status, details: [{ name: 'reachability', status: status === 'impaired' ? 'failed' : status === 'ok' ? 'passed' : 'initializing' }] };
+      };
+      const ev = face.events.get(m.id);
+      return {
+        instanceId: ec2Id(m.id),
+        availabilityZone: m.zone,
+        eventsSet: ev ? [{ code: ev.code, description: ev.description, notBefore: new Date(ev.notBefore).toISOString() }] : undefined,
+        instanceState: state,
+        systemStatus: check('system'),
+        instanceStatus: check('instance'),
+      };
+    }),
+    nextToken,
+  };
+}

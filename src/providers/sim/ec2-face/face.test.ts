@@ -1,0 +1,75 @@
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isProviderError } from '../../provider.js';
+import { launchRequest } from '../test-support.js';
+import { faceRig, type FaceRig } from '../../aws/test-support.js';
+
+describe('EC2 face', () => {
+  let rig: FaceRig;
+  afterEach(async () => rig?.close());
+  const post = (body: string) => fetch(rig.served.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }).then(async (r) => ({ status: r.status, text: await r.text() }));
+  const sdk = () => new EC2Client({ region: 'eu-west-1', endpoint: rig.served.url, credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+
+  it('answers in EC2 XML, and errors as EC2 does (Response/Errors/Error, RequestID, HTTP status)', async () => {
+    rig = await faceRig();
+    const ok = await post('Action=DescribeInstances&Version=2016-11-15');
+    expect(ok.status).toBe(200);
+    expect(ok.text).toMatch(/<DescribeInstancesResponse xmlns="http:\/\/ec2.amazonaws.com\/doc\/2016-11-15\/"><requestId>[0-9a-f-]{36}<\/requestId><reservationSet\/>/);
+    const bad = await post('Action=TerminateInstances&Version=2016-11-15&InstanceId.1=i-0123456789abcdef0');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toMatch(/<Response><Errors><Error><Code>InvalidInstanceID.NotFound<\/Code><Message>The instance ID 'i-0123456789abcdef0' does not exist<\/Message><\/Error><\/Errors><RequestID>/);
+  });
+
+  it('throttles RunInstances by its bucket: 5 calls, then RequestLimitExceeded (503) until it refills at 2/s', async () => {
+    rig = await faceRig();
+    const template = { ...launchRequest('x', 1).template, image: 'ami-1', sizes: ['m5.large'] };
+    const launch = (i: number) => rig.provider.launch({ ...launchRequest(`t${i}`, 1), template, zone: 'eu-west-1a', size: 'm5.large' });
+    for (let i = 0; i < 5; i++) await launch(i);
+    const e = await launch(5).catch((err: unknown) => err);
+    expect(isProviderError(e, 'throttled')).toBe(true);
+    expect(rig.face.count(503, 'RunInstances')).toBe(1);
+    await rig.clock.advance(500);
+    await launch(6);
+    expect(rig.face.count(200, 'RunInstances')).toBe(6);
+  });
+
+  it('pages DescribeInstances with MaxResults/NextToken, and honours ClientToken', async () => {
+    rig = await faceRig();
+    const ec2 = sdk();
+    const input = { ImageId: 'ami-1', InstanceType: 'm5.large' as const, MinCount: 1, MaxCount: 12, ClientToken: 'tok-1', TagSpecifications: [{ ResourceType: 'instance' as const, Tags: [{ Key: 'flotte:cluster', Value: 'c' }] }] };
+    const a = await ec2.send(new RunInstancesCommand(input));
+    const b = await ec2.send(new RunInstancesCommand(input));
+    expect(b.Instances?.map((i) => i.InstanceId)).toEqual(a.Instances?.map((i) => i.InstanceId));
+    expect(b.ReservationId).toBe(a.ReservationId);
+    const mismatch = await ec2.send(new RunInstancesCommand({ ...input, MaxCount: 3 })).catch((e: { name: string }) => e.name);
+    expect(mismatch).toBe('IdempotentParameterMismatch');
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:flotte:cluster', Values: ['c'] }], MaxResults: 5, NextToken }));
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) ids.push(i.InstanceId!);
+      NextToken = page.NextToken;
+      pages++;
+    } while (NextToken);
+    expect(pages).toBe(3);
+    expect(ids.sort()).toEqual(a.Instances!.map((i) => i.InstanceId!).sort());
+    ec2.destroy();
+  });
+
+  it('reports impaired instances and fatal scheduled events as error, through DescribeInstanceStatus', async () => {
+    rig = await faceRig({ sim: { bootSeconds: { min: 1, max: 1 } } });
+    const template = { ...launchRequest('x', 1).template, image: 'ami-1', sizes: ['m5.large'] };
+    const r = await rig.provider.launch({ ...launchRequest('t1', 3), template, zone: 'eu-west-1a', size: 'm5.large' });
+    await rig.clock.advance(5_000);
+    const [a, b] = r.launched.map((m) => m.id);
+    const sim = (id: string) => `sim-${String(Number.parseInt(id.slice(2), 16)).padStart(8, '0')}`;
+    rig.face.impair(sim(a!));
+    rig.face.scheduleEvent(sim(b!), { code: 'instance-retirement', notBefore: rig.clock.now() + 86_400_000, description: 'The instance is running on degraded hardware' });
+    const seen = new Map((await rig.provider.list({ cluster: 'c1' })).map((m) => [m.id, m]));
+    expect(seen.get(a!)).toMatchObject({ status: 'error', fault: 'SystemStatusImpaired' });
+    expect(seen.get(b!)).toMatchObject({ status: 'error', fault: 'ScheduledEvent:instance-retirement' });
+    expect([...seen.values()].filter((m) => m.status === 'running')).toHaveLength(1);
+    expect(rig.face.count(200, 'DescribeInstanceStatus')).toBe(1);
+  });
+});

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../clock/clock.js';
+import { isProviderError } from '../../provider.js';
+import type { SimCloud } from '../sim-cloud.js';
+import { describeInstanceStatus, describeInstances } from './describe-actions.js';
+import { httpStatusOf } from './ids.js';
+import { instanceAction } from './instance-actions.js';
+import { runInstances } from './launch-action.js';
+import type { Params } from './query.js';
+import { errorXml, responseXml, type XmlNode } from './xml.js';
+
+/** An EC2 error the face answers with: code and message as EC2 words them. */
+export class FaceError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface Ec2FaceOptions {
+  /** Subnet id → zone; default `subnet-<zone>` for each of the sim's zones. */
+  subnets?: Record<string, string> | undefined;
+  /** Launch templates by id or name: what RunInstances fills in when it names one. */
+  launchTemplates?: Record<string, { imageId: string; instanceType?: string | undefined }> | undefined;
+  /** Time each request takes on the face's clock (a virtual clock must then be advanced for answers to come). */
+  latencyMs?: number | undefined;
+}
+
+/** What the face remembers beside the sim: the EC2-only facts about each instance. */
+export interface FaceInstance {
+  reservationId: string;
+  clientToken: string;
+  subnetId?: string | undefined;
+  spot: boolean;
+  userData?: string | undefined;
+}
+
+export interface ScheduledEvent {
+  code: 'instance-reboot' | 'system-reboot' | 'system-maintenance' | 'instance-retirement' | 'instance-stop';
+  notBefore: number;
+  description: string;
+}
+
+/**
+ * The sim cloud as EC2 sees it: Query-protocol actions answered from a SimCloud, so its
+ * throttling, outages, one-shot faults, zone capacity and list delay reach the SDK as EC2's
+ * own errors and XML. Knobs (`impair`, `scheduleEvent`, `interrupt`) script what only EC2 has.
+ */
+export class Ec2Face {
+  readonly instances = new Map<string, FaceInstance>();
+  readonly tokens = new Map<string, { fingerprint: string; reservationId: string; simIds: string[] }>();
+  readonly impaired = new Map<string, 'system' | 'instance'>();
+  readonly events = new Map<string, ScheduledEvent>();
+  /** Spot interruptions: sim id → when EC2 takes the instance back. */
+  readonly interruptions = new Map<string, { noticeAt: number; at: number; action: 'terminate' | 'stop'; done?: boolean }>();
+  /** Rebalance recommendations: sim id → when given. */
+  readonly rebalance = new Map<string, number>();
+  readonly pages = new Map<string, string[]>();
+  readonly subnets: Record<string, string>;
+  /** Requests per action and HTTP status: what a test reports (throttled calls…). */
+  readonly requests = new Map<string, Map<number, number>>();
+
+  constructor(readonly sim: SimCloud, readonly clock: Clock, readonly options: Ec2FaceOptions = {}) {
+    this.subnets = options.subnets ?? Object.fromEntries(sim.options.zones.map((z) => [`subnet-${z}`, z]));
+  }
+
+  /** Answers one Query request: HTTP status and XML body. */
+  async handle(p: Params): Promise<{ status: number; xml: string }> {
+    const requestId = randomUUID();
+    const action = p.get('Action') ?? '';
+    let out: { status: number; xml: string };
+    try {
+      if (this.options.latencyMs) await this.clock.sleep(this.options.latencyMs);
+      this.reclaim();
+      out = { status: 200, xml: responseXml(action, requestId, await this.dispatch(action, p)) };
+    } catch (e) {
+      const [code, message] = e instanceof FaceError ? [e.code, e.message] : isProviderError(e) ? [e.details.code ?? 'InternalError', e.message] : ['InternalError', String(e)];
+      out = { status: httpStatusOf(code), xml: errorXml(code, message, requestId) };
+    }
+    const byStatus = this.requests.get(action) ?? new Map<number, number>();
+    byStatus.set(out.status, (byStatus.get(out.status) ?? 0) + 1);
+    this.requests.set(action, byStatus);
+    return out;
+  }
+
+  /** Requests answered with `status`, over all actions or one. */
+  count(status: number, action?: string): number {
+    let n = 0;
+    for (const [a, m] of this.requests) if (action === undefined || a === action) n += m.get(status) ?? 0;
+    return n;
+  }
+
+  impair(simId: string, which: 'system' | 'instance' = 'system'): void {
+    this.impaired.set(simId, which);
+  }
+
+  scheduleEvent(simId: string, event: ScheduledEvent): void {
+    this.events.set(simId, event);
+  }
+
+  /** Issues a Spot interruption notice now; the instance is taken back `inMs` later (EC2: two minutes). */
+  interrupt(simId: string, inMs = 120_000, action: 'terminate' | 'stop' = 'terminate'): void {
+    const now = this.clock.now();
+    this.interruptions.set(simId, { noticeAt: now, at: now + inMs, action });
+  }
+
+  recommendRebalance(simId: string): void {
+    this.rebalance.set(simId, this.clock.now());
+  }
+
+  /** Takes back the Spot instances whose notice ran out: lazily, at the next request. */
+  reclaim(): void {
+    const now = this.clock.now();
+    const due = [...this.interruptions].filter(([, i]) => !i.done && i.at <= now);
+    for (const [, i] of due) i.done = true;
+    if (due.length > 0) this.sim.kill(due.map(([id]) => id));
+  }
+
+  private async dispatch(action: string, p: Params): Promise<XmlNode> {
+    switch (action) {
+      case 'RunInstances':
+        return runInstances(this, p);
+      case 'TerminateInstances':
+      case 'StopInstances':
+      case 'StartInstances':
+      case 'RebootInstances':
+        return instanceAction(this, action, p);
+      case 'DescribeInstances':
+        return describeInstances(this, p);
+      case 'DescribeInstanceStatus':
+        return describeInstanceStatus(this, p);
+      default:
+        throw new FaceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+    }
+  }
+}

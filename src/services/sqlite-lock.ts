@@ -1,0 +1,42 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import SQLite from 'better-sqlite3';
+
+/** A second controller was started on SQLite state that already has one. */
+export class SingleControllerError extends Error {}
+
+export interface SqliteLock {
+  release(): void;
+}
+
+/**
+ * SQLite runs one controller. The lock is an open EXCLUSIVE transaction on a file beside the
+ * state: the operating system drops it the instant the process dies (even on kill -9), so a
+ * restart never waits, while a second live controller is refused at once.
+ */
+export function lockSqliteController(statePath: string): SqliteLock {
+  const path = `${statePath}.controller-lock`;
+  const who = `${path}.json`;
+  const db = new SQLite(path, { timeout: 0 });
+  try {
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (e) {
+    db.close();
+    if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+    const holder = existsSync(who) ? (JSON.parse(readFileSync(who, 'utf8')) as { pid: number; host: string; since: string }) : undefined;
+    throw new SingleControllerError(
+      [
+        `another flotte controller is already running on ${statePath}${holder ? ` (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : ''}.`,
+        'SQLite state runs exactly one controller, because SQLite has no way to fence a second one out.',
+        'Stop the other one, or, to run several controllers, keep the state in PostgreSQL: --database postgres://user@host/db (see docs/deploy.md).',
+      ].join('\n'),
+    );
+  }
+  writeFileSync(who, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  return {
+    release() {
+      rmSync(who, { force: true });
+      db.close();
+    },
+  };
+}

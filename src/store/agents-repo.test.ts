@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshPgSchema, postgresService, postgresUrl, serviceSuite } from '../../test/support/services.js';
+import type { AgentHeartbeat } from '../domain/health.js';
+import { openStore } from './open-store.js';
+import type { Store } from './store.js';
+
+const beat = (machine: string, over: Partial<AgentHeartbeat> = {}): AgentHeartbeat => ({
+  machine,
+  pool: 'workers',
+  joinedAt: 1_000,
+  lastAt: 2_000,
+  busy: 0,
+  available: true,
+  drained: false,
+  load: { load1: 0.5, cpu: 0.25, memory: 0.5 },
+  ...over,
+});
+
+function agentsContract(open: () => Promise<Store>): void {
+  it('heartbeats: one row per machine, replaced by each beat, all read in one call', async () => {
+    const store = await open();
+    await store.saveHeartbeat(beat('m1'));
+    await store.saveHeartbeat(beat('m2', { address: '127.0.0.1:7421' }));
+    await store.saveHeartbeat(beat('m1', { lastAt: 3_000, busy: 2, available: false, drained: true }));
+    const all = await store.listHeartbeats();
+    expect(all.sort((a, b) => (a.machine < b.machine ? -1 : 1))).toEqual([
+      beat('m1', { lastAt: 3_000, busy: 2, available: false, drained: true }),
+      beat('m2', { address: '127.0.0.1:7421' }),
+    ]);
+    await store.deleteHeartbeats(['m1']);
+    expect((await store.listHeartbeats()).map((b) => b.machine)).toEqual(['m2']);
+    await store.close();
+  });
+
+  it('join tokens are made once per pool and then kept', async () => {
+    const store = await open();
+    const first = await store.joinToken('workers', 1);
+    expect(first).toMatch(/^fjt_[A-Za-z0-9_-]{32}$/);
+    expect(await store.joinToken('workers', 2)).toBe(first);
+    expect(await store.getJoinToken('workers')).toBe(first);
+    expect(await store.joinToken('other', 3)).not.toBe(first);
+    expect(await store.getJoinToken('none')).toBeUndefined();
+    await store.close();
+  });
+
+  it('healing pauses and protections', async () => {
+    const store = await open();
+    await store.setHealingPaused('workers', { at: 5, reason: '3 of 5 failed' });
+    expect([...(await store.listHealingPaused())]).toEqual([['workers', { at: 5, reason: '3 of 5 failed' }]]);
+    await store.setHealingPaused('workers', null);
+    expect((await store.listHealingPaused()).size).toBe(0);
+    await store.setProtection('m1', true, 1);
+    await store.setProtection('m2', true, 1);
+    await store.setProtection('m2', false, 2);
+    expect([...(await store.listProtections())].sort()).toEqual([['m1', true], ['m2', false]]);
+    await store.close();
+  });
+}
+
+describe('agents, join tokens, pauses, protections on SQLite', () => {
+  agentsContract(() => openStore(':memory:'));
+});
+
+await serviceSuite(postgresService(), `agents on PostgreSQL (${postgresUrl()})`, () => {
+  const schemas: { drop(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(schemas.splice(0).map((s) => s.drop()));
+  });
+  agentsContract(async () => {
+    const schema = freshPgSchema();
+    schemas.push(schema);
+    return openStore(schema.url);
+  });
+});

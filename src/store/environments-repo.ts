@@ -1,0 +1,133 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { EnvRole, EnvStatus, Environment } from '../domain/environments/types.js';
+import type { PoolSpec } from '../domain/types.js';
+import type { Database } from './database.js';
+import { parseJson } from './json.js';
+import type { Store } from './store.js';
+
+export interface EnvironmentsTable {
+  id: string;
+  name: string;
+  owner: string;
+  template: string;
+  template_version: number;
+  params: string;
+  roles: string;
+  status: string;
+  reason: string | null;
+  outputs: string;
+  created_at: number;
+  ready_at: number | null;
+  expires_at: number;
+  warned_at: number | null;
+  ended_at: number | null;
+}
+
+type Db = Kysely<Database & { environments: EnvironmentsTable }>;
+
+function toEnv(row: Selectable<EnvironmentsTable>): Environment {
+  return {
+    id: row.id,
+    name: row.name,
+    owner: row.owner,
+    template: row.template,
+    templateVersion: row.template_version,
+    params: parseJson<Record<string, string>>(row.params),
+    roles: parseJson<EnvRole[]>(row.roles),
+    status: row.status as EnvStatus,
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    outputs: parseJson<Record<string, string>>(row.outputs),
+    createdAt: row.created_at,
+    ...(row.ready_at !== null ? { readyAt: row.ready_at } : {}),
+    expiresAt: row.expires_at,
+    ...(row.warned_at !== null ? { warnedAt: row.warned_at } : {}),
+    ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
+  };
+}
+
+const mutable = (env: Environment) => ({
+  status: env.status,
+  reason: env.reason ?? null,
+  outputs: JSON.stringify(env.outputs),
+  ready_at: env.readyAt ?? null,
+  expires_at: env.expiresAt,
+  warned_at: env.warnedAt ?? null,
+  ended_at: env.endedAt ?? null,
+});
+
+/**
+ * Environments and the pools they own. Kept beside `Store` rather than in it, so the feature
+ * stays in its own files; it writes the `pools` table directly because environment pools are
+ * made by the API, not by `flotte apply`.
+ */
+export class EnvironmentsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** The repo on a store's database; every store opened by openStore() has one. */
+  static of(store: Store): EnvironmentsRepo {
+    const db = (store as { kysely?: Kysely<Database> }).kysely;
+    if (!db) throw new Error('this store has no Kysely handle (environments need the KyselyStore)');
+    return new EnvironmentsRepo(db as unknown as Db);
+  }
+
+  /** The environment and its pools in one transaction: the controller sees all roles or none. */
+  async create(env: Environment, pools: readonly PoolSpec[], now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('environments')
+        .values({ id: env.id, name: env.name, owner: env.owner, template: env.template, template_version: env.templateVersion, params: JSON.stringify(env.params), roles: JSON.stringify(env.roles), created_at: env.createdAt, ...mutable(env) })
+        .execute();
+      for (const p of pools) {
+        await trx
+          .insertInto('pools')
+          .values({ name: p.name, provider: p.provider, template: p.template, min: p.min, max: p.max, desired: p.desired, file_desired: p.desired, zones: JSON.stringify(p.zones), labels: JSON.stringify(p.labels), max_launching: p.maxLaunching, deletion_order: p.deletionOrder, health: null, scaling: null, updated_at: now })
+          .execute();
+      }
+    });
+  }
+
+  async get(id: string): Promise<Environment | undefined> {
+    const row = await this.db.selectFrom('environments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toEnv(row);
+  }
+
+  /** Newest first; ended ones (destroyed, failed) only when asked. */
+  async list(query: { owner?: string | undefined; statuses?: readonly EnvStatus[] | undefined } = {}): Promise<Environment[]> {
+    let q = this.db.selectFrom('environments').selectAll();
+    if (query.owner !== undefined) q = q.where('owner', '=', query.owner);
+    if (query.statuses) q = q.where('status', 'in', [...query.statuses]);
+    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toEnv);
+  }
+
+  /** Writes the status, reason, outputs and times; `expected`, when given, must be the stored status (compare-and-set). */
+  async update(env: Environment, expected?: EnvStatus): Promise<boolean> {
+    let q = this.db.updateTable('environments').set(mutable(env)).where('id', '=', env.id);
+    if (expected !== undefined) q = q.where('status', '=', expected);
+    const r = await q.executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Hands a ready warm environment to `env.owner`; false when another request took it first. */
+  async claim(env: Environment, warmOwner: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('environments')
+      .set({ owner: env.owner, name: env.name, ...mutable(env) })
+      .where('id', '=', env.id)
+      .where('owner', '=', warmOwner)
+      .where('status', '=', 'ready')
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Scales the pools to zero: the controller then terminates their machines. */
+  async release(pools: readonly string[]): Promise<void> {
+    if (pools.length === 0) return;
+    await this.db.updateTable('pools').set({ desired: 0, file_desired: 0 }).where('name', 'in', [...pools]).execute();
+  }
+
+  async deletePools(pools: readonly string[]): Promise<void> {
+    if (pools.length === 0) return;
+    await this.db.deleteFrom('pools').where('name', 'in', [...pools]).execute();
+  }
+}

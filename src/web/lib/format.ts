@@ -1,0 +1,40 @@
+/** Human words for the API's numbers. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 90) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 90 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+interface Estimate {
+  waves?: number[];
+  calls?: { mutate?: number; launch?: number };
+  apiMs?: number;
+  totalMs?: number;
+  machines?: number;
+  durations?: { mean: number; max: number; samples: number };
+}
+
+/** A dry-run preview as sentences: what will happen, how many calls, how long. */
+export function previewLines(p: Estimate): string[] {
+  const waves = p.waves ?? [];
+  const lines = [`${p.machines ?? waves.reduce((a, b) => a + b, 0)} machines in ${waves.length} batch${waves.length === 1 ? '' : 'es'}${waves.length ? ` of ${[...new Set(waves)].join(' / ')}` : ''}`];
+  if (p.calls) lines.push(`${p.calls.mutate ?? 0} mutating API call(s), ${p.calls.launch ?? 0} launch call(s)${p.apiMs ? `, ${duration(p.apiMs)} of them forced by rate limits` : ''}`);
+  if (p.totalMs !== undefined) lines.push(`estimated time: ${duration(p.totalMs)}`);
+  if (p.durations) lines.push(`from ${p.durations.samples ? `${p.durations.samples} observed` : 'default'} durations: mean ${duration(p.durations.mean)}, slowest ${duration(p.durations.max)}`);
+  return lines;
+}
+
+interface Budget {
+  operation?: { calls: number; throttled: number };
+  provider?: { calls: number; throttled: number; buckets?: Record<string, { tokens: number; capacity: number; refillPerSecond: number }> };
+}
+
+/** The API budget: calls made and throttled, and what is left in each bucket. */
+export function budgetLine(b: Budget): string {
+  const parts: string[] = [];
+  if (b.operation) parts.push(`this operation: ${b.operation.calls} calls, ${b.operation.throttled} throttled`);
+  if (b.provider) parts.push(`provider: ${b.provider.calls} calls, ${b.provider.throttled} throttled`);
+  for (const [k, v] of Object.entries(b.provider?.buckets ?? {})) parts.push(`${k} bucket ${Math.floor(v.tokens)}/${v.capacity} (+${v.refillPerSecond}/s)`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+
+const CONFIG = `
+cluster: e2e-api
+providers:
+  sim:
+    type: sim
+    bootSeconds: { min: 1, max: 2 }
+templates:
+  small:
+    provider: sim
+    image: img-1
+    size: m5.large
+pools:
+  analysis:
+    template: small
+    min: 0
+    max: 50
+    desired: 2
+`;
+
+let up: UpProcess | undefined;
+afterEach(async () => {
+  await up?.stop();
+  up = undefined;
+});
+
+describe('tokens, audit and live events through the real CLI', () => {
+  it('admin token file, tokens create/list/revoke, roles enforced, and `flotte audit` tells who did what', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
+    up = await startUp(dir);
+    expect(statSync(join(dir, '.flotte/admin-token')).mode & 0o777).toBe(0o600);
+    const admin = { cwd: dir, server: up.url };
+
+    const created = await runCli(['tokens', 'create', '--role', 'viewer', '--name', 'dashboard', '--ttl', '1d', '--json'], admin);
+    expect(created.code, created.stderr).toBe(0);
+    const viewer = JSON.parse(created.stdout) as { id: string; secret: string; role: string; expiresAt: string };
+    expect(viewer.role).toBe('viewer');
+    const asViewer = { server: up.url, env: { FLOTTE_TOKEN: viewer.secret } };
+
+    expect((await runCli(['pools'], asViewer)).code).toBe(0);
+    const denied = await runCli(['scale', 'analysis', '5'], asViewer);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/role viewer may not pools:scale/);
+    expect((await runCli(['scale', 'analysis', '3'], admin)).code).toBe(0);
+
+    const list = JSON.parse((await runCli(['tokens', 'list', '--json'], admin)).stdout) as { id: string; name: string; revokedAt: string | null }[];
+    expect(list.map((t) => t.name).sort()).toEqual(['bootstrap-admin', 'dashboard']);
+    expect(JSON.stringify(list)).not.toContain(viewer.secret);
+    expect((await runCli(['tokens', 'revoke', viewer.id], admin)).code).toBe(0);
+    const afterRevoke = await runCli(['pools'], asViewer);
+    expect(afterRevoke.code).toBe(1);
+    expect(afterRevoke.stderr).toMatch(/revoked/);
+
+    const audit = JSON.parse((await runCli(['audit', '--pool', 'analysis', '--since', '1h', '--json'], admin)).stdout) as { actor: string; action: string; result: string; params: { body: unknown } }[];
+    expect(audit.map((a) => [a.actor, a.action, a.result])).toEqual([
+      ['dashboard', 'PUT /api/v1/pools/:name/desired', 'forbidden'],
+      ['bootstrap-admin', 'PUT /api/v1/pools/:name/desired', 'ok'],
+    ]);
+    expect(audit[1]!.params.body).toEqual({ desired: 3 });
+    const table = await runCli(['audit'], admin);
+    expect(table.stdout).toMatch(/bootstrap-admin\s+admin\s+DELETE \/api\/v1\/tokens\/:id/);
+    // A dozen real CLI processes: generous for a loaded CI machine.
+  }, 300_000);
+
+  it('`flotte events --follow` prints new events as they happen', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
+    up = await startUp(dir);
+    const follow = spawn(process.execPath, [BIN, '--server', up.url, 'events', 'analysis', '--follow', '--json', '--limit', '0'], { cwd: dir });
+    let out = '';
+    follow.stdout.on('data', (d) => (out += d));
+    try {
+      await runCli(['scale', 'analysis', '4'], { cwd: dir, server: up.url });
+      const line = await waitFor('a DesiredChanged event on the follow stream', async () => out.split('\n').find((l) => l.includes('"DesiredChanged"') && l.includes('→ 4')), 20_000);
+      expect(JSON.parse(line)).toMatchObject({ pool: 'analysis', reason: 'DesiredChanged' });
+      const ids = out.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      follow.kill('SIGINT');
+    }
+  });
+});

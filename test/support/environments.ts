@@ -1,0 +1,71 @@
+import { pino } from 'pino';
+import { EnvReconciler } from '../../src/control/environments/reconciler.js';
+import { EnvService } from '../../src/control/environments/service.js';
+import type { Environment } from '../../src/domain/environments/types.js';
+import { harness, type Harness } from './harness.js';
+
+/** Three roles over fleet templates; `db` lives alone in sim-c so a test can starve it of capacity. */
+export const ENV_YAML = `
+environments:
+  templates:
+    stack:
+      version: 2
+      ttl: 8h
+      params:
+        branch: { default: main, pattern: "[a-z0-9/._-]+" }
+      roles:
+        web: { template: small, count: 2, readyTimeout: 10m }
+        db: { template: dbbox, count: 1 }
+        worker: { template: small, count: 1 }
+      outputs:
+        url: "http://{{roles.web.machines}}/?branch={{params.branch}}"
+        db: "{{roles.db.machines}}"
+`;
+
+export interface EnvHarness {
+  h: Harness;
+  service: EnvService;
+  reconciler: EnvReconciler;
+  /** Controller and environment ticks, virtual time moving, until `done` says so. */
+  until(done: () => Promise<boolean>, maxTicks?: number): Promise<void>;
+  status(id: string): Promise<Environment>;
+  /** Sim machines of an environment's pools that are not terminated. */
+  live(env: Environment): number;
+}
+
+/** `extra` is YAML added to the `environments:` section (two-space indented), e.g. sizes and quotas. */
+export async function envHarness(extra = ''): Promise<EnvHarness> {
+  const h = await harness();
+  await h.store.applyConfig(
+    {
+      source: ENV_YAML + extra,
+      cluster: 'test',
+      providers: { sim: { type: 'sim' } },
+      templates: [
+        { name: 'small', provider: 'sim', image: 'img-1', sizes: ['m5.large'], zones: ['sim-a', 'sim-b'], tags: {} },
+        { name: 'dbbox', provider: 'sim', image: 'img-db', sizes: ['r5.large'], zones: ['sim-c'], tags: {} },
+      ],
+      pools: [],
+    },
+    h.clock.now(),
+  );
+  const service = new EnvService(h.store, h.clock);
+  const reconciler = new EnvReconciler({ store: h.store, clock: h.clock, log: pino({ level: 'silent' }), templates: () => service.templates() });
+  const eh: EnvHarness = {
+    h,
+    service,
+    reconciler,
+    async until(done, maxTicks = 100) {
+      for (let i = 0; i < maxTicks; i++) {
+        await h.runTick();
+        await reconciler.tick();
+        if (await done()) return;
+        await h.clock.advance(5_000);
+      }
+      throw new Error(`not done after ${maxTicks} ticks`);
+    },
+    status: async (id) => (await service.repo.get(id))!,
+    live: (env) => h.sim.all().filter((m) => env.roles.some((r) => r.pool === m.tags['flotte:pool']) && m.status !== 'terminated').length,
+  };
+  return eh;
+}

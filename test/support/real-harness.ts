@@ -1,0 +1,69 @@
+import { pino } from 'pino';
+import { realClock } from '../../src/clock/clock.js';
+import { Controller, type TickReport } from '../../src/control/controller.js';
+import type { PoolSpec, Template } from '../../src/domain/types.js';
+import type { Provider } from '../../src/providers/provider.js';
+import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+
+/** The in-process flotte of `harness.ts`, on the wall clock, in front of a real cloud. */
+export interface RealHarness {
+  provider: RateLimitedProvider;
+  store: Store;
+  controller: Controller;
+  /** Ticks every `intervalMs` until `done` holds; throws with `what` after `timeoutMs`. Returns the ticks used. */
+  tickUntil(what: string, done: () => boolean | Promise<boolean>, opts?: { timeoutMs?: number; intervalMs?: number }): Promise<number>;
+  tick(): Promise<TickReport>;
+  close(): Promise<void>;
+}
+
+export interface RealHarnessOptions {
+  /** The provider as the composition root would build it; wrapped here in the shared limiter. */
+  provider: Provider;
+  providerName: string;
+  providerConfig: Record<string, unknown>;
+  cluster: string;
+  template: Omit<Template, 'version' | 'provider'>;
+  pool: Partial<PoolSpec> & { name: string };
+}
+
+export async function realHarness(o: RealHarnessOptions): Promise<RealHarness> {
+  const provider = rateLimited(o.provider, { clock: realClock });
+  const store = await openStore(':memory:');
+  const pool: PoolSpec = {
+    provider: o.providerName,
+    template: o.template.name,
+    min: 0,
+    max: 100,
+    desired: 0,
+    zones: o.template.zones,
+    labels: {},
+    maxLaunching: 100,
+    deletionOrder: 'oldest-first',
+    ...o.pool,
+  } as PoolSpec;
+  await store.applyConfig(
+    { source: '# test', cluster: o.cluster, providers: { [o.providerName]: o.providerConfig }, templates: [{ ...o.template, provider: o.providerName }], pools: [pool] },
+    realClock.now(),
+  );
+  const controller = new Controller({ store, providers: new Map([[o.providerName, provider]]), clock: realClock, cluster: o.cluster, log: pino({ level: 'silent' }) });
+  await controller.start();
+  const h: RealHarness = {
+    provider,
+    store,
+    controller,
+    tick: () => controller.tick(),
+    async tickUntil(what, done, { timeoutMs = 300_000, intervalMs = 1_000 } = {}) {
+      const deadline = realClock.now() + timeoutMs;
+      for (let i = 1; ; i++) {
+        await controller.tick();
+        if (await done()) return i;
+        if (realClock.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+        await realClock.sleep(intervalMs);
+      }
+    },
+    close: () => store.close(),
+  };
+  return h;
+}
