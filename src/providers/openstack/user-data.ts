@@ -1,3 +1,4 @@
+import { agentCloudInit } from '../agent-cloud-init.js';
 import type { LaunchRequest } from '../provider.js';
 
 /** Nova refuses user-data larger than this (base64-encoded). */
@@ -13,31 +14,7 @@ export function userDataFor(req: LaunchRequest): string | undefined {
   if (req.template.userData !== undefined) return req.template.userData;
   const a = req.agent;
   if (!a) return undefined;
-  return [
-    '#cloud-config',
-    'write_files:',
-    '  - path: /etc/flotte/agent.env',
-    "    permissions: '0600'",
-    '    content: |',
-    `      FLOTTE_SERVER=${a.server}`,
-    `      FLOTTE_POOL=${a.pool}`,
-    `      FLOTTE_JOIN_TOKEN=${a.joinToken}`,
-    '  - path: /etc/systemd/system/flotte-agent.service',
-    '    content: |',
-    '      [Unit]',
-    '      Description=flotte agent',
-    '      After=network-online.target',
-    '      [Service]',
-    '      EnvironmentFile=/etc/flotte/agent.env',
-    '      ExecStart=/usr/bin/env flotte agent',
-    '      Restart=always',
-    '      [Install]',
-    '      WantedBy=multi-user.target',
-    'runcmd:',
-    '  - [systemctl, daemon-reload]',
-    '  - [systemctl, enable, --now, flotte-agent.service]',
-    '',
-  ].join('\n');
+  return agentCloudInit(a, { identity: 'openstack' });
 }
 
 /** Base64 as Nova wants it, refusing what Nova would refuse with a clearer message. */
