@@ -129,13 +129,14 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const stop = new AbortController();
   const url = await app.listen({ host: opts.host, port: opts.port });
   agentServer = url;
+  await role.join();
+  const leases = role.run(stop.signal);
   const running = loop.run(stop.signal);
   const operating = executor.run(stop.signal);
   // Scaling decisions write desired and wake the loop, so a launch follows within one evaluation.
   const ownership = role.ownership;
   const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
   const scaling = autoscaler.run(stop.signal);
-  const leases = role.run(stop.signal);
   const environments = runEnvironments({ store, clock, log }, stop.signal);
   return {
     url,

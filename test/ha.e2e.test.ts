@@ -181,19 +181,18 @@ await serviceSuite(postgresService(), 'highly available control plane (3 control
   }, 120_000);
 
   it('rolling SIGTERM restart of every controller: no pool unowned for longer than one lease period, no launch failed', async () => {
-    const unownedSince = new Map<string, number>();
-    const longest = new Map<string, number>();
+    // Two views of "owned", sampled every 50 ms: a live lease in the database, and a controller
+    // that says (in /status) it holds the pool and acts on it. The second is what a user feels.
+    const gaps = { lease: new Gap(), acting: new Gap() };
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const leases = await liveLeases();
+        const [leases, views] = await Promise.all([liveLeases(), Promise.all([...controllers].map((c) => statusOf(c).catch(() => undefined)))]);
+        const acting = new Set(views.flatMap((v) => v?.leases.map((l) => l.lease.slice(5)) ?? []));
         const now = Date.now();
         for (const p of POOLS) {
-          if (leases.has(p)) {
-            const since = unownedSince.get(p);
-            if (since !== undefined) longest.set(p, Math.max(longest.get(p) ?? 0, now - since));
-            unownedSince.delete(p);
-          } else if (!unownedSince.has(p)) unownedSince.set(p, now);
+          gaps.lease.sample(p, leases.has(p), now);
+          gaps.acting.sample(p, acting.has(p), now);
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -204,20 +203,20 @@ await serviceSuite(postgresService(), 'highly available control plane (3 control
         await old.stop();
         expect(old.proc.exitCode, old.output().slice(-3000)).toBe(0);
         controllers.push(await startController());
-        await waitFor('every pool owned again', async () => (await liveLeases()).size === POOLS.length);
+        await waitFor('every pool acted on again', async () => {
+          const views = await Promise.all(controllers.map(statusOf));
+          return new Set(views.flatMap((v) => v.leases.map((l) => l.lease))).size === POOLS.length;
+        });
       }
       await new Promise((r) => setTimeout(r, LEASE_MS));
     } finally {
       sampling = false;
       await sampler;
     }
-    const worst = Math.max(0, ...longest.values(), ...[...unownedSince.values()].map((t) => Date.now() - t));
-    console.log(`[ha] rolling restart: longest time a pool went unowned ${worst} ms (lease ${LEASE_MS} ms)`);
-    // Issue 11 asks for at most one lease period. Most runs measure 1.1–1.3 s, but one measured
-    // 3.08 s: a pool handed to a controller still starting up waits for it. Until handover skips
-    // members that are not live yet, this asserts the bound every run has met (two lease periods)
-    // and prints the figure; the issue stays open for the strict one.
-    expect(worst).toBeLessThanOrEqual(2 * LEASE_MS);
+    const worst = { lease: gaps.lease.worst(Date.now()), acting: gaps.acting.worst(Date.now()) };
+    console.log(`[ha] rolling restart: longest time a pool went without a live lease ${worst.lease} ms, without a controller acting on it ${worst.acting} ms (lease ${LEASE_MS} ms)`);
+    expect(worst.lease).toBeLessThanOrEqual(LEASE_MS);
+    expect(worst.acting).toBeLessThanOrEqual(LEASE_MS);
     expect(await store.listIntents({ status: 'failed' })).toEqual([]);
     for (const p of POOLS) await converged(p, (await store.getPool(p))!.desired);
     await assertNothingTwice();
@@ -233,3 +232,22 @@ await serviceSuite(postgresService(), 'highly available control plane (3 control
     expect(rr % 2).toBe(0);
   }, 60_000);
 });
+
+/** The longest stretch each key spent without something, from samples. */
+class Gap {
+  private readonly since = new Map<string, number>();
+  private longest = 0;
+
+  sample(key: string, has: boolean, now: number): void {
+    const since = this.since.get(key);
+    if (has) {
+      if (since !== undefined) this.longest = Math.max(this.longest, now - since);
+      this.since.delete(key);
+    } else if (since === undefined) this.since.set(key, now);
+  }
+
+  /** Counting stretches still open at `now`. */
+  worst(now: number): number {
+    return Math.max(this.longest, ...[...this.since.values()].map((t) => now - t));
+  }
+}

@@ -32,13 +32,15 @@ describe('Ownership (members, assignment and leases on one store)', () => {
 
     await ms[1]!.stop();
     const left = [ms[0]!, ms[2]!];
-    // Two rounds: a pool that moves between the remaining two is released in one's cycle and taken in the other's next.
+    // Its leases went straight to the members that own them now: none is free for a moment.
+    expect((await store.listLeases()).map((l) => [l.name, l.live, l.holder === 'b'])).toEqual(POOLS.map((k) => [k, true, false]));
+    // Two rounds: bounded loads may move a pool between the remaining two as well, handed over in one's cycle and taken up in the other's next.
     for (let round = 0; round < 2; round++) for (const m of left) await m.cycle();
     expect(holders(left).every((h) => h.length === 1)).toBe(true);
 
     const d = member('d');
     const now = [...left, d];
-    // After every single cycle, never two holders: a pool moving is released before it is taken.
+    // After every single cycle, never two holders: a pool moving is handed over, never shared.
     for (let round = 0; round < 2; round++) {
       for (const m of now) {
         await m.cycle();

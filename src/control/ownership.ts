@@ -81,12 +81,18 @@ export class Ownership {
     const keys = await this.o.keys();
     const target = assign(keys, this.live.map((m) => m.id));
     for (const [key, h] of [...this.held]) {
-      if (target.get(key) === id) continue;
-      // Stop starting work under it first, then wait for running work, then give it back.
+      const to = target.get(key);
+      if (to === id) continue;
+      // Stop starting work under it first, then wait for running work, then pass it on.
       this.held.delete(key);
       await this.o.quiesce?.(key);
-      await store.releaseLease(h.fence);
-      log.info({ lease: key, to: target.get(key), member: id }, 'lease handed back');
+      await this.handOver(h.fence, to);
+    }
+    // A lease handed to this controller since its last cycle, by a member whose view of the
+    // members differed, may belong to someone else by this view: pass it on now rather than let
+    // it sit unused until it lapses.
+    for (const l of await store.listLeases()) {
+      if (l.live && l.holder === id && !this.held.has(l.name) && target.get(l.name) !== id) await this.handOver({ lease: l.name, holder: id, token: l.token }, target.get(l.name));
     }
     const mine = keys.filter((k) => target.get(k) === id);
     await Promise.all(
@@ -103,21 +109,43 @@ export class Ownership {
     );
   }
 
-  /** Cycles every third of a lease period until `signal` aborts; a failed cycle is logged and retried. */
+  /**
+   * Gives a lease straight to the member the assignment names (it is never unheld while it moves,
+   * and the new token refuses this controller's stragglers); with no live member to take it, it is released.
+   */
+  private async handOver(fence: Fence, to: string | undefined): Promise<void> {
+    const moved = to !== undefined && (await this.o.store.handOverLease(fence, to, this.o.leaseMs));
+    if (!moved) await this.o.store.releaseLease(fence);
+    this.o.log.info({ lease: fence.lease, to: moved ? to : undefined, member: this.o.id }, moved ? 'lease handed over' : 'lease released');
+  }
+
+  /**
+   * Cycles every third of a lease period until `signal` aborts; a failed cycle is logged and retried.
+   * The first cycle (joining the members) is the caller's `cycle()`, made once this controller can act.
+   */
   async run(signal: AbortSignal): Promise<void> {
     const every = Math.max(50, Math.floor(this.o.leaseMs / 3));
-    while (!signal.aborted) {
+    const clock = this.o.clock ?? realClock;
+    for (;;) {
+      await clock.sleep(every, signal).catch(() => undefined);
+      if (signal.aborted) return;
       await this.cycle().catch((err: unknown) => this.o.log.error({ err, member: this.o.id }, 'ownership cycle failed'));
-      await (this.o.clock ?? realClock).sleep(every, signal).catch(() => undefined);
     }
   }
 
-  /** Graceful exit: waits for the last cycle, gives every lease back and leaves the member table. */
+  /**
+   * Graceful exit: waits for the last cycle, passes every lease it holds to the member that owns
+   * it once this one is gone (so no pool waits for a heartbeat to lapse or a survivor's next
+   * cycle), and leaves the member table.
+   */
   async stop(): Promise<void> {
     await this.cycling.catch(() => undefined);
-    const fences = [...this.held.values()].map((h) => h.fence);
     this.held.clear();
-    await Promise.all(fences.map((f) => this.o.store.releaseLease(f)));
+    // Every lease the database says is ours, including one handed to us since our last cycle.
+    const fences = (await this.o.store.listLeases()).filter((l) => l.live && l.holder === this.o.id).map((l) => ({ lease: l.name, holder: this.o.id, token: l.token }));
+    const others = this.live.map((m) => m.id).filter((m) => m !== this.o.id);
+    const target = fences.length > 0 && others.length > 0 ? assign(await this.o.keys().catch(() => []), others) : new Map<string, string>();
+    await Promise.all(fences.map((f) => this.handOver(f, target.get(f.lease))));
     await this.o.store.leave(this.o.id);
   }
 }

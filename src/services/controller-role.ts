@@ -50,10 +50,16 @@ export class ControllerRole {
 
   /** Throws SingleControllerError on SQLite state that already has a controller. */
   static async claim(o: RoleOptions): Promise<ControllerRole> {
-    const role = new ControllerRole(o);
-    // Take a first share before the first tick, so it does not start with nothing to do.
-    await role.ownership?.cycle();
-    return role;
+    return new ControllerRole(o);
+  }
+
+  /**
+   * Joins the members and takes a first share. Called once this controller can act (providers
+   * built, operations loaded, about to tick): the others start handing it pools the moment it
+   * appears, and a pool handed to a controller still starting up would wait for it.
+   */
+  async join(): Promise<void> {
+    await this.ownership?.cycle();
   }
 
   /** The controller whose in-flight work a handover waits for. */

@@ -66,6 +66,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log, metrics.observeTick);
     const app = healthApp(store, role, loop, metrics);
     const stop = new AbortController();
+    await role.join();
     const leases = role.run(stop.signal);
     const running = loop.run(stop.signal);
     const operating = executor.run(stop.signal);

@@ -134,6 +134,9 @@ export class KyselyStore implements Store {
   releaseLease(fence: Fence): Promise<void> {
     return leasesRepo.release(this.db, fence);
   }
+  handOverLease(fence: Fence, to: string, ttlMs: number): Promise<boolean> {
+    return leasesRepo.handOver(this.db, fence, to, ttlMs);
+  }
   holdsLease(fence: Fence): Promise<boolean> {
     return leasesRepo.holds(this.db, fence);
   }

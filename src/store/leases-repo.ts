@@ -66,6 +66,27 @@ export async function release(db: Kysely<Database>, fence: Fence): Promise<void>
     .execute();
 }
 
+/**
+ * Passes the lease straight to member `to` under a new token (so `fence`'s late writes are
+ * refused), when `fence` is still its live tenure and `to` is a live member: the key is never
+ * without a holder while it moves. Anything else releases it, and false says so.
+ */
+export async function handOver(db: Kysely<Database>, fence: Fence, to: string, ttlMs: number): Promise<boolean> {
+  const now = dbNow(db);
+  const moved = await db
+    .updateTable('leases')
+    .set({ holder: to, token: sql<number>`token + 1`, acquired_at: now, expires_at: sql<number>`${now} + ${ttlMs}` })
+    .where('name', '=', fence.lease)
+    .where('holder', '=', fence.holder)
+    .where('token', '=', fence.token)
+    .where('expires_at', '>', now)
+    .where((eb) => eb.exists(eb.selectFrom('members').select('id').where('id', '=', to).where('expires_at', '>', now)))
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 1) return true;
+  await release(db, fence);
+  return false;
+}
+
 /** True while `fence` is the lease's current, unexpired tenure. */
 export async function holds(db: Kysely<Database>, fence: Fence): Promise<boolean> {
   const q = db
@@ -100,8 +121,16 @@ export async function listLeases(db: Kysely<Database>): Promise<LeaseRow[]> {
  */
 export async function fenced<T>(db: Kysely<Database>, fence: Fence | undefined, write: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   if (!fence) return write(db);
-  return db.transaction().execute(async (trx) => {
-    if (!(await holds(trx, fence))) throw new FencedError(fence);
-    return write(trx);
-  });
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (!(await holds(trx, fence))) throw new FencedError(fence);
+      return write(trx);
+    });
+  } catch (e) {
+    // A transaction the database ended (this process frozen past the idle-in-transaction
+    // timeout, a dropped connection) wrote nothing. If the lease moved on meanwhile, that is a
+    // refusal like any other, and the caller must stop acting on it.
+    if (!(e instanceof FencedError) && !(await holds(db, fence).catch(() => true))) throw new FencedError(fence);
+    throw e;
+  }
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freshPgSchema, postgresService, postgresUrl, serviceSuite } from '../../test/support/services.js';
 import type { LaunchIntent, Machine } from '../domain/types.js';
 import { FencedError, poolLease } from './fence.js';
+import { KyselyStore } from './kysely-store.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store.js';
 
@@ -49,6 +50,23 @@ function leaseContract(open: () => Promise<Store>): void {
     await store.releaseLease(a);
     expect((await store.listLeases())[0]).toMatchObject({ holder: undefined, live: false });
     expect((await store.acquireLease('pool:x', 'B', 60_000))?.token).toBe(2);
+  });
+
+  it('a hand-over gives the lease to a live member under a new token, never leaving it free; to a member not live it is released', async () => {
+    store = await open();
+    await store.heartbeat('B', {}, 60_000);
+    const a = (await store.acquireLease('pool:x', 'A', 60_000))!;
+    expect(await store.handOverLease(a, 'B', 60_000)).toBe(true);
+    expect((await store.listLeases())[0]).toMatchObject({ holder: 'B', token: 2, live: true });
+    expect(await store.holdsLease(a)).toBe(false);
+    // B's next cycle finds the lease already its own, under the token the hand-over set.
+    const b = (await store.acquireLease('pool:x', 'B', 60_000))!;
+    expect(b.token).toBe(2);
+    // A stale tenure cannot hand anything over, and a member that is gone cannot receive.
+    expect(await store.handOverLease(a, 'C', 60_000)).toBe(false);
+    expect((await store.listLeases())[0]).toMatchObject({ holder: 'B', token: 2 });
+    expect(await store.handOverLease(b, 'C', 60_000)).toBe(false);
+    expect((await store.listLeases())[0]).toMatchObject({ holder: undefined, live: false });
   });
 
   it('a holder that let its lease lapse gets a new token even when nobody took it: its old writes are stale', async () => {
@@ -104,5 +122,27 @@ await serviceSuite(postgresService(), `leases on PostgreSQL (${postgresUrl()})`,
     const schema = freshPgSchema();
     schemas.push(schema);
     return openStore(schema.url);
+  });
+
+  it('a transaction the server ends (a controller frozen past the idle-in-transaction timeout) fails its caller, and the store keeps working', async () => {
+    const schema = freshPgSchema();
+    schemas.push(schema);
+    const store = await openStore(schema.url);
+    expect(store).toBeInstanceOf(KyselyStore);
+    const db = (store as KyselyStore).kysely;
+    try {
+      await store.acquireLease(poolLease('web'), 'c1', 10_000);
+      // The server ends the connection while it sits idle in this transaction: with no listener on
+      // the checked-out client that 'error' event used to kill the whole process.
+      const frozen = db.transaction().execute(async (trx) => {
+        await trx.selectFrom('leases').select('token').execute();
+        await sleep(3_000);
+        return trx.selectFrom('leases').select('token').execute();
+      });
+      await expect(frozen).rejects.toThrow();
+      expect((await store.listLeases()).map((l) => l.holder)).toEqual(['c1']);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -68,6 +68,12 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
     },
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
   });
+  // A connection the server ends (idle-in-transaction timeout after a freeze, a restart, a
+  // failover) emits 'error', which would crash the process with no listener. The pool drops an
+  // idle one by itself, and the next query on a checked-out one fails, so the caller sees the
+  // error where it can act on it: here it only needs to be heard.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   if (schema !== undefined) {
     try {

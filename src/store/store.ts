@@ -95,6 +95,8 @@ export interface Store {
   /** Takes a free or expired lease (new token) or renews one `holder` holds (same token); undefined if held by another. */
   acquireLease(name: string, holder: string, ttlMs: number): Promise<Fence | undefined>;
   releaseLease(fence: Fence): Promise<void>;
+  /** Moves a held lease to live member `to` with a new token (never unheld in between); releases it and says false otherwise. */
+  handOverLease(fence: Fence, to: string, ttlMs: number): Promise<boolean>;
   /** True while `fence` is the lease's current, unexpired tenure. */
   holdsLease(fence: Fence): Promise<boolean>;
   listLeases(): Promise<LeaseRow[]>;
