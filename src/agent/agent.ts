@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js';
 import type { AgentOrders, AgentReport } from '../api/routes/agents.js';
 import { runPreStop } from './drain.js';
 import { LoadMeter } from './load.js';
+import { loggedInSessions, type SessionSource } from './sessions.js';
 import { startLocalEndpoint, WorkState } from './local-endpoint.js';
 
 export interface AgentOptions {
@@ -23,6 +24,8 @@ export interface AgentOptions {
   heartbeatIntervalMs: number;
   /** Exit after this long without reaching the controller; unset means never. */
   orphanAfterMs?: number | undefined;
+  /** Where logged-in sessions are counted (idle detection); utmp when absent. */
+  sessions?: SessionSource | undefined;
 }
 
 /** Network errors and refusals retry at this pace; a refused agent keeps asking in case the token is rotated. */
@@ -53,6 +56,7 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
     machine: opts.machine,
     pool: opts.pool,
     busy: work.busy,
+    sessions: loggedInSessions(opts.sessions ?? 'utmp'),
     available: !work.draining,
     drained,
     load: meter.sample(),

@@ -1,22 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { realClock } from '../clock/clock.js';
 import { ApiClient, CliError, DEFAULT_SERVER, resolveToken } from './client.js';
-import { auditCommand } from './commands/audit.js';
-import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js';
-import { applyCommand } from './commands/apply.js';
-import { eventsCommand } from './commands/events.js';
-import { explainCommand } from './commands/explain.js';
-import { machinesCommand } from './commands/machines.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerHealthCommands } from './commands/healing.js';
 import { registerEnvCommands } from './commands/env.js';
-import { poolsCommand } from './commands/pools.js';
-import { planCommand } from './commands/plan.js';
-import { scaleCommand } from './commands/scale.js';
-import { upCommand } from './commands/up.js';
-import { apiCommand, controllerCommand } from './commands/serve.js';
-import { simServerCommand } from './commands/sim-server.js';
-import { simServeCommand } from './commands/sim-serve.js';
+
+// Each command's module is imported when that command runs, so a client command such as
+// `flotte env create` starts without loading the server, the controller, the planner or the
+// AWS SDK. The modules registered above are light: they only talk to the API.
 
 const program = new Command('flotte')
   .description('Elastic fleet controller: keeps pools of cloud machines at the size their work needs.')
@@ -41,7 +32,7 @@ program
   .option('--interval <ms>', 'pause between controller ticks', '2000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .option('--metrics-need-token', 'serve /metrics only to callers with a token (pools:read)')
-  .action(upCommand);
+  .action(async (opts) => (await import('./commands/up.js')).upCommand(opts));
 
 // Separated services from the same binary (see docs/deploy.md): stateless API replicas and controllers sharing the pools.
 program
@@ -52,7 +43,7 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '7420')
   .option('--log-level <level>', 'pino log level', 'warn')
-  .action(apiCommand);
+  .action(async (opts) => (await import('./commands/serve.js')).apiCommand(opts));
 
 program
   .command('controller')
@@ -64,7 +55,7 @@ program
   .option('--interval <ms>', 'pause between controller ticks', '2000')
   .option('--lease <ms>', 'lease period: a dead controller\'s pools move after about this long', '10000')
   .option('--log-level <level>', 'pino log level', 'warn')
-  .action(controllerCommand);
+  .action(async (opts) => (await import('./commands/serve.js')).controllerCommand(opts));
 
 program
   .command('sim')
@@ -77,7 +68,7 @@ program
   .option('--state <file>', 'keep the cloud in this file across restarts')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
   .option('--latency <ms>', 'time each EC2 request takes', '0')
-  .action(simServeCommand);
+  .action(async (opts) => (await import('./commands/sim-serve.js')).simServeCommand(opts));
 
 program
   .command('sim-server')
@@ -87,16 +78,16 @@ program
   .option('--state <file>', 'persist the cloud here (survives restarts of the server)')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
   .option('--latency <ms>', 'delay each mutating answer by this much, after the cloud acted', '0')
-  .action(simServerCommand);
+  .action(async (opts) => (await import('./commands/sim-server.js')).simServerCommand(opts));
 
 program
   .command('apply')
   .description('validate a flotte.yaml and store it as the desired state; a bad file changes nothing (exit 2)')
   .requiredOption('-f, --file <path>', 'the flotte.yaml')
   .option('--json', 'JSON output')
-  .action((opts) => applyCommand(client(), opts));
+  .action(async (opts) => (await import('./commands/apply.js')).applyCommand(client(), opts));
 
-program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action((opts) => poolsCommand(client(), opts));
+program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action(async (opts) => (await import('./commands/pools.js')).poolsCommand(client(), opts));
 
 program
   .command('explain')
@@ -104,7 +95,7 @@ program
   .argument('<pool>')
   .option('--limit <n>', 'how many decisions', '10')
   .option('--json', 'JSON output')
-  .action((pool, opts) => explainCommand(client(), pool, opts));
+  .action(async (pool, opts) => (await import('./commands/explain.js')).explainCommand(client(), pool, opts));
 
 program
   .command('machines')
@@ -112,7 +103,7 @@ program
   .argument('<pool>')
   .option('--state <state>', 'only machines in this state')
   .option('--json', 'JSON output')
-  .action((pool, opts) => machinesCommand(client(), pool, opts));
+  .action(async (pool, opts) => (await import('./commands/machines.js')).machinesCommand(client(), pool, opts));
 
 program
   .command('scale')
@@ -122,7 +113,7 @@ program
   .option('--wait', 'wait until exactly <size> machines are ready')
   .option('--timeout <seconds>', 'give up waiting after this long (exit 1)', '600')
   .option('--json', 'JSON output')
-  .action((pool, size, opts) => scaleCommand(client(), realClock, pool, size, opts));
+  .action(async (pool, size, opts) => (await import('./commands/scale.js')).scaleCommand(client(), realClock, pool, size, opts));
 
 program
   .command('events')
@@ -132,7 +123,7 @@ program
   .option('--after <id>', 'only events after this id')
   .option('-f, --follow', 'keep streaming new events as they happen (reconnects without losing any)')
   .option('--json', 'JSON output')
-  .action((pool, opts) => eventsCommand(client(), pool, opts));
+  .action(async (pool, opts) => (await import('./commands/events.js')).eventsCommand(client(), pool, opts));
 
 program
   .command('plan')
@@ -141,7 +132,7 @@ program
   .option('--json', 'JSON output (the full result)')
   .option('--html <file>', 'also write a self-contained HTML report')
   .option('--svg <dir>', 'also write every chart as an SVG file')
-  .action((opts) => planCommand(opts));
+  .action(async (opts) => (await import('./commands/plan.js')).planCommand(opts));
 
 const tokens = program.command('tokens').description('API tokens: create (secret shown once), list, revoke');
 tokens
@@ -151,9 +142,9 @@ tokens
   .requiredOption('--name <name>', 'who or what holds it')
   .option('--ttl <duration>', 'lifetime, e.g. 12h or 30d (default: until revoked)')
   .option('--json', 'JSON output')
-  .action((opts) => tokensCreateCommand(client(), opts));
-tokens.command('list').description('list tokens (never their secrets)').option('--json', 'JSON output').action((opts) => tokensListCommand(client(), opts));
-tokens.command('revoke').description('revoke a token by id').argument('<id>').option('--json', 'JSON output').action((id, opts) => tokensRevokeCommand(client(), id, opts));
+  .action(async (opts) => (await import('./commands/tokens.js')).tokensCreateCommand(client(), opts));
+tokens.command('list').description('list tokens (never their secrets)').option('--json', 'JSON output').action(async (opts) => (await import('./commands/tokens.js')).tokensListCommand(client(), opts));
+tokens.command('revoke').description('revoke a token by id').argument('<id>').option('--json', 'JSON output').action(async (id, opts) => (await import('./commands/tokens.js')).tokensRevokeCommand(client(), id, opts));
 
 program
   .command('audit')
@@ -162,7 +153,7 @@ program
   .option('--since <when>', 'an ISO time, or a duration back from now (1h, 7d)')
   .option('--limit <n>', 'show at most the last n', '100')
   .option('--json', 'JSON output')
-  .action((opts) => auditCommand(client(), realClock.now(), opts));
+  .action(async (opts) => (await import('./commands/audit.js')).auditCommand(client(), realClock.now(), opts));
 
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);

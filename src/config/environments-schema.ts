@@ -19,6 +19,12 @@ const ParamSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+const IdleSchema = z.strictObject({
+  after: Duration,
+  /** Highest CPU share (0 to 1) at which a machine still counts as idle; 1 leaves CPU out (local machines share the host's CPU). */
+  maxCpu: z.number().min(0).max(1).default(0.1),
+});
+
 const EnvTemplateSchema = z.strictObject({
   /** Bump it when the template changes: environments record the version they were made from. */
   version: z.int().min(1).default(1),
@@ -30,6 +36,8 @@ const EnvTemplateSchema = z.strictObject({
   maxTtl: Duration.default('7d'),
   /** How many environments with default params to keep made ahead (the warm pool). */
   warm: z.int().min(0).max(20).default(0),
+  /** Idle stop: every agent reports no busy work, no logged-in session and CPU at most `maxCpu` for `after` → the environment is stopped. */
+  idle: IdleSchema.optional(),
 });
 
 const CapsSchema = z.strictObject({
@@ -73,6 +81,7 @@ export function envTemplates(cfg: EnvironmentsConfig): Map<string, EnvTemplate> 
       defaultTtlMs: parseDuration(t.ttl)!,
       maxTtlMs: parseDuration(t.maxTtl)!,
       warm: t.warm,
+      ...(t.idle ? { idle: { afterMs: parseDuration(t.idle.after)!, maxCpu: t.idle.maxCpu } } : {}),
     });
   }
   return out;

@@ -6,6 +6,8 @@ export const TICK_INTERVAL_MS = 2_000;
 export const CAPACITY_BACKOFF_MS = 3 * 60_000;
 /** A machine marked terminating that the provider still shows alive gets its terminate re-sent after this. */
 export const TERMINATE_RESEND_MS = 30_000;
+/** A stop or start (suspend, wake) is re-sent to a machine the provider still shows unchanged at most this often. */
+export const POWER_RESEND_MS = 15_000;
 /** An open launch intent is re-sent (with its token, so nothing doubles) at most this often. */
 export const INTENT_RETRY_MS = 5_000;
 /** The autoscaler looks for new or changed scaling pools at least this often. */

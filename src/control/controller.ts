@@ -7,7 +7,7 @@ import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, t
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
 import { isFenced, poolLease, type Fence } from '../store/fence.js';
 import type { Store } from '../store/store.js';
-import { CAPACITY_BACKOFF_MS, INTENT_RETRY_MS, TERMINATE_RESEND_MS } from './constants.js';
+import { CAPACITY_BACKOFF_MS, INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
 import { FleetState } from './fleet-state.js';
 import { Journal } from './journal.js';
 import { type InterruptionInbox, planInterruptions } from './interruptions.js';
@@ -74,6 +74,8 @@ export class Controller {
   /** `provider/zone/size` → time until which it is skipped. */
   private readonly exhausted = new Map<string, number>();
   private readonly lastIntentSend = new Map<string, number>();
+  /** Machine → when a stop or start was last sent, so a slow cloud is not asked again every tick. */
+  private readonly lastPowerSend = new Map<string, { kind: 'stop' | 'start'; at: number }>();
   private health!: HealthControl;
   private holds: OperationHolds | undefined;
   /** Pool → fencing token its machines were loaded under; a new token means reload. */
@@ -208,7 +210,8 @@ export class Controller {
     if (!template) return undefined;
     const journal = new Journal(spec.name, now);
     const machines = this.state.machines(spec.name);
-    const byId = new Map(seen.map((pm) => [pm.id, pm]));
+    const byId = new Map<string, ProviderMachine>();
+    for (const pm of seen) byId.set(pm.id, pm);
     const unreplaced = this.unreplacedOf(spec.name);
     const h = this.health.forPool(spec, provider, snap);
 
@@ -248,9 +251,12 @@ export class Controller {
     const intents = await store.listIntents({ pool: spec.name, status: 'open' });
     const pendingLaunches = new Map<string, number>();
     const seenPerIntent = new Map<string, number>();
-    for (const pm of seen) {
-      const intent = pm.tags[TAG.intent];
-      if (intent) seenPerIntent.set(intent, (seenPerIntent.get(intent) ?? 0) + 1);
+    // Only open intents read the counts, and most ticks have none: then the pass over every machine is skipped.
+    if (intents.length > 0) {
+      for (const pm of seen) {
+        const intent = pm.tags[TAG.intent];
+        if (intent) seenPerIntent.set(intent, (seenPerIntent.get(intent) ?? 0) + 1);
+      }
     }
     for (const i of intents) {
       const missing = Math.max(0, i.count - (seenPerIntent.get(i.id) ?? 0));
@@ -318,6 +324,8 @@ export class Controller {
         }
       } else if (action.kind === 'drain' || action.kind === 'reclaim') {
         applyDrainActions(action, this.state.machines(spec.name), busyOf, (m) => this.record(m, journal), journal, now);
+      } else if (action.kind === 'stop' || action.kind === 'start') {
+        await this.power(provider, action.kind, action.ids, action.reason, journal, now);
       } else {
         noteDrainEnd(action, journal, busyOf);
         await this.terminate(spec, provider, action.ids, action.reason, journal, now);
@@ -349,6 +357,36 @@ export class Controller {
     } catch (e) {
       if (!isProviderError(e)) throw e;
       journal.event(e.retryable ? 'Throttled' : 'TerminateFailed', `terminate of ${ids.length} deferred: ${e.message}`);
+    }
+  }
+
+  /**
+   * Stops or starts machines of a suspended or resumed pool; the next ticks observe the result.
+   * A stopped machine's heartbeat is forgotten, so after a start it is ready only once its
+   * agent has joined again.
+   */
+  private async power(provider: Provider, kind: 'stop' | 'start', ids: string[], reason: string, journal: Journal, now: number): Promise<void> {
+    for (const [id, last] of this.lastPowerSend) if (now - last.at >= POWER_RESEND_MS) this.lastPowerSend.delete(id);
+    const due = ids.filter((id) => {
+      const last = this.lastPowerSend.get(id);
+      return !last || last.kind !== kind;
+    });
+    if (due.length === 0) return;
+    if (!provider.capabilities.stopStart) {
+      journal.event('StopStartUnsupported', `${provider.name} cannot ${kind} machines: ${due.length} left as they are (${reason})`);
+      for (const id of due) this.lastPowerSend.set(id, { kind, at: now });
+      return;
+    }
+    for (const id of due) this.lastPowerSend.set(id, { kind, at: now });
+    journal.event(kind === 'stop' ? 'Stopping' : 'Starting', `${kind === 'stop' ? 'stopping' : 'starting'} ${due.length} machines (${reason}): ${due.join(' ')}`, undefined, { ids: due, reason });
+    try {
+      const result = await provider[kind](due);
+      if (kind === 'stop') await this.deps.store.deleteHeartbeats(result.done);
+      for (const f of result.failed) journal.event(kind === 'stop' ? 'StopFailed' : 'StartFailed', `${kind} of ${f.id} failed: ${f.error.message}`, f.id);
+    } catch (e) {
+      if (!isProviderError(e)) throw e;
+      for (const id of due) this.lastPowerSend.delete(id);
+      journal.event(e.retryable ? 'Throttled' : kind === 'stop' ? 'StopFailed' : 'StartFailed', `${kind} of ${due.length} deferred: ${e.message}`);
     }
   }
 

@@ -118,7 +118,8 @@ export class HealthControl {
    * extra inputs and the offerings to back off from.
    */
   async step(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, seen: readonly ProviderMachine[], target: number, journal: Journal, now: number, record: (m: Machine) => void): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
-    for (const m of machines.values()) {
+    // Most pools protect nothing: then there is no machine to look up.
+    for (const m of h.protections.size > 0 ? machines.values() : []) {
       const want = h.protections.get(m.id);
       if (want === undefined || want === m.protected) continue;
       record({ ...m, protected: want });

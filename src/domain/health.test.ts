@@ -13,6 +13,8 @@ describe('judge: health verdicts', () => {
     ['silence counts from ready when no beat since', machine('m', { readyAt: 8_000 }), beat(1_000), 10_000, null],
     ['booting within grace', machine('m', { state: 'booting' }), undefined, 9_000, null],
     ['booting past grace, never joined', machine('m', { state: 'booting' }), undefined, 11_000, 'NeverJoined'],
+    ['started again after a stop: grace counts from the start', machine('m', { state: 'booting', readyAt: 1_000, since: 50_000 }), undefined, 59_000, null],
+    ['started again after a stop, past grace, never joined', machine('m', { state: 'booting', readyAt: 1_000, since: 50_000 }), undefined, 61_000, 'NeverJoined'],
     ['draining machines are not judged', machine('m', { state: 'draining' }), beat(0), 60_000, null],
   ])('%s', (_name, m, b, now, reason) => {
     expect(judge(m, { agent: true, beat: b }, policy, now)?.reason ?? null).toBe(reason);

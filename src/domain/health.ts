@@ -64,7 +64,9 @@ export interface Verdict {
  */
 export function judge(m: Machine, input: HealthInput, policy: HealthPolicy, now: number): Verdict | null {
   if (m.state === 'booting' || m.state === 'launching' || m.state === 'requested') {
-    if (now - m.launchedAt <= policy.bootGraceMs) return null;
+    // A machine that was ready before (started again after a stop) boots again: its grace counts from then.
+    const bootFrom = m.readyAt !== undefined ? Math.max(m.launchedAt, m.since) : m.launchedAt;
+    if (now - bootFrom <= policy.bootGraceMs) return null;
     if (input.agent && !input.beat) return { reason: 'NeverJoined', cause: `its agent did not join within the ${policy.bootGraceMs / 1000} s boot grace` };
     return null;
   }
@@ -124,6 +126,8 @@ export interface AgentHeartbeat extends AgentBeat {
   /** Whether the agent advertises itself as available for work (false while draining). */
   available: boolean;
   load: { load1: number; cpu: number; memory: number };
+  /** Logged-in sessions on the machine (idle detection of environments); 0 when the agent does not say. */
+  sessions?: number | undefined;
   /** Where the agent's local endpoint listens, as seen by the agent. */
   address?: string | undefined;
 }

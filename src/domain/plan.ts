@@ -37,7 +37,9 @@ export type Action =
   | { kind: 'launch'; zone: string; size: string; count: number; replaces: string[]; reason: LaunchReason }
   | { kind: 'terminate'; ids: string[]; reason: TerminateReason }
   | { kind: 'drain'; ids: string[]; reason: 'ScaleIn' }
-  | { kind: 'reclaim'; ids: string[]; reason: 'ScaleOut' };
+  | { kind: 'reclaim'; ids: string[]; reason: 'ScaleOut' }
+  | { kind: 'stop'; ids: string[]; reason: 'Suspended' }
+  | { kind: 'start'; ids: string[]; reason: 'Wake' };
 
 export type LaunchReason = 'ScaleOut' | 'Replace';
 export type TerminateReason = 'ScaleIn' | 'ReplaceUnhealthy' | 'Drained' | 'DrainTimeout';
@@ -62,11 +64,15 @@ export const offeringKey = (zone: string, size: string): string => `${zone}/${si
  * - Surplus is removed by the deletion order: machines not yet ready first, then from the
  *   zone with the most machines, oldest (or newest) first; idle before busy; protected machines
  *   never. Pools with agents drain their surplus rather than terminate it.
+ * - A suspended pool stops its machines and launches nothing (see planSuspended); a pool that
+ *   keeps its stopped machines starts them again, before launching, once it is resumed.
  */
 export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan {
   const target = Math.min(spec.max, Math.max(spec.min, spec.desired));
+  if (spec.suspended) return planSuspended(spec, observed, target);
   const actions: Action[] = [];
   const notes: string[] = [];
+  const stopped: string[] = [];
 
   const live: Machine[] = [];
   let unhealthy: string[] = [];
@@ -76,6 +82,7 @@ export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan
   for (const m of observed.machines) {
     if (m.state === 'draining') draining.push(m);
     const isHeld = observed.held?.has(m.id) === true;
+    if (m.state === 'stopped' && spec.keepStopped && !isHeld) stopped.push(m.id);
     if (!LIVE_STATES.has(m.state) && !(isHeld && m.state === 'stopped')) continue;
     if (m.state === 'unhealthy' && !isHeld) unhealthy.push(m.id);
     else live.push(m);
@@ -111,6 +118,13 @@ export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan
     if (reclaim.length > 0) actions.push({ kind: 'reclaim', ids: reclaim, reason: 'ScaleOut' });
     current += reclaim.length;
   }
+  if (stopped.length > 0) {
+    // The pool's own stopped machines come back before anything new is launched; those it no longer needs go.
+    const wake = stopped.splice(0, Math.max(0, target - current));
+    if (wake.length > 0) actions.push({ kind: 'start', ids: wake, reason: 'Wake' });
+    if (stopped.length > 0) actions.push({ kind: 'terminate', ids: stopped, reason: 'ScaleIn' });
+    current += wake.length;
+  }
   if (current < target) {
     const room = Math.max(0, spec.maxLaunching - inFlight);
     const want = Math.min(target - current, room);
@@ -126,6 +140,32 @@ export function plan(spec: PoolSpec, observed: ObservedPool, _now: number): Plan
     const ids = draining.filter((m) => observed.drainOver?.get(m.id) === reason).map((m) => m.id);
     if (ids.length > 0) actions.push({ kind: 'terminate', ids, reason });
   }
+  return { target, current, actions, notes };
+}
+
+/**
+ * A suspended pool: every running machine is stopped (those still being created once they
+ * run), and stopped machines keep their slot, so nothing is launched, replaced or counted as
+ * missing. Only a lower target (an environment released) removes machines, stopped ones first.
+ * Machines an operation holds and draining ones are left to finish what they do.
+ */
+function planSuspended(spec: PoolSpec, observed: ObservedPool, target: number): Plan {
+  const kept: Machine[] = [];
+  const running: string[] = [];
+  for (const m of observed.machines) {
+    if (m.state === 'terminating' || m.state === 'gone') continue;
+    kept.push(m);
+    const stoppable = m.state !== 'stopped' && m.state !== 'draining' && m.state !== 'requested' && m.state !== 'launching';
+    if (stoppable && observed.held?.has(m.id) !== true) running.push(m.id);
+  }
+  let current = kept.length;
+  for (const n of observed.pendingLaunches.values()) current += n;
+  const actions: Action[] = [];
+  const victims = current > target ? chooseVictims(spec, kept, current - target, observed.busy) : [];
+  const stop = running.filter((id) => !victims.includes(id));
+  if (stop.length > 0) actions.push({ kind: 'stop', ids: stop, reason: 'Suspended' });
+  if (victims.length > 0) actions.push({ kind: 'terminate', ids: victims, reason: 'ScaleIn' });
+  const notes = [`suspended: ${kept.length - running.length} of ${kept.length} machines not running, ${stop.length} to stop; nothing launched or replaced`];
   return { target, current, actions, notes };
 }
 

@@ -36,6 +36,17 @@ export interface PoolSpec {
   health?: HealthPolicy | undefined;
   /** Autoscaling policies and their metric sources; the pool keeps its desired size when absent. */
   scaling?: ScalingSpec | undefined;
+  /**
+   * Stopped, not gone (an idle environment): running machines are stopped and stopped ones
+   * count toward the size, so nothing is launched or replaced until the pool is resumed.
+   */
+  suspended?: boolean | undefined;
+  /**
+   * Stopped machines are the pool's own (environment pools: their disks hold a developer's
+   * work): when not suspended they are started again rather than replaced. Elsewhere a machine
+   * stopped outside an operation is replaced.
+   */
+  keepStopped?: boolean | undefined;
 }
 
 /** A machine as flotte records it. The id is the provider's own (e.g. `i-0abc…`, a Nova UUID). */

@@ -20,7 +20,7 @@ export function loadCurve(plan: Plan): LoadCurve {
   }
   const loopSeconds = trace.loop;
   const curve: TraceCurve = { kind: 'csv', csv: trace.csv, loopSeconds, origin };
-  // traceValue parses the CSV on every call; a looping trace repeats, so each instant of the loop is read once.
+  // A looping trace repeats, so each instant of the loop is interpolated once.
   const memo = new Map<number, number>();
   const loopMs = (loopSeconds ?? 86_400) * 1000;
   return (t) => {

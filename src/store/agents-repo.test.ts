@@ -10,6 +10,7 @@ const beat = (machine: string, over: Partial<AgentHeartbeat> = {}): AgentHeartbe
   joinedAt: 1_000,
   lastAt: 2_000,
   busy: 0,
+  sessions: 0,
   available: true,
   drained: false,
   load: { load1: 0.5, cpu: 0.25, memory: 0.5 },
@@ -21,10 +22,10 @@ function agentsContract(open: () => Promise<Store>): void {
     const store = await open();
     await store.saveHeartbeat(beat('m1'));
     await store.saveHeartbeat(beat('m2', { address: '127.0.0.1:7421' }));
-    await store.saveHeartbeat(beat('m1', { lastAt: 3_000, busy: 2, available: false, drained: true }));
+    await store.saveHeartbeat(beat('m1', { lastAt: 3_000, busy: 2, sessions: 1, available: false, drained: true }));
     const all = await store.listHeartbeats();
     expect(all.sort((a, b) => (a.machine < b.machine ? -1 : 1))).toEqual([
-      beat('m1', { lastAt: 3_000, busy: 2, available: false, drained: true }),
+      beat('m1', { lastAt: 3_000, busy: 2, sessions: 1, available: false, drained: true }),
       beat('m2', { address: '127.0.0.1:7421' }),
     ]);
     await store.deleteHeartbeats(['m1']);

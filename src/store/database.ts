@@ -62,6 +62,8 @@ export interface PoolsTable {
   health: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** JSON `ScalingSpec` (migration 0003), null when the pool does not autoscale. */
   scaling: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** 1 while the pool is suspended (migration 0008): its machines stopped, none replaced. */
+  suspended: ColumnType<number, number | undefined, number | undefined>;
 }
 
 export interface MachinesTable {
@@ -171,6 +173,8 @@ export interface AgentsTable {
   drained: number;
   load: string;
   address: string | null;
+  /** Logged-in sessions the agent counts (migration 0008). */
+  sessions: ColumnType<number, number | undefined, number | undefined>;
 }
 
 /** The per-pool secret agents join with. */

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ColumnType, Kysely, Selectable } from 'kysely';
 import type { EnvRole, EnvStatus, Environment } from '../domain/environments/types.js';
 import type { PoolSpec } from '../domain/types.js';
 import type { Database } from './database.js';
@@ -21,6 +21,8 @@ export interface EnvironmentsTable {
   expires_at: number;
   warned_at: number | null;
   ended_at: number | null;
+  /** Migration 0008. */
+  idle_since: ColumnType<number | null, number | null | undefined, number | null | undefined>;
 }
 
 type Db = Kysely<Database & { environments: EnvironmentsTable }>;
@@ -42,6 +44,7 @@ function toEnv(row: Selectable<EnvironmentsTable>): Environment {
     expiresAt: row.expires_at,
     ...(row.warned_at !== null ? { warnedAt: row.warned_at } : {}),
     ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
+    ...(row.idle_since !== null ? { idleSince: row.idle_since } : {}),
   };
 }
 
@@ -53,6 +56,7 @@ const mutable = (env: Environment) => ({
   expires_at: env.expiresAt,
   warned_at: env.warnedAt ?? null,
   ended_at: env.endedAt ?? null,
+  idle_since: env.idleSince ?? null,
 });
 
 /**
@@ -124,6 +128,22 @@ export class EnvironmentsRepo {
   async release(pools: readonly string[]): Promise<void> {
     if (pools.length === 0) return;
     await this.db.updateTable('pools').set({ desired: 0, file_desired: 0 }).where('name', 'in', [...pools]).execute();
+  }
+
+  /** Suspends (stops, replacing nothing) or resumes the pools' machines; the controller acts on it. */
+  async suspend(pools: readonly string[], suspended: boolean, db: Db = this.db): Promise<void> {
+    if (pools.length === 0) return;
+    await db.updateTable('pools').set({ suspended: suspended ? 1 : 0 }).where('name', 'in', [...pools]).execute();
+  }
+
+  /** Compare-and-set of the status together with the pools' suspension, in one transaction: stop and wake. */
+  async updateSuspending(env: Environment, expected: EnvStatus, suspended: boolean): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('environments').set(mutable(env)).where('id', '=', env.id).where('status', '=', expected).executeTakeFirst();
+      if (r.numUpdatedRows === 0n) return false;
+      await this.suspend(env.roles.map((role) => role.pool), suspended, trx);
+      return true;
+    });
   }
 
   async deletePools(pools: readonly string[]): Promise<void> {

@@ -20,6 +20,9 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     deletionOrder: row.deletion_order as DeletionOrder,
     ...(row.health ? { health: parseJson<HealthPolicy>(row.health) } : {}),
     ...(row.scaling ? { scaling: parseJson<ScalingSpec>(row.scaling) } : {}),
+    ...(row.suspended ? { suspended: true } : {}),
+    // An environment's machines hold its developer's work: stopped ones are woken, not replaced.
+    ...(isEnvPool(row.name) ? { keepStopped: true } : {}),
   };
 }
 

@@ -33,12 +33,12 @@ export interface EnvHarness {
   live(env: Environment): number;
 }
 
-/** `extra` is YAML added to the `environments:` section (two-space indented), e.g. sizes and quotas. */
-export async function envHarness(extra = ''): Promise<EnvHarness> {
+/** `extra` is YAML added to the `environments:` section (two-space indented), e.g. sizes and quotas; `yaml` replaces ENV_YAML. */
+export async function envHarness(extra = '', yaml = ENV_YAML): Promise<EnvHarness> {
   const h = await harness();
   await h.store.applyConfig(
     {
-      source: ENV_YAML + extra,
+      source: yaml + extra,
       cluster: 'test',
       providers: { sim: { type: 'sim' } },
       templates: [

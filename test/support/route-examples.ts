@@ -5,6 +5,7 @@ import { realClock } from '../../src/clock/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { operationsPort } from '../../src/control/operations/api-port.js';
 import { EnvService } from '../../src/control/environments/service.js';
+import { EnvironmentsRepo } from '../../src/store/environments-repo.js';
 import type { Role } from '../../src/domain/access.js';
 import { machine } from '../../src/domain/test-fixtures.js';
 import { rateLimited } from '../../src/providers/rate-limited.js';
@@ -76,6 +77,8 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'DELETE /api/v1/environments/:id': (s) => ({ url: `/api/v1/environments/${s.env}` }),
   'GET /api/v1/environment-usage': () => ({ url: '/api/v1/environment-usage?since=7d' }),
   'POST /api/v1/environments/:id/extend': (s) => ({ url: `/api/v1/environments/${s.env}/extend`, body: { by: '1h' } }),
+  'POST /api/v1/environments/:id/stop': (s) => ({ url: `/api/v1/environments/${s.env}/stop` }),
+  'POST /api/v1/environments/:id/start': (s) => ({ url: `/api/v1/environments/${s.env}/start` }),
 };
 
 /** The fixture's own config, so changes to the built-in demo cannot move these tests. */
@@ -135,7 +138,10 @@ export async function fixture(over: Partial<ApiDeps> = {}): Promise<Fixture> {
   const created = await operations.create({ kind: 'restart', pool, strategy: { kind: 'all-at-once' }, hard: false });
   if ('error' in created) throw new Error(created.error);
   const spare = await issueToken(store, { name: 'spare', role: 'viewer', createdBy: 'test' }, clock.now());
-  const seeded: Seeded = { pool, machine: 'm-1', tokenId: spare.token.id, operation: created.operation.id, joinToken: await store.joinToken(pool, clock.now()), env: (await new EnvService(store, clock).create({ name: 'as-developer', all: false }, { name: 'seeded', template: 'dev' })).id };
+  // Ready, as the reconciler would have made it, so that stop (and start) apply to it.
+  const env = await new EnvService(store, clock).create({ name: 'as-developer', all: false }, { name: 'seeded', template: 'dev' });
+  await EnvironmentsRepo.of(store).update({ ...env, status: 'ready', readyAt: clock.now() }, 'creating');
+  const seeded: Seeded = { pool, machine: 'm-1', tokenId: spare.token.id, operation: created.operation.id, joinToken: await store.joinToken(pool, clock.now()), env: env.id };
   const app = await buildApp({ store, clock, parseConfig, providers, operations, ...over } as ApiDeps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

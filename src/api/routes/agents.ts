@@ -11,6 +11,8 @@ export const AgentReportSchema = z.strictObject({
   machine: z.string().min(1).max(128),
   pool: z.string().min(1).max(63),
   busy: z.int().min(0).default(0),
+  /** Logged-in sessions (utmp); older agents do not send it. */
+  sessions: z.int().min(0).default(0),
   available: z.boolean().default(true),
   drained: z.boolean().default(false),
   load: z.strictObject({ load1: z.number().min(0), cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),

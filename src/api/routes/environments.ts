@@ -27,7 +27,7 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Developer environments: templates, create, list, show, destroy. */
+/** Developer environments: templates, create, list, show, extend, stop, start, destroy, usage. */
 export function environmentRoutes(deps: ApiDeps) {
   const service = new EnvService(deps.store, deps.clock);
   return [
@@ -89,6 +89,32 @@ export function environmentRoutes(deps: ApiDeps) {
       body: z.strictObject({ by: Ttl }),
       async handler({ params, body, request }) {
         return translated(() => service.extend(caller(request), params.id, parseDuration(body.by)!));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/environments/:id/stop',
+      summary: 'Stop every machine of an environment (disks kept, nothing replaced); start wakes it',
+      tags: ['environments'],
+      permission: 'envs:own',
+      params: idParams,
+      async handler({ params, request }) {
+        const env = await translated(() => service.stop(caller(request), params.id));
+        deps.wake?.();
+        return service.view(env);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/environments/:id/start',
+      summary: 'Wake a stopped environment: the same machines start again; it is ready when its status is `ready`',
+      tags: ['environments'],
+      permission: 'envs:own',
+      params: idParams,
+      async handler({ params, request }) {
+        const env = await translated(() => service.start(caller(request), params.id));
+        deps.wake?.();
+        return service.view(env);
       },
     }),
     defineRoute({

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { agentBusyCommand, agentCommand } from './agent.js';
+
+/** Loaded when an agent command runs, so registering the commands costs nothing (the rest of the CLI registers them too). */
+const agentModule = () => import('./agent.js');
 
 /** `flotte agent` and `flotte agent busy`; light on imports, since every machine starts it. */
 export function registerAgentCommands(program: Command): void {
@@ -16,7 +18,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--port <port>', 'local endpoint port; 0 picks one (default FLOTTE_AGENT_PORT or 7421)')
     .option('--dir <dir>', 'machine directory (local machines): the chosen port is written there')
     .option('--log-level <level>', 'pino log level', 'info')
-    .action((opts) => agentCommand(program.opts<{ server: string }>().server, opts));
+    .action(async (opts) => (await agentModule()).agentCommand(program.opts<{ server: string }>().server, opts));
   agent
     .command('busy')
     .description('tell the local agent that work started (+1) or ended (-1)')
@@ -25,6 +27,6 @@ export function registerAgentCommands(program: Command): void {
     .option('--dir <dir>', 'machine directory holding the agent port')
     .allowUnknownOption()
     // `--port` and `--dir` may land on the parent `agent` command, which declares the same names.
-    .action((delta: string, opts: { port?: string; dir?: string }) => agentBusyCommand(delta, { port: opts.port ?? agent.opts<{ port?: string }>().port, dir: opts.dir ?? agent.opts<{ dir?: string }>().dir }));
+    .action(async (delta: string, opts: { port?: string; dir?: string }) => (await agentModule()).agentBusyCommand(delta, { port: opts.port ?? agent.opts<{ port?: string }>().port, dir: opts.dir ?? agent.opts<{ dir?: string }>().dir }));
 
 }

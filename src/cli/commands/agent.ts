@@ -58,6 +58,7 @@ export async function agentCommand(server: string, opts: AgentCliOptions & { who
       bootDelayMs: Number(env.FLOTTE_BOOT_DELAY_MS ?? 0),
       heartbeatIntervalMs: 5_000,
       orphanAfterMs: env.FLOTTE_ORPHAN_AFTER_MS ? Number(env.FLOTTE_ORPHAN_AFTER_MS) : undefined,
+      sessions: env.FLOTTE_SESSIONS === 'none' ? 'none' : 'utmp',
     },
     realClock,
     log,

@@ -17,10 +17,23 @@ interface EnvJson {
   expiresAt: number;
   params: Record<string, string>;
   roleStatus?: { name: string; ready: number; count: number; machines: { id: string; state: string }[] }[];
+  idle?: IdleJson;
+}
+
+/** Why a running environment is (not) idle, as the API reports it. */
+interface IdleJson {
+  idle: boolean;
+  autoStop: boolean;
+  afterMs?: number;
+  maxCpu: number;
+  since?: number;
+  stopsAt?: number;
+  blockers: string[];
+  machines: { machine: string; role: string; state: string; report?: { busy: number; sessions: number; cpu: number } }[];
 }
 
 const POLL_MS = 1_000;
-const DONE = new Set(['ready', 'failed', 'destroyed']);
+const DONE = new Set(['ready', 'failed', 'destroyed', 'stopped']);
 const path = (id: string) => `/api/v1/environments/${encodeURIComponent(id)}`;
 
 function collect(value: string, into: Record<string, string>): Record<string, string> {
@@ -36,6 +49,17 @@ function show(e: EnvJson): void {
   println(`expires ${new Date(e.expiresAt).toISOString()}`);
   if (e.roleStatus?.length) println(table(['ROLE', 'READY', 'MACHINES'], e.roleStatus.map((r) => [r.name, `${r.ready}/${r.count}`, r.machines.map((m) => `${m.id}:${m.state}`).join(' ')])));
   for (const [k, v] of Object.entries(e.outputs)) println(`${k}: ${v}`);
+  if (e.idle) showIdle(e.idle);
+}
+
+/** The idle signals: the answer to "why is this still running?". */
+function showIdle(i: IdleJson): void {
+  const window = i.afterMs! >= 60_000 ? `${Math.round(i.afterMs! / 60_000)} min` : `${Math.round(i.afterMs! / 1000)} s`;
+  const policy = i.autoStop ? `stops after ${window} idle` : 'no automatic idle stop';
+  const now = i.idle ? `idle${i.since !== undefined ? ` since ${new Date(i.since).toISOString()}` : ''}${i.stopsAt !== undefined ? `, stops at ${new Date(i.stopsAt).toISOString()}` : ''}` : `in use: ${i.blockers.join('; ')}`;
+  println(`idle: ${now} (${policy})`);
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  println(table(['ROLE', 'MACHINE', 'BUSY', 'SESSIONS', 'CPU'], i.machines.map((m) => [m.role, m.machine, m.report?.busy ?? '?', m.report?.sessions ?? '?', m.report ? `${pct(m.report.cpu)} (idle ≤ ${pct(i.maxCpu)})` : 'no report'])));
 }
 
 /** Polls until the environment settles, printing each change of progress (one line each, so logs read well too). */
@@ -51,7 +75,21 @@ async function follow(client: ApiClient, id: string, quiet: boolean): Promise<En
   }
 }
 
-/** `flotte env create|list|show|destroy|templates`. */
+/** Polls a stopping environment until every machine has reached `state` (or the environment moved on). */
+async function untilMachines(client: ApiClient, id: string, state: string, quiet: boolean): Promise<EnvJson> {
+  let last = '';
+  for (;;) {
+    const e = await client.get<EnvJson>(path(id));
+    const machines = (e.roleStatus ?? []).flatMap((r) => r.machines);
+    const line = `${e.status.padEnd(10)} ${machines.filter((m) => m.state === state).length}/${machines.length} ${state}`;
+    if (!quiet && line !== last) println(line);
+    last = line;
+    if (e.status !== 'stopped' || machines.every((m) => m.state === state)) return e;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** `flotte env create|list|show|extend|stop|start|destroy|usage|templates`. */
 export function registerEnvCommands(program: Command, client: () => ApiClient): void {
   const env = program.command('env').description('developer environments: disposable sets of machines from templates');
 
@@ -105,6 +143,32 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
       const e = await client().request<EnvJson>('POST', `${path(id)}/extend`, { by: opts.by });
       if (opts.json) return printJson(e);
       println(`${e.name} (${e.id}) now expires ${new Date(e.expiresAt).toISOString()}`);
+    });
+
+  env
+    .command('stop')
+    .description('stop every machine (disks kept, nothing replaced) until `flotte env start`; waits until all are stopped')
+    .argument('<id>')
+    .option('--no-wait', 'return once the stop has started')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
+      const started = await client().request<EnvJson>('POST', `${path(id)}/stop`);
+      const e = opts.wait ? await untilMachines(client(), started.id, 'stopped', opts.json === true) : started;
+      if (opts.json) return printJson(e);
+      println(`${e.name} (${e.id}): ${e.status}`);
+    });
+
+  env
+    .command('start')
+    .description('wake a stopped environment and wait until every machine is ready again')
+    .argument('<id>')
+    .option('--no-wait', 'return at once; follow with `flotte env show`')
+    .option('--json', 'JSON output')
+    .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
+      const started = await client().request<EnvJson>('POST', `${path(id)}/start`);
+      const e = opts.wait ? await follow(client(), started.id, opts.json === true) : started;
+      if (opts.json) printJson(e);
+      else show(e);
     });
 
   env

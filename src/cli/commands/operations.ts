@@ -1,4 +1,3 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { realClock, type Clock } from '../../clock/clock.js';
 import { CliError, type ApiClient } from '../client.js';
@@ -36,7 +35,8 @@ export function progressLine(s: ShowBody): string {
 
 /** Follows an operation until it ends: a progress bar on a terminal, JSON lines with --json, plain lines otherwise. */
 export async function follow(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
-  const bar = process.stderr.isTTY && !json ? new SingleBar({ format: `${id} [{bar}] {value}/{total} | {line}`, stream: process.stderr, hideCursor: true }) : null;
+  // Imported here, not at the top: every CLI command registers this module, few draw a bar.
+  const bar = process.stderr.isTTY && !json ? new (await import('cli-progress')).SingleBar({ format: `${id} [{bar}] {value}/{total} | {line}`, stream: process.stderr, hideCursor: true }) : null;
   let last = '';
   for (let started = false; ; ) {
     const s = await client.get<ShowBody>(`/api/v1/operations/${encodeURIComponent(id)}`);

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock/clock.js';
 import { outputsOf } from './outputs.js';
-import { WARM_OWNER, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import { ENV_LIVE, WARM_OWNER, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import { idleStep } from '../../domain/environments/idle.js';
+import { envIdleSignals } from './idle-signals.js';
 import type { FleetEvent } from '../../domain/types.js';
 import { formatDuration } from '../../domain/environments/duration.js';
 import { EnvironmentsRepo } from '../../store/environments-repo.js';
@@ -35,13 +37,16 @@ export class EnvReconciler {
   }
 
   async tick(): Promise<void> {
-    for (const env of await this.repo.list({ statuses: ['creating', 'ready', 'destroying', 'failing'] })) {
+    for (const env of await this.repo.list({ statuses: ['creating', 'ready', 'stopped', 'starting', 'destroying', 'failing'] })) {
       try {
-        if (env.status === 'creating' || env.status === 'ready') {
+        if (ENV_LIVE.has(env.status)) {
           if (await this.expiry(env)) continue;
         }
         if (env.status === 'creating') await this.creating(env);
-        else if (env.status === 'ready') continue;
+        else if (env.status === 'ready') await this.idle(env);
+        // Level-triggered: a stop or wake interrupted between its status write and the pools' is completed here.
+        else if (env.status === 'stopped') await this.repo.suspend(env.roles.map((r) => r.pool), true);
+        else if (env.status === 'starting') await this.starting(env);
         else await this.releasing(env);
       } catch (e) {
         this.deps.log.error({ err: e, env: env.id }, 'environment reconcile failed');
@@ -92,6 +97,38 @@ export class EnvReconciler {
     const outputs = await outputsOf(store, env, tpl?.outputs ?? {});
     const next: Environment = { ...env, status: 'ready', readyAt: now, outputs };
     if (await this.repo.update(next, 'creating')) await this.event(env, 'EnvReady', `${env.name} ready in ${formatDuration(now - env.createdAt)}`);
+  }
+
+  /**
+   * Idle stop: a ready environment whose template has an idle policy is stopped once every
+   * agent has looked idle (no busy work, no session, low CPU) at every look for the window.
+   * Warm environments wait idle by design and are never stopped.
+   */
+  private async idle(env: Environment): Promise<void> {
+    const policy = (await this.deps.templates()).get(env.template)?.idle;
+    if (!policy || env.owner === WARM_OWNER) return;
+    const now = this.deps.clock.now();
+    const step = idleStep(await envIdleSignals(this.deps.store, env, policy, now), env.idleSince, policy, now);
+    if (step.kind === 'stop') {
+      await this.service.markStopped(env, step.reason);
+      return;
+    }
+    const since = step.kind === 'idle' ? step.since : undefined;
+    if (since !== env.idleSince) await this.repo.update({ ...env, idleSince: since }, 'ready');
+  }
+
+  /** A woken environment is ready again once every role has all its machines ready. */
+  private async starting(env: Environment): Promise<void> {
+    const { store } = this.deps;
+    await this.repo.suspend(env.roles.map((r) => r.pool), false);
+    for (const r of env.roles) {
+      const ready = (await store.listMachines({ pool: r.pool })).filter((m) => m.state === 'ready');
+      if (ready.length < r.count) return;
+    }
+    const tpl = (await this.deps.templates()).get(env.template);
+    const outputs = await outputsOf(store, env, tpl?.outputs ?? {});
+    const next: Environment = { ...env, status: 'ready', reason: undefined, outputs, idleSince: undefined };
+    if (await this.repo.update(next, 'starting')) await this.event(env, 'EnvReady', `${env.name} is ready again: every machine started`);
   }
 
   /** The TTL reaper: warns once, `ENV_EXPIRY_WARNING_MS` ahead, then destroys on time. True when it destroyed. */

@@ -6,7 +6,9 @@ import { quotaRefusal } from './quota-check.js';
 import { instantiate } from '../../domain/environments/instantiate.js';
 import { formatDuration } from '../../domain/environments/duration.js';
 import { usage, type UsageRow } from '../../domain/environments/usage.js';
-import { ENV_ACTIVE, WARM_OWNER, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import { ENV_ACTIVE, ENV_LIVE, WARM_OWNER, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import type { IdleSignals } from '../../domain/environments/idle.js';
+import { envIdleSignals, SHOWN_IDLE_POLICY } from './idle-signals.js';
 import { outputsOf } from './outputs.js';
 import type { Template } from '../../domain/types.js';
 import { EnvironmentsRepo } from '../../store/environments-repo.js';
@@ -45,7 +47,19 @@ export interface RoleView {
   machines: { id: string; state: string }[];
 }
 
-export type EnvView = Environment & { roleStatus: RoleView[] };
+/**
+ * Why a running environment is (not) idle: its agents' signals, and when it stops if the
+ * template stops idle ones (`autoStop`). Absent while the environment is not running.
+ */
+export interface IdleView extends IdleSignals {
+  autoStop: boolean;
+  afterMs?: number | undefined;
+  maxCpu: number;
+  since?: number | undefined;
+  stopsAt?: number | undefined;
+}
+
+export type EnvView = Environment & { roleStatus: RoleView[]; idle?: IdleView | undefined };
 
 /**
  * What the API does with environments: checks, then writes the environment and its pools in
@@ -159,13 +173,57 @@ export class EnvService {
       const machines = ENV_ACTIVE.has(env.status) ? await this.store.listMachines({ pool: r.pool }) : [];
       roleStatus.push({ name: r.name, pool: r.pool, count: r.count, ready: machines.filter((m) => m.state === 'ready').length, machines: machines.map((m) => ({ id: m.id, state: m.state })) });
     }
-    return { ...env, roleStatus };
+    return { ...env, roleStatus, ...(env.status === 'ready' || env.status === 'starting' ? { idle: await this.idleView(env) } : {}) };
+  }
+
+  private async idleView(env: Environment): Promise<IdleView> {
+    const policy = (await this.templates()).get(env.template)?.idle;
+    const signals = await envIdleSignals(this.store, env, policy ?? SHOWN_IDLE_POLICY, this.clock.now());
+    const since = signals.idle ? env.idleSince : undefined;
+    return {
+      ...signals,
+      autoStop: policy !== undefined && env.owner !== WARM_OWNER,
+      afterMs: policy?.afterMs,
+      maxCpu: (policy ?? SHOWN_IDLE_POLICY).maxCpu,
+      since,
+      stopsAt: policy && since !== undefined ? since + policy.afterMs : undefined,
+    };
+  }
+
+  /**
+   * Stops an environment: its pools are suspended, so the controller stops every machine
+   * (disks kept) and replaces none. Idempotent; `flotte env start` wakes it.
+   */
+  async stop(caller: EnvCaller, id: string): Promise<Environment> {
+    const env = await this.get(caller, id);
+    if (env.status === 'stopped') return env;
+    if (env.status !== 'ready' && env.status !== 'starting') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a ready or starting environment can be stopped`);
+    return (await this.markStopped(env, `stopped by ${caller.name}`)) ?? this.stop(caller, id);
+  }
+
+  /** The stop itself, for the API and the idle reaper; undefined when the status moved meanwhile. */
+  async markStopped(env: Environment, reason: string): Promise<Environment | undefined> {
+    const next: Environment = { ...env, status: 'stopped', reason, idleSince: undefined };
+    if (!(await this.repo.updateSuspending(next, env.status, true))) return undefined;
+    await this.store.appendEvents([{ at: this.clock.now(), pool: `env:${env.id}`, reason: 'EnvStopped', message: `${env.name} of ${env.owner} stopped: ${reason} (flotte env start ${env.id} wakes it)`, data: { env: env.id } }]);
+    return next;
+  }
+
+  /** Wakes a stopped environment: the same machines are started, and it is `ready` once all are. Idempotent. */
+  async start(caller: EnvCaller, id: string): Promise<Environment> {
+    const env = await this.get(caller, id);
+    if (env.status === 'ready' || env.status === 'starting') return env;
+    if (env.status !== 'stopped') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a stopped environment can be started`);
+    const next: Environment = { ...env, status: 'starting', reason: `started by ${caller.name}`, idleSince: undefined };
+    if (!(await this.repo.updateSuspending(next, 'stopped', false))) return this.start(caller, id);
+    await this.store.appendEvents([{ at: this.clock.now(), pool: `env:${id}`, reason: 'EnvStarting', message: `${caller.name} started ${env.name}: its machines are booting again`, data: { env: id } }]);
+    return next;
   }
 
   /** Pushes the expiry back by `byMs`, up to the template's longest life; clears the warning. */
   async extend(caller: EnvCaller, id: string, byMs: number): Promise<Environment> {
     const env = await this.get(caller, id);
-    if (env.status !== 'creating' && env.status !== 'ready') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a live one can be extended`);
+    if (!ENV_LIVE.has(env.status)) throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a live one can be extended`);
     const maxTtlMs = (await this.templates()).get(env.template)?.maxTtlMs;
     const expiresAt = env.expiresAt + byMs;
     if (maxTtlMs !== undefined && expiresAt - env.createdAt > maxTtlMs) {

@@ -1,18 +1,29 @@
+import type { IdlePolicy } from './idle.js';
+
 /**
  * A developer environment: machines from an environment template, one flotte pool per role,
  * owned by the API token's name. The controller launches, heals and terminates the pools'
  * machines; the environment reconciler only watches them and moves the status.
  *
  *   creating ──all roles ready──► ready ──destroy / TTL──► destroying ──pools empty──► destroyed
- *      │                                                                    ▲
- *      └──launch failed / timeout──► failing ──pools empty──► failed        │
- *      └──destroy─────────────────────────────────────────────────────────┘
+ *      │                          │  ▲                          ▲
+ *      │          idle / env stop │  │ all roles ready          │ destroy / TTL
+ *      │                          ▼  │                          │
+ *      │                      stopped ──env start──► starting ──┘
+ *      ├──launch failed / timeout──► failing ──pools empty──► failed
+ *      └──destroy──────────────────────────────────────────────► destroying
+ *
+ * Stopped: the pools are suspended, so the controller stops every machine (keeping its disk)
+ * and replaces none; starting resumes them and the same machines boot again.
  */
-export const ENV_STATUSES = ['creating', 'ready', 'destroying', 'destroyed', 'failing', 'failed'] as const;
+export const ENV_STATUSES = ['creating', 'ready', 'stopped', 'starting', 'destroying', 'destroyed', 'failing', 'failed'] as const;
 export type EnvStatus = (typeof ENV_STATUSES)[number];
 
-/** Statuses whose machines are (or may still be) running: they count against quotas. */
-export const ENV_ACTIVE: ReadonlySet<EnvStatus> = new Set(['creating', 'ready', 'destroying', 'failing']);
+/** Statuses whose machines exist (running, or stopped with their disks kept): they count against quotas. */
+export const ENV_ACTIVE: ReadonlySet<EnvStatus> = new Set(['creating', 'ready', 'stopped', 'starting', 'destroying', 'failing']);
+
+/** Statuses in which an environment may be extended or expire. */
+export const ENV_LIVE: ReadonlySet<EnvStatus> = new Set(['creating', 'ready', 'stopped', 'starting']);
 
 /** A role of an environment template: `count` machines of a fleet template. */
 export interface EnvRoleTemplate {
@@ -45,6 +56,8 @@ export interface EnvTemplate {
   maxTtlMs: number;
   /** Environments kept made ahead (default params), handed out at once by create. */
   warm: number;
+  /** Stop environments whose agents all look idle this long; never when absent. */
+  idle?: IdlePolicy | undefined;
 }
 
 /** One role of a made environment, with the pool that holds its machines. */
@@ -76,6 +89,8 @@ export interface Environment {
   warnedAt?: number | undefined;
   /** When its machines were all released (destroyed or failed). */
   endedAt?: number | undefined;
+  /** Since when every agent has looked idle (ready environments with an idle policy); cleared by any activity. */
+  idleSince?: number | undefined;
 }
 
 /**
@@ -91,4 +106,4 @@ export const envPoolName = (envId: string, role: string): string => `${ENV_POOL_
 export const isEnvPool = (pool: string): boolean => pool.startsWith(ENV_POOL_PREFIX);
 
 /** Fixed event reasons of environments, shown as they are. */
-export const ENV_REASONS = ['EnvCreated', 'EnvReady', 'EnvFailed', 'EnvDestroying', 'EnvDestroyed', 'EnvExpiring', 'EnvExpired', 'EnvExtended'] as const;
+export const ENV_REASONS = ['EnvCreated', 'EnvReady', 'EnvFailed', 'EnvDestroying', 'EnvDestroyed', 'EnvExpiring', 'EnvExpired', 'EnvExtended', 'EnvStopped', 'EnvStarting'] as const;

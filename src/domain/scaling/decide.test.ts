@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterDecision, decide } from './decide.js';
+import { afterDecision, decide, decideSize } from './decide.js';
 import type { MetricReading, ScalingState } from './decision.js';
 import type { PolicySpec, ScalingSpec } from './spec.js';
 
@@ -53,6 +53,9 @@ describe('decide: one decision at a time', () => {
       const d = decide('p', spec(c.policies, c.over), read(c.values), state(c.st), T0);
       expect(d.desired, d.summary).toBe(c.want);
       if (c.stage) expect(d.adjustments.map((a) => a.stage)).toContain(c.stage);
+      // The planner's wordless variant runs the same stages to the same numbers.
+      const { at, current, recommendation, desired, held, dryRun } = d;
+      expect(decideSize(spec(c.policies, c.over), read(c.values), state(c.st), T0)).toEqual({ at, current, recommendation, desired, held, dryRun });
     });
   }
 });
@@ -69,6 +72,10 @@ describe('decide: missing and stale metrics', () => {
     const d = decide('p', spec([tt(100), tt(50, { metric: 'cpu', aggregate: 'average' })]), readings, state(), T0);
     expect(d.desired).toBe(10);
     expect(d.adjustments[0]!.stage).toBe('stale-hold');
+  });
+  it('the wordless decideSize holds on stale data too', () => {
+    const d = decideSize(spec([tt(100)]), read({ backlog: 0 }, T0 - 120_000), state(), T0);
+    expect(d).toMatchObject({ desired: 10, held: 'backlog stale: 120 s old (limit 30 s)' });
   });
   it('stale data still lets a fresh policy scale out', () => {
     const readings = new Map<string, MetricReading>([['backlog', { error: 'timeout' }], ['cpu', { value: 100, at: T0 }]]);

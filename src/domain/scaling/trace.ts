@@ -10,7 +10,16 @@ export const TRACE_ORIGIN = Date.UTC(2026, 0, 1);
  * the same moment, whatever order they ask in.
  */
 export function traceValue(curve: TraceCurve, t: number): number {
-  return curve.kind === 'csv' ? csvValue(parseTraceCsv(curve.csv), curve.loopSeconds, curve.origin ?? TRACE_ORIGIN, t) : dailyValue(curve, t);
+  return curve.kind === 'csv' ? csvValue(rowsOf(curve), curve.loopSeconds, curve.origin ?? TRACE_ORIGIN, t) : dailyValue(curve, t);
+}
+
+/** Each curve's CSV parsed once: a trace is read every evaluation, for as long as it runs. */
+const parsed = new WeakMap<TraceCurve, { csv: string; rows: [number, number][] }>();
+
+function rowsOf(curve: Extract<TraceCurve, { kind: 'csv' }>): [number, number][] {
+  let hit = parsed.get(curve);
+  if (hit?.csv !== curve.csv) parsed.set(curve, (hit = { csv: curve.csv, rows: parseTraceCsv(curve.csv) }));
+  return hit.rows;
 }
 
 function dailyValue(c: DailyCurve, real: number): number {

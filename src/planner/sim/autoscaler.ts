@@ -1,5 +1,5 @@
-import { afterDecision, decide } from '../../domain/scaling/decide.js';
-import type { MetricReading, ScalingState } from '../../domain/scaling/decision.js';
+import { afterDecision, decideSize } from '../../domain/scaling/decide.js';
+import type { MetricSample, ScalingState } from '../../domain/scaling/decision.js';
 import type { MetricSourceSpec, PolicySpec, ScalingSpec } from '../../domain/scaling/spec.js';
 import { PLANNER_METRICS, type PlanScenario } from '../schema.js';
 
@@ -36,13 +36,17 @@ export function scalingSpec(scaling: NonNullable<PlanScenario['scaling']>): Scal
 }
 
 /**
- * The autoscaler as the replay drives it: real `decide()` and `afterDecision()` each
- * evaluation interval, with the sim cloud's running and booting machines as warm and warming.
+ * The autoscaler as the replay drives it: the real `decide()` stages (through `decideSize`,
+ * which skips the explanation nobody reads here) and `afterDecision()` each evaluation
+ * interval, with the sim cloud's running and booting machines as warm and warming.
  */
 export class PlanAutoscaler {
   private state: ScalingState;
   scaleOuts = 0;
   scaleIns = 0;
+  /** The readings handed to each evaluation, refilled in place: decideSize keeps none of them. */
+  private readonly samples = { load: { value: 0, at: 0 }, busy: { value: 0, at: 0 }, backlog: { value: 0, at: 0 }, delay: { value: 0, at: 0 } } satisfies Record<keyof PlannerReadings, MetricSample>;
+  private readonly readings = new Map<string, MetricSample>(Object.entries(this.samples));
 
   constructor(
     private readonly spec: ScalingSpec,
@@ -58,13 +62,16 @@ export class PlanAutoscaler {
   }
 
   evaluate(r: PlannerReadings, warm: number, warming: number, now: number): number {
-    const readings = new Map<string, MetricReading>([
-      ['load', { value: r.load, at: now }],
-      ['busy', { value: r.busy, at: now }],
-      ['backlog', { value: r.backlog, at: now }],
-      ['delay', { value: r.delay, at: now }],
-    ]);
-    const decision = decide('planned', this.spec, readings, { ...this.state, warm, warming }, now);
+    const s = this.samples;
+    s.load.value = r.load;
+    s.busy.value = r.busy;
+    s.backlog.value = r.backlog;
+    s.delay.value = r.delay;
+    s.load.at = s.busy.at = s.backlog.at = s.delay.at = now;
+    // The state is this object's own (afterDecision returns a new one each time): warm and warming are set for this evaluation only.
+    this.state.warm = warm;
+    this.state.warming = warming;
+    const decision = decideSize(this.spec, this.readings, this.state, now);
     if (decision.desired > this.state.current) this.scaleOuts++;
     else if (decision.desired < this.state.current) this.scaleIns++;
     this.state = afterDecision(this.state, decision, this.spec);

@@ -14,6 +14,13 @@ export async function hotStore(inner: Store): Promise<Store> {
   const templates = new Map<string, unknown>();
   const machines = new Map<string, Machine>();
   const intents = new Map<string, LaunchIntent>();
+  // The open intents, in the order of `intents`: asked for twice a tick, while done ones pile up for the whole run.
+  let open = new Map<string, LaunchIntent>();
+  const reindex = (i: LaunchIntent, appended: boolean): void => {
+    if (i.status !== 'open') open.delete(i.id);
+    else if (open.has(i.id) || appended) open.set(i.id, i);
+    else open = new Map([...intents].filter(([, x]) => x.status === 'open'));
+  };
   const events: FleetEvent[] = [];
   const reads = new Map<string, unknown>();
 
@@ -37,15 +44,22 @@ export async function hotStore(inner: Store): Promise<Store> {
       for (const m of ms) machines.set(m.id, m);
     },
     async createIntent(intent) {
-      intents.set(intent.id, { ...intent });
+      const appended = !intents.has(intent.id);
+      const copy = { ...intent };
+      intents.set(intent.id, copy);
+      reindex(copy, appended);
     },
-    listIntents: async (q = {}) => [...intents.values()].filter((i) => (q.pool === undefined || i.pool === q.pool) && (q.status === undefined || i.status === q.status)).map((i) => ({ ...i })),
+    listIntents: async (q = {}) =>
+      [...(q.status === 'open' ? open : intents).values()].filter((i) => (q.pool === undefined || i.pool === q.pool) && (q.status === undefined || i.status === q.status)).map((i) => ({ ...i })),
     async setIntentStatus(id, status) {
       const i = intents.get(id);
-      if (i) i.status = status;
+      if (!i) return;
+      i.status = status;
+      reindex(i, false);
     },
     async appendEvents(es) {
-      const out: FleetEvent[] = es.map((e, k) => ({ ...e, id: events.length + k + 1 }));
+      // Object.assign, not a spread: the same copy, without V8's slow path for objects with epoch-ms fields.
+      const out: FleetEvent[] = es.map((e, k) => Object.assign({}, e, { id: events.length + k + 1 }));
       events.push(...out);
       return out;
     },
@@ -65,7 +79,7 @@ export async function hotStore(inner: Store): Promise<Store> {
         return async (...args: unknown[]) => {
           const key = `${prop}:${JSON.stringify(args)}`;
           if (!reads.has(key)) reads.set(key, await fn.apply(target, args));
-          return structuredClone(reads.get(key));
+          return copyOf(reads.get(key));
         };
       }
       return (...args: unknown[]) => {
@@ -74,4 +88,11 @@ export async function hotStore(inner: Store): Promise<Store> {
       };
     },
   });
+}
+
+/** A caller's own copy of a remembered read. Most per-tick reads are empty (no heartbeats, pauses or protections in a replay): those skip the clone. */
+function copyOf(value: unknown): unknown {
+  if (value instanceof Map && value.size === 0) return new Map();
+  if (Array.isArray(value) && value.length === 0) return [];
+  return structuredClone(value);
 }

@@ -44,6 +44,7 @@ export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurv
     const auto = s.scaling ? new PlanAutoscaler(scalingSpec(s.scaling), fleet.pool.min, fleet.pool.max, fleet.pool.desired) : undefined;
     const evalEvery = s.scaling ? Math.max(1, Math.round(s.scaling.evaluationInterval / plan.step)) : 1;
     let census = fleet.sim.census();
+    let pages = listPages(census, fleet);
     let desired = fleet.pool.desired;
     let seen = desired;
     let busy = true;
@@ -62,10 +63,11 @@ export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurv
         if (desired !== seen) await fleet.store.setDesired(PLAN_POOL, (seen = desired));
         busy = await tickLeavesWork(fleet);
         census = fleet.sim.census();
+        pages = listPages(census, fleet);
         run++;
       } else {
         elided++;
-        elidedPages += Math.max(1, Math.ceil(listed(census) / fleet.sim.options.pageSize));
+        elidedPages += pages;
       }
       const lambda = load(t) * w.factor;
       const ready = census.byStatus.running;
@@ -86,11 +88,11 @@ export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurv
   }
 }
 
-/** Machines a list call returns: all but those gone from the cloud's records. */
-function listed(c: SimCensus): number {
-  let n = 0;
-  for (const v of Object.values(c.byStatus) as number[]) n += v;
-  return n;
+/** List pages a tick would cost at this census: every machine but those gone from the cloud's records. */
+function listPages(c: SimCensus, fleet: Fleet): number {
+  let listed = 0;
+  for (const v of Object.values(c.byStatus) as number[]) listed += v;
+  return Math.max(1, Math.ceil(listed / fleet.sim.options.pageSize));
 }
 
 /** Ticks once; true when the tick left work for the next one (actions taken, launches open, pool off target). */

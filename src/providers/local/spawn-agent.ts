@@ -35,6 +35,8 @@ export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): 
       FLOTTE_BOOT_DELAY_MS: String(bootMs),
       FLOTTE_ADDRESS: '127.0.0.1',
       FLOTTE_ORPHAN_AFTER_MS: String(ORPHAN_AFTER_MS),
+      // Local machines share the host's logins: the developer at the laptop is no session on them.
+      FLOTTE_SESSIONS: 'none',
     },
   });
   closeSync(log);

@@ -21,21 +21,23 @@ export function takeCensus(machines: Iterable<SimMachine>, now: number): SimCens
   const byStatus: Record<ProviderStatus, number> = { pending: 0, running: 0, rebooting: 0, stopping: 0, stopped: 0, terminating: 0, terminated: 0, error: 0 };
   let billed = 0;
   let next = Number.POSITIVE_INFINITY;
-  const later = (t: number | null | undefined): void => {
-    if (t !== null && t !== undefined && t > now && t < next) next = t;
-  };
   for (const m of machines) {
     const s = statusAt(m, now);
     byStatus[s]++;
     if (BILLED.has(s)) billed++;
     if (s === 'terminated' || s === 'error') continue;
-    later(m.readyAt);
-    later(m.diesAt);
-    later(m.rebootUntil);
-    later(m.stoppingAt);
-    later(m.stoppedAt);
-    later(m.terminatingAt);
-    later(m.terminatedAt);
+    next = later(now, next, m.readyAt);
+    next = later(now, next, m.diesAt);
+    next = later(now, next, m.rebootUntil);
+    next = later(now, next, m.stoppingAt);
+    next = later(now, next, m.stoppedAt);
+    next = later(now, next, m.terminatingAt);
+    next = later(now, next, m.terminatedAt);
   }
   return { at: now, byStatus, billed, nextChangeAt: next };
+}
+
+/** `t` when it comes after `now` and before `next`, else `next`. */
+function later(now: number, next: number, t: number | null | undefined): number {
+  return t !== null && t !== undefined && t > now && t < next ? t : next;
 }

@@ -157,6 +157,21 @@ describe('SimCloud', () => {
     expect((await sim.terminate([ids[0]!])).notFound).toEqual([ids[0]]);
   });
 
+  it('forgets machines terminated or killed after a list once their hour is up', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimCloud({}, clock);
+    const ids = (await sim.launch(launchRequest('a', 3))).launched.map((m) => m.id);
+    await clock.advance(60_000);
+    // Nothing can vanish yet: lists may skip pruning until an action changes that.
+    expect(await sim.list({ cluster: 'c1' })).toHaveLength(3);
+    await sim.terminate([ids[0]!]);
+    sim.kill([ids[1]!]);
+    await clock.advance(TERMINATED_RETENTION_MS - 1000);
+    expect(await sim.list({ cluster: 'c1' })).toHaveLength(3);
+    await clock.advance(3000);
+    expect((await sim.list({ cluster: 'c1' })).map((m) => m.id)).toEqual([ids[2]]);
+  });
+
   it('fails every call during an outage', async () => {
     const clock = new VirtualClock();
     const t0 = clock.now();

@@ -18,7 +18,7 @@ import {
 import { TAG } from '../../domain/types.js';
 import { simOptions, type SimCloudOptions, type SimCloudOptionsInput } from './options.js';
 import { TRANSITIONS, type Draws, type MachineAction } from './sim-actions.js';
-import { FAULTS, settle, statusAt, toProviderMachine, vanished, type SimMachine } from './sim-machine.js';
+import { FAULTS, settle, statusAt, toProviderMachine, vanished, vanishesFrom, type SimMachine } from './sim-machine.js';
 import { freshState, loadState, saveState, type SimState } from './sim-state.js';
 import { SimGate, takeInstances, type SimAction, type SimCall, type SimOutcome } from './sim-gate.js';
 import { takeCensus, type SimCensus } from './sim-census.js';
@@ -37,6 +37,11 @@ export class SimCloud implements Provider {
   private readonly gate: SimGate;
   private state!: SimState;
   private machines = new Map<string, SimMachine>();
+  /**
+   * No machine can vanish before this instant: pruning may skip until then. Lowered whenever a
+   * machine is created or changed; recomputed by each pruning pass.
+   */
+  private quietUntil = Number.NEGATIVE_INFINITY;
   private rng!: Random;
 
   constructor(options: SimCloudOptionsInput, private readonly clock: Clock) {
@@ -96,19 +101,19 @@ export class SimCloud implements Provider {
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
     const now = this.clock.now();
-    this.prune(now);
-    const seen = [...this.machines.values()].filter(
-      (m) =>
-        m.tags[TAG.cluster] === filter.cluster &&
-        (filter.pool === undefined || m.tags[TAG.pool] === filter.pool) &&
-        now >= m.launchedAt + this.options.listDelayMs,
-    );
+    // Listed every controller tick: pruning and listing share one pass. Reading a machine changes nothing, so it may come before the pages are charged.
+    const seen: ProviderMachine[] = [];
+    this.prune(now, (m) => {
+      if (m.tags[TAG.cluster] === filter.cluster && (filter.pool === undefined || m.tags[TAG.pool] === filter.pool) && now >= m.launchedAt + this.options.listDelayMs) {
+        seen.push(toProviderMachine(m, now));
+      }
+    });
     const pages = chunk(seen, this.options.pageSize);
     for (const page of pages.length ? pages : [[]]) {
       signal?.throwIfAborted();
       this.gate.request('list', { count: page.length }, this.at(now), () => undefined);
     }
-    return seen.map((m) => toProviderMachine(m, now));
+    return seen;
   }
 
   /** Every machine the sim still knows, terminated ones included, with internal details. */
@@ -156,6 +161,7 @@ export class SimCloud implements Provider {
       settle(m, now);
       if (m.terminatingAt === undefined) m.diesAt = now;
       settle(m, now);
+      this.quietUntil = Math.min(this.quietUntil, vanishesFrom(m));
     }
     this.persist();
   }
@@ -182,6 +188,7 @@ export class SimCloud implements Provider {
     this.state = state;
     this.rng = new Random(state.rng);
     this.machines = new Map(state.machines.map((m) => [m.id, m]));
+    this.quietUntil = Number.NEGATIVE_INFINITY;
   }
 
   private persist(): void {
@@ -213,6 +220,7 @@ export class SimCloud implements Provider {
           }
           settle(m, now);
           const refused = TRANSITIONS[action](m, now, this.draws());
+          this.quietUntil = Math.min(this.quietUntil, vanishesFrom(m));
           if (refused) out.failed.push({ id, error: refused });
           else out.done.push(id);
         }
@@ -258,6 +266,7 @@ export class SimCloud implements Provider {
       fault: failed ? FAULTS.launch : undefined,
     };
     this.machines.set(m.id, m);
+    this.quietUntil = Math.min(this.quietUntil, vanishesFrom(m));
     return m;
   }
 
@@ -281,8 +290,22 @@ export class SimCloud implements Provider {
     return cap - live;
   }
 
-  private prune(now: number): void {
-    for (const [id, m] of this.machines) if (vanished(m, now)) this.machines.delete(id);
+  /** Forgets machines terminated longer ago than the retention, then shows `visit` each one left, in order. */
+  private prune(now: number, visit?: (m: SimMachine) => void): void {
+    const pruning = now >= this.quietUntil;
+    if (!pruning && !visit) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const m of this.machines.values()) {
+      if (pruning) {
+        // Deleting from a Map while iterating it is safe: the rest are still visited, in order.
+        if (vanished(m, now)) {
+          this.machines.delete(m.id);
+          continue;
+        }
+        next = Math.min(next, vanishesFrom(m));
+      }
+      visit?.(m);
+    }
+    if (pruning) this.quietUntil = next;
   }
 }
-

@@ -72,6 +72,11 @@ export function vanished(m: SimMachine, now: number): boolean {
   return end !== undefined && statusAt(m, now) === 'terminated' && now >= end + TERMINATED_RETENTION_MS;
 }
 
+/** The earliest instant `m` could vanish, until an action changes it. */
+export function vanishesFrom(m: SimMachine): number {
+  return (m.terminatedAt ?? m.diesAt ?? Number.POSITIVE_INFINITY) + TERMINATED_RETENTION_MS;
+}
+
 export function toProviderMachine(m: SimMachine, now: number): ProviderMachine {
   const status = statusAt(m, now);
   const fault =

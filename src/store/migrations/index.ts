@@ -6,6 +6,7 @@ import { operations } from './0004-operations.js';
 import { auth } from './0005-auth.js';
 import { leases } from './0006-leases.js';
 import { environments } from './0007-environments.js';
+import { envIdleStop } from './0008-env-idle-stop.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-auth': auth,
   '0006-leases': leases,
   '0007-environments': environments,
+  '0008-env-idle-stop': envIdleStop,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -25,7 +25,7 @@ interface TemplateRow {
 const parseParams = (text: string): Record<string, string> =>
   Object.fromEntries(text.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 
-/** Self-service environments: a developer creates, extends and destroys their own; operators see everyone's. */
+/** Self-service environments: a developer creates, extends, stops, starts and destroys their own; operators see everyone's. */
 export function EnvironmentsPage({ me }: { me: Whoami | undefined }) {
   const everyone = can(me, 'envs:all');
   const [all, setAll] = useState(false);
@@ -84,12 +84,14 @@ export function EnvironmentsPage({ me }: { me: Whoami | undefined }) {
           </thead>
           <tbody>
             {(list.data?.items ?? []).map((e) => (
-              <tr>
+              <tr data-testid={`env-${e.name}`}>
                 <td>{e.name}</td>
                 <td>{e.owner}</td>
                 <td>{`${e.template} v${e.templateVersion}`}</td>
-                <td title={e.reason ?? ''}>{e.status}</td>
-                <td>{new Date(e.expiresAt).toISOString().replace('T', ' ').slice(0, 16)}</td>
+                <td title={e.reason ?? ''} data-testid="status">
+                  {e.status}
+                </td>
+                <td data-testid="expires">{new Date(e.expiresAt).toISOString().replace('T', ' ').slice(0, 16)}</td>
                 <td>
                   {Object.entries(e.outputs).map(([k, v]) => (
                     <div>
@@ -99,6 +101,8 @@ export function EnvironmentsPage({ me }: { me: Whoami | undefined }) {
                 </td>
                 <td>
                   <button onClick={() => act(api('POST', `/api/v1/environments/${e.id}/extend`, { by: '4h' }), `${e.name} extended by 4h`)}>+4h</button>{' '}
+                  {e.status === 'ready' && <button onClick={() => act(api('POST', `/api/v1/environments/${e.id}/stop`), `stopping ${e.name}`)}>Stop</button>}
+                  {e.status === 'stopped' && <button onClick={() => act(api('POST', `/api/v1/environments/${e.id}/start`), `starting ${e.name}`)}>Start</button>}{' '}
                   <button onClick={() => confirm(`Destroy ${e.name}?`) && act(api('DELETE', `/api/v1/environments/${e.id}`), `destroying ${e.name}`)}>Destroy</button>
                 </td>
               </tr>
