@@ -72,5 +72,18 @@ pools:
         - type: target-tracking
           metric: backlog
           target: 100            # jobs of backlog per machine
+
+# Disposable developer environments: \`flotte env create mine --template dev\` makes one pool per role, and it goes
+# away on its own when its TTL runs out. Here both roles are local agent processes.
+environments:
+  templates:
+    dev:
+      roles:
+        app: { template: agent, count: 2 }
+        db: { template: agent, count: 1 }
+      outputs:
+        app: "{{roles.app.machines}}"
+      ttl: 2h
+      idle: { after: 15m, maxCpu: 1 }   # stopped after 15 min with no busy work or session; \`flotte env start\` wakes it
 `;
 }
