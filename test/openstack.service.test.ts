@@ -4,13 +4,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { realClock } from '../src/clock/clock.js';
 import { TAG } from '../src/domain/types.js';
 import type { ConnectedOpenStack } from '../src/providers/openstack/index.js';
+import { providerConformance } from '../src/providers/conformance.js';
 import { ProviderError } from '../src/providers/provider.js';
+import { TEST_TEMPLATE } from '../src/providers/sim/test-support.js';
 import { OpenStackAdmin, demoProvider, openstackService } from './support/openstack.js';
 import { realHarness, type RealHarness } from './support/real-harness.js';
 import { serviceSuite } from './support/services.js';
 
 // A pool's whole life on a real OpenStack (../shared/openstack-dev/start.sh): Keystone, Nova
-// with its fake driver, Neutron, Glance. Steps run in order and share the pool.
+// with its fake driver, Neutron, Glance. Steps run in order and share the pool. The provider
+// conformance suite runs after it in this same file: both use the demo project, and the quota
+// step below would count (and starve) servers the other made if they ran side by side.
 const STEP_MS = 420_000;
 
 await serviceSuite(openstackService(), 'openstack provider: a pool’s whole life on a real OpenStack', () => {
@@ -157,4 +161,25 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
     await h.tickUntil('pool empty', async () => (await machines()).length === 0 && (await novaLive()).length === 0, { timeoutMs: STEP_MS - 20_000 });
     expect(await novaLive()).toEqual([]);
   }, STEP_MS);
+});
+
+// The shared provider contract against the same OpenStack. A page size of 2 makes the listing
+// test walk several servers/detail pages (limit/marker).
+await serviceSuite(openstackService(), 'openstack conformance', () => {
+  providerConformance(
+    'openstack on a real Nova',
+    async () => {
+      const os = demoProvider({ pageSize: 2 });
+      return {
+        provider: os.provider,
+        advance: (ms) => realClock.sleep(Math.min(ms, 2_000)),
+        // The suite names its clusters conf-<random>; anything of one left behind goes.
+        cleanup: () => new OpenStackAdmin().purge('conf-', { prefix: true }),
+        fixture: { template: { ...TEST_TEMPLATE, name: 'conformance', provider: 'openstack', image: 'cirros', sizes: ['m1.tiny'], zones: ['nova'] }, zone: 'nova', size: 'm1.tiny' },
+        unknownIds: (n) => Array.from({ length: n }, () => randomUUID()),
+        settleMs: 180_000,
+      };
+    },
+    { stopStart: true },
+  );
 });

@@ -38,6 +38,24 @@ describe('controller', () => {
     expect(survivors.every((s) => s.launchedAt >= 60_000 + before[0]!.launchedAt)).toBe(true);
   });
 
+  it('a list read before an operation recorded a reboot does not undo it (the restart would wait for a reboot it never sees end)', async () => {
+    h = await harness();
+    await desire(3);
+    await h.tickUntil(() => converged(h.store, 3));
+    const [target] = simLive(h.sim);
+    const list = h.sim.list.bind(h.sim);
+    // The tick lists, then an operation's reboot is accepted and recorded before the tick folds that list in.
+    h.sim.list = async (q) => {
+      const seen = await list(q);
+      h.sim.list = list;
+      await h.clock.advance(1_000);
+      await h.controller.recordOperationTransition('analysis', [target!.id], 'rebooting', 'Rebooting', 'operation op-1');
+      return seen;
+    };
+    await h.runTick();
+    expect((await h.store.getMachine(target!.id))!.state).toBe('rebooting');
+  });
+
   it('replaces a machine that dies, unasked, and the events say who died, when, and who replaced it', async () => {
     h = await harness();
     await desire(6);

@@ -225,6 +225,9 @@ export class Controller {
     // Fold the provider's view into each machine's lifecycle.
     const resend: string[] = [];
     for (const m of [...machines.values()]) {
+      // Changed after this tick's list began (an operation recorded its reboot, stop or start
+      // meanwhile): the list predates that change and must not undo it. The next tick sees.
+      if (m.since > now) continue;
       const pm = byId.get(m.id);
       const change = reconcileMachine(m, pm, now, provider.limits.listGraceMs, h.agent ? { joined: h.joined(m, now) } : undefined);
       if (change) {

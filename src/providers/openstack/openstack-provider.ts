@@ -57,13 +57,19 @@ export class OpenStackProvider implements Provider {
     };
   }
 
-  launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
+  async launch(request: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
     const { nova } = this.ports;
-    return this.guard(() => launchServers({ nova, resolver: this.resolver, lister: this.lister, inFlight: this.inFlight, clock: this.clock, options: this.options, secrets: this.ports.secrets }, request, signal));
+    const result = await this.guard(() => launchServers({ nova, resolver: this.resolver, lister: this.lister, inFlight: this.inFlight, clock: this.clock, options: this.options, secrets: this.ports.secrets }, request, signal));
+    // A server just created can be missing from a changes-since refresh for a while, and the
+    // controller would take it for dead: the next list after a launch is a full one.
+    if (result.launched.length > 0) this.lister.forget(request.tags[TAG.cluster]);
+    return result;
   }
 
-  terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    return this.act('delete', ids, signal);
+  async terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
+    const result = await this.act('delete', ids, signal);
+    this.lister.noteDeleted(result.done, result.notFound);
+    return result;
   }
 
   reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult> {
