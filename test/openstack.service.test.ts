@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { realClock } from '../src/clock/clock.js';
 import { TAG } from '../src/domain/types.js';
@@ -7,14 +8,16 @@ import type { ConnectedOpenStack } from '../src/providers/openstack/index.js';
 import { providerConformance } from '../src/providers/conformance.js';
 import { ProviderError } from '../src/providers/provider.js';
 import { TEST_TEMPLATE } from '../src/providers/sim/test-support.js';
-import { OpenStackAdmin, demoProvider, openstackService } from './support/openstack.js';
+import { OpenStackAdmin, demoProvider, openrc, openstackService } from './support/openstack.js';
+import { getJson, runCli, startUp, tempDir, type UpProcess } from './support/process.js';
 import { realHarness, type RealHarness } from './support/real-harness.js';
 import { serviceSuite } from './support/services.js';
 
 // A pool's whole life on a real OpenStack (../shared/openstack-dev/start.sh): Keystone, Nova
 // with its fake driver, Neutron, Glance. Steps run in order and share the pool. The provider
-// conformance suite runs after it in this same file: both use the demo project, and the quota
-// step below would count (and starve) servers the other made if they ran side by side.
+// conformance suite and the `flotte restart` acceptance run after it in this same file: all
+// use the demo project, and the quota step below would count (and starve) servers the others
+// made if they ran side by side in another worker.
 const STEP_MS = 420_000;
 
 await serviceSuite(openstackService(), 'openstack provider: a pool’s whole life on a real OpenStack', () => {
@@ -182,4 +185,56 @@ await serviceSuite(openstackService(), 'openstack conformance', () => {
     },
     { stopStart: true },
   );
+});
+
+// The acceptance path, with real processes: `flotte up` on the real OpenStack, a pool of 20,
+// one `flotte restart`, and Nova's own servers and action log as the witness.
+interface PoolBody {
+  desired: number;
+  ready: number;
+  machines: { id: string; state: string }[];
+}
+const RESTART_MS = 600_000;
+
+await serviceSuite(openstackService(), 'openstack: a pool of 20 rebooted by one flotte restart', () => {
+  const cluster = `osup-${randomUUID().slice(0, 8)}`;
+  const admin = new OpenStackAdmin();
+  const env = Object.fromEntries(Object.entries(openrc('openrc.demo')).filter((e): e is [string, string] => e[1] !== undefined));
+  let up: UpProcess | undefined;
+  const dir = tempDir();
+  const cli = (args: string[]) => runCli(args, { cwd: dir, server: up!.url, env });
+
+  afterAll(async () => {
+    await up?.stop();
+    await admin.purge(cluster).catch(() => undefined);
+  }, RESTART_MS);
+
+  it('converges, reboots every server once, stays converged, and leaks nothing', async () => {
+    writeFileSync(
+      join(dir, 'flotte.yaml'),
+      `cluster: ${cluster}\nproviders:\n  private:\n    type: openstack\n    network: private\ntemplates:\n  tiny:\n    provider: private\n    image: cirros\n    size: m1.tiny\npools:\n  builders:\n    template: tiny\n    min: 0\n    max: 40\n    desired: 0\n`,
+    );
+    up = await startUp(dir, [], env);
+    const grow = await cli(['scale', 'builders', '20', '--wait', '--timeout', '400']);
+    expect(grow.code, grow.stderr + grow.stdout).toBe(0);
+    const before = await getJson<PoolBody>(`${up.url}/api/v1/pools/builders`);
+    expect(before.ready).toBe(20);
+    const ids = before.machines.map((m) => m.id).sort();
+    const nova = await admin.serversOf(cluster);
+    expect(nova.map((s) => s.id).sort()).toEqual(ids);
+    expect(nova.every((s) => s.status === 'ACTIVE')).toBe(true);
+
+    const restart = await cli(['restart', 'builders', '--wait']);
+    expect(restart.code, restart.stderr + restart.stdout).toBe(0);
+    for (const id of ids) expect((await admin.actions(id)).filter((a) => a === 'reboot')).toHaveLength(1);
+    const after = await getJson<PoolBody>(`${up.url}/api/v1/pools/builders`);
+    expect(after.machines.map((m) => m.id).sort()).toEqual(ids);
+    expect(after.ready).toBe(20);
+    expect((await admin.serversOf(cluster)).every((s) => s.status === 'ACTIVE')).toBe(true);
+
+    const shrink = await cli(['scale', 'builders', '0', '--wait', '--timeout', '300']);
+    expect(shrink.code, shrink.stderr + shrink.stdout).toBe(0);
+    for (let i = 0; i < 60 && (await admin.serversOf(cluster)).some((s) => s.status !== 'DELETED'); i++) await new Promise((r) => setTimeout(r, 2_000));
+    expect((await admin.serversOf(cluster)).filter((s) => s.status !== 'DELETED')).toEqual([]);
+  }, RESTART_MS);
 });

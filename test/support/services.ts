@@ -16,7 +16,8 @@ export interface Service {
   probe(): Promise<boolean>;
 }
 
-const PROBE_TIMEOUT_MS = 1_500;
+// Generous: a refused port answers at once, and a loaded Keystone (Python under uwsgi) can take seconds.
+const PROBE_TIMEOUT_MS = 5_000;
 
 export function postgresUrl(): string {
   return process.env.FLOTTE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
