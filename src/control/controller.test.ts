@@ -56,6 +56,27 @@ describe('controller', () => {
     expect((await h.store.getMachine(target!.id))!.state).toBe('rebooting');
   });
 
+  it('a pool dropped from the config is drained, then deleted once empty: none of its machines is left running; listed again before that, it is kept', async () => {
+    h = await harness({ pools: [{}, { name: 'batch' }] });
+    await desire(4);
+    await desire(3, 'batch');
+    await h.tickUntil(async () => (await converged(h.store, 4)) && (await converged(h.store, 3, 'batch')));
+    const config = (await h.store.currentConfig())!;
+    const liveOf = (pool: string) => simLive(h.sim).filter((m) => m.tags[TAG.pool] === pool);
+
+    // Dropped, then listed again while it drains: it stays, with the file's settings.
+    await h.store.applyConfig({ ...config, pools: config.pools.filter((p) => p.name !== 'batch') }, h.clock.now());
+    expect(await h.store.getPool('batch')).toMatchObject({ desired: 0, max: 0, removedAt: h.clock.now() });
+    await h.store.applyConfig(config, h.clock.now());
+    expect((await h.store.getPool('batch'))?.removedAt).toBeUndefined();
+
+    await h.store.applyConfig({ ...config, pools: config.pools.filter((p) => p.name !== 'batch') }, h.clock.now());
+    await h.tickUntil(async () => (await h.store.getPool('batch')) === undefined);
+    expect(liveOf('batch')).toEqual([]);
+    expect(liveOf('analysis')).toHaveLength(4);
+    expect((await h.store.listEvents({ pool: 'batch' })).some((e) => e.reason === 'PoolRemoved')).toBe(true);
+  });
+
   it('replaces a machine that dies, unasked, and the events say who died, when, and who replaced it', async () => {
     h = await harness();
     await desire(6);

@@ -288,6 +288,10 @@ export class Controller {
       await this.terminate(spec, provider, doomed.terminate, 'Interrupted', journal, now);
       for (const id of doomed.terminate) inbox!.forget(id);
     }
+    // A pool an apply removed goes once nothing of it is left, in flotte's records or in the cloud.
+    if (spec.removedAt !== undefined && machines.size === 0 && intents.length === 0 && seen.every((pm) => pm.status === 'terminated') && (await store.deleteRemovedPool(spec.name))) {
+      journal.event('PoolRemoved', `${spec.name} is no longer in the config and has no machine left: deleted`);
+    }
     const events = await journal.flush(store);
     if (events.length > 0) this.deps.onEvents?.(events);
     return p;

@@ -47,6 +47,12 @@ export interface PoolSpec {
    * stopped outside an operation is replaced.
    */
   keepStopped?: boolean | undefined;
+  /**
+   * When an apply dropped the pool from the file. It is held at zero (min = max = desired = 0)
+   * so its machines are terminated like any surplus, and deleted once it has none: removing a
+   * pool from the file never leaves machines running that nobody owns.
+   */
+  removedAt?: number | undefined;
 }
 
 /** A machine as flotte records it. The id is the provider's own (e.g. `i-0abc…`, a Nova UUID). */
@@ -104,6 +110,8 @@ export const EVENT_REASONS = [
   'ProviderUnavailable',
   /** The autoscaler held a pool on missing or stale metrics (never a scale-in then). */
   'ScalingHeld',
+  /** A pool an apply removed was drained, and deleted once nothing of it was left. */
+  'PoolRemoved',
 ] as const;
 export type EventReason = (typeof EVENT_REASONS)[number] | (string & {});
 

@@ -64,6 +64,8 @@ export interface PoolsTable {
   scaling: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** 1 while the pool is suspended (migration 0008): its machines stopped, none replaced. */
   suspended: ColumnType<number, number | undefined, number | undefined>;
+  /** When an apply dropped the pool from the file (migration 0009): drained to zero, deleted once empty. */
+  removed_at: ColumnType<number | null, number | null | undefined, number | null | undefined>;
 }
 
 export interface MachinesTable {

@@ -52,6 +52,9 @@ export class KyselyStore implements Store {
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined> {
     return poolsRepo.setDesired(this.db, name, desired);
   }
+  deleteRemovedPool(name: string): Promise<boolean> {
+    return poolsRepo.deleteRemovedPool(this.db, name);
+  }
 
   listMachines(query?: { pool?: string; includeGone?: boolean }): Promise<Machine[]> {
     return machinesRepo.listMachines(this.db, query);

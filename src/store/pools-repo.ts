@@ -21,6 +21,7 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     ...(row.health ? { health: parseJson<HealthPolicy>(row.health) } : {}),
     ...(row.scaling ? { scaling: parseJson<ScalingSpec>(row.scaling) } : {}),
     ...(row.suspended ? { suspended: true } : {}),
+    ...(row.removed_at !== null ? { removedAt: Number(row.removed_at) } : {}),
     // An environment's machines hold its developer's work: stopped ones are woken, not replaced.
     ...(isEnvPool(row.name) ? { keepStopped: true } : {}),
   };
@@ -45,7 +46,7 @@ export async function setDesired(db: Kysely<Database>, name: string, desired: nu
 /**
  * Writes the file's pools: `desired` follows the file only when the file's own value changed
  * since the last apply, so a `flotte scale` survives re-applying an unchanged file. A kept
- * value is clamped into the file's current bounds. Pools the file no longer lists are removed.
+ * value is clamped into the file's current bounds. Pools the file no longer lists are drained.
  */
 export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec[], now: number): Promise<void> {
   const existing = new Map((await trx.selectFrom('pools').select(['name', 'desired', 'file_desired']).execute()).map((r) => [r.name, r]));
@@ -66,11 +67,23 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
       health: pool.health ? JSON.stringify(pool.health) : null,
       scaling: pool.scaling ? JSON.stringify(pool.scaling) : null,
       updated_at: now,
+      // Listed again: a pool that was being drained after a removal is kept after all.
+      removed_at: null,
     };
     if (before) await trx.updateTable('pools').set(row).where('name', '=', pool.name).execute();
     else await trx.insertInto('pools').values({ name: pool.name, ...row }).execute();
   }
   // Environment pools are made through the API, never in the file: an apply must not drop them.
+  // The others the file no longer lists are drained (held at zero, no autoscaling), not deleted:
+  // the controller terminates their machines and deletes each once it is empty.
   const gone = [...existing.keys()].filter((name) => !isEnvPool(name) && !pools.some((p) => p.name === name));
-  if (gone.length > 0) await trx.deleteFrom('pools').where('name', 'in', gone).execute();
+  if (gone.length > 0) {
+    await trx.updateTable('pools').set({ min: 0, max: 0, desired: 0, file_desired: 0, scaling: null, removed_at: now, updated_at: now }).where('name', 'in', gone).where('removed_at', 'is', null).execute();
+  }
+}
+
+/** Deletes a pool that an apply removed, once the controller found it empty; a pool listed again since is kept. */
+export async function deleteRemovedPool(db: Kysely<Database>, name: string): Promise<boolean> {
+  const r = await db.deleteFrom('pools').where('name', '=', name).where('removed_at', 'is not', null).executeTakeFirst();
+  return r.numDeletedRows > 0n;
 }

@@ -108,10 +108,14 @@ function storeContract(open: () => Promise<Store>): void {
     expect(clamped?.desired).toBe(10);
   });
 
-  it('removes pools the file no longer lists', async () => {
+  it('holds a pool the file no longer lists at zero, marked removed, until the controller deletes it empty', async () => {
     await store.applyConfig(config({ pools: [pool(), pool({ name: 'batch' })] }), T0);
     expect((await store.listPools()).map((p) => p.name)).toEqual(['batch', 'web']);
     await store.applyConfig(config(), T0 + 1);
+    expect(await store.getPool('batch')).toMatchObject({ min: 0, max: 0, desired: 0, removedAt: T0 + 1 });
+    expect((await store.getPool('web'))?.removedAt).toBeUndefined();
+    expect(await store.deleteRemovedPool('web')).toBe(false);
+    expect(await store.deleteRemovedPool('batch')).toBe(true);
     expect((await store.listPools()).map((p) => p.name)).toEqual(['web']);
   });
 

@@ -45,6 +45,8 @@ export interface Store {
   getPool(name: string): Promise<PoolSpec | undefined>;
   /** Sets desired; the caller has checked the bounds. Returns the updated pool, undefined if unknown. */
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined>;
+  /** Deletes a pool an apply removed (`removedAt`), once it is empty; false when it is not (or no longer) removed. */
+  deleteRemovedPool(name: string): Promise<boolean>;
 
   /** The latest version when `version` is omitted. */
   getTemplate(name: string, version?: number): Promise<Template | undefined>;

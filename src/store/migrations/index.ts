@@ -7,6 +7,7 @@ import { auth } from './0005-auth.js';
 import { leases } from './0006-leases.js';
 import { environments } from './0007-environments.js';
 import { envIdleStop } from './0008-env-idle-stop.js';
+import { poolRemoval } from './0009-pool-removal.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-leases': leases,
   '0007-environments': environments,
   '0008-env-idle-stop': envIdleStop,
+  '0009-pool-removal': poolRemoval,
 };
 
 export const migrationProvider: MigrationProvider = {
