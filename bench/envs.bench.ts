@@ -1,22 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { freshBuild } from '../bin/fresh-build.js';
-import { killAgents, localDir, startLocal } from '../test/support/local.js';
+import { killAgents, localBase, localDir, startLocal } from '../test/support/local.js';
 import { getJson, ROOT, runCli, waitFor } from '../test/support/process.js';
 import type { Bench, BenchResult } from './harness.js';
 
-const CONFIG = `
-cluster: envbench
-providers:
-  local:
-    type: local
-    bootSeconds: 0.2
-templates:
-  agent:
-    provider: local
-    image: flotte-agent
-    size: process
-environments:
+const CONFIG = `${localBase('envbench')}environments:
   templates:
     stack:
       warm: 1

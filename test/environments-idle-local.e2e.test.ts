@@ -1,23 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentPid, alive, killAgents, localDir, machineDir, startLocal } from './support/local.js';
+import { agentPid, alive, killAgents, localBase, localDir, machineDir, startLocal } from './support/local.js';
 import { getJson, runCli, waitFor, type UpProcess } from './support/process.js';
 
 /**
  * Idle after 20 s. CPU is the host's here (local machines are processes on it), so the test
  * leaves CPU out (maxCpu 1) and lets busy work be the signal that keeps one environment running.
  */
-const CONFIG = `
-cluster: envidle
-providers:
-  local:
-    type: local
-    bootSeconds: 0.2
-templates:
-  agent:
-    provider: local
-    image: flotte-agent
-    size: process
-environments:
+const CONFIG = `${localBase('envidle')}environments:
   templates:
     stack:
       idle: { after: 20s, maxCpu: 1 }

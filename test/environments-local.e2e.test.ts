@@ -1,19 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentProcesses, killAgents, localDir, startLocal } from './support/local.js';
+import { agentProcesses, killAgents, localBase, localDir, startLocal } from './support/local.js';
 import { getJson, runCli, waitFor, type UpProcess } from './support/process.js';
 
-const CONFIG = `
-cluster: envs
-providers:
-  local:
-    type: local
-    bootSeconds: 0.2
-templates:
-  agent:
-    provider: local
-    image: flotte-agent
-    size: process
-environments:
+const CONFIG = `${localBase('envs')}environments:
   templates:
     stack:
       params:

@@ -3,10 +3,10 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson, startUp, tempDir, waitFor, type UpProcess } from './process.js';
 
-/** A `flotte up` directory with one `local` pool, short health timings so tests stay fast. */
-export function localConfig(opts: { desired: number; drainTimeout?: number; brakeShare?: number }): string {
+/** The head of a flotte.yaml on the `local` provider: cluster, the provider (agents join fast) and an `agent` template. */
+export function localBase(cluster: string): string {
   return `
-cluster: lh
+cluster: ${cluster}
 providers:
   local:
     type: local
@@ -16,7 +16,12 @@ templates:
     provider: local
     image: flotte-agent
     size: process
-pools:
+`;
+}
+
+/** A `flotte up` directory with one `local` pool, short health timings so tests stay fast. */
+export function localConfig(opts: { desired: number; drainTimeout?: number; brakeShare?: number }): string {
+  return `${localBase('lh')}pools:
   workers:
     template: agent
     min: 0
