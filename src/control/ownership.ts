@@ -114,8 +114,8 @@ export class Ownership {
    * and the new token refuses this controller's stragglers); with no live member to take it, it is released.
    */
   private async handOver(fence: Fence, to: string | undefined): Promise<void> {
-    const moved = to !== undefined && (await this.o.store.handOverLease(fence, to, this.o.leaseMs));
-    if (!moved) await this.o.store.releaseLease(fence);
+    // handOverLease releases the lease itself when it cannot pass it on.
+    const moved = to !== undefined ? await this.o.store.handOverLease(fence, to, this.o.leaseMs) : (await this.o.store.releaseLease(fence), false);
     this.o.log.info({ lease: fence.lease, to: moved ? to : undefined, member: this.o.id }, moved ? 'lease handed over' : 'lease released');
   }
 
