@@ -12,10 +12,11 @@ import { startService, type ServiceProcess } from './support/services-proc.js';
 // Short periods keep the suite quick: a lease lasts 3 s, controllers tick every 0.5 s.
 const LEASE_MS = 3_000;
 const POOLS = Array.from({ length: 10 }, (_, i) => `p${i}`);
-// Launches are slow to answer (the cloud acts at once, the answer takes 400 ms) and small
-// (5 machines a call), so a scale-out keeps a controller in flight long enough to kill or freeze it.
+// Launches are slow to answer (the cloud acts at once, the answer takes 1 s) and small
+// (5 machines a call), so a scale-out keeps a controller in flight long enough to kill or freeze
+// it: with 400 ms, a freeze sent after the test saw the call in flight could land after the answer.
 const SIM = { seed: 3, zones: ['sim-a'], bootSeconds: { min: 1, max: 2 }, launchPerCall: 5, buckets: { launch: { capacity: 100, refillPerSecond: 50 } } };
-const LATENCY_MS = 400;
+const LATENCY_MS = 1_000;
 
 const configYaml = (simUrl: string) => `
 cluster: ha
