@@ -32,18 +32,31 @@ export interface AgentOptions {
 const RETRY_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
+/** Why the agent stopped: told to, or no controller answered for `orphanAfterMs`. */
+export type AgentEnd = 'stopped' | 'orphaned';
+
 /**
  * The machine agent: boots, joins with the pool's join token, heartbeats load and the busy
  * count, and drains on order (stop advertising, pre-stop hook, then drained at busy 0 or the
- * deadline). Runs until the signal aborts.
+ * deadline). Runs until the signal aborts or it gives up on the controller; either way it
+ * releases everything it holds, so the process can end.
  */
-export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal): Promise<void> {
+export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal): Promise<AgentEnd> {
   await clock.sleep(opts.bootDelayMs, signal);
   const work = new WorkState();
   const endpoint = await startLocalEndpoint(work, opts.port);
-  signal.addEventListener('abort', () => endpoint.server.close(), { once: true });
-  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(endpoint.port));
-  log.info({ port: endpoint.port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
+  try {
+    return await heartbeatLoop(opts, clock, log, signal, work, endpoint.port);
+  } finally {
+    // A workload's keep-alive connection would hold the server (and the process) open.
+    endpoint.server.closeAllConnections();
+    await new Promise((resolve) => endpoint.server.close(resolve));
+  }
+}
+
+async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal, work: WorkState, port: number): Promise<AgentEnd> {
+  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(port));
+  log.info({ port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
 
   const meter = new LoadMeter();
   let interval = opts.heartbeatIntervalMs;
@@ -60,7 +73,7 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
     available: !work.draining,
     drained,
     load: meter.sample(),
-    address: `${opts.address ?? '127.0.0.1'}:${endpoint.port}`,
+    address: `${opts.address ?? '127.0.0.1'}:${port}`,
   });
 
   while (!signal.aborted) {
@@ -74,7 +87,7 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
       log.warn({ err: (e as Error).message }, joined ? 'heartbeat failed' : 'join failed');
       if (opts.orphanAfterMs !== undefined && clock.now() - lastContact > opts.orphanAfterMs) {
         log.warn({ orphanAfterMs: opts.orphanAfterMs }, 'no controller for too long: shutting down');
-        return;
+        return 'orphaned';
       }
     }
     if (orders) {
@@ -102,6 +115,7 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
     }
     await clock.sleep(orders ? interval : RETRY_MS, signal).catch(() => undefined);
   }
+  return 'stopped';
 }
 
 async function send(opts: AgentOptions, path: 'join' | 'heartbeat', body: AgentReport): Promise<AgentOrders> {

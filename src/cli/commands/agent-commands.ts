@@ -17,6 +17,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--join-token <token>', "the pool's join token (default FLOTTE_JOIN_TOKEN)")
     .option('--port <port>', 'local endpoint port; 0 picks one (default FLOTTE_AGENT_PORT or 7421)')
     .option('--dir <dir>', 'machine directory (local machines): the chosen port is written there')
+    .option('--orphan-after <duration>', 'exit (code 1) after this long without reaching the controller, e.g. 10m (default FLOTTE_ORPHAN_AFTER_MS, else never)')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (opts) => (await agentModule()).agentCommand(program.opts<{ server: string }>().server, opts));
   agent

@@ -5,6 +5,7 @@ import { runAgent } from '../../agent/agent.js';
 import { awsIdentity, envIdentity, IdentityError, openstackIdentity, type Identity } from '../../agent/identity.js';
 import { AGENT_PORT } from '../../agent/local-endpoint.js';
 import { realClock } from '../../clock/clock.js';
+import { formatDuration, parseDuration } from '../../domain/environments/duration.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
 
@@ -17,7 +18,22 @@ export interface AgentCliOptions {
   joinToken?: string;
   port?: string;
   dir?: string;
+  orphanAfter?: string;
   logLevel: string;
+}
+
+/** `--orphan-after` as ms, else `FLOTTE_ORPHAN_AFTER_MS`; undefined means the agent never gives up (cloud machines). */
+function orphanAfterMs(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  if (flag !== undefined) {
+    const ms = parseDuration(flag);
+    if (ms === undefined) throw new CliError(`--orphan-after must be a duration like 90s, 10m or 1h (got "${flag}")`, 2);
+    return ms;
+  }
+  const raw = env.FLOTTE_ORPHAN_AFTER_MS;
+  if (raw === undefined || raw === '') return undefined;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms <= 0) throw new CliError(`FLOTTE_ORPHAN_AFTER_MS must be a whole number of milliseconds above 0 (got "${raw}")`, 2);
+  return ms;
 }
 
 async function identify(opts: AgentCliOptions): Promise<Identity> {
@@ -42,11 +58,12 @@ export async function agentCommand(server: string, opts: AgentCliOptions & { who
   const joinToken = opts.joinToken ?? env.FLOTTE_JOIN_TOKEN;
   if (!pool) throw new CliError('no pool: set --pool or FLOTTE_POOL', 2);
   if (!joinToken) throw new CliError("no join token: set --join-token or FLOTTE_JOIN_TOKEN (see GET /api/v1/pools/<pool>/join-token)", 2);
+  const orphanAfter = orphanAfterMs(opts.orphanAfter, env);
   const log = pino({ level: opts.logLevel }, pino.destination(2));
   const stop = new AbortController();
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
-  await runAgent(
+  const end = await runAgent(
     {
       server,
       pool,
@@ -57,7 +74,7 @@ export async function agentCommand(server: string, opts: AgentCliOptions & { who
       address: env.FLOTTE_ADDRESS,
       bootDelayMs: Number(env.FLOTTE_BOOT_DELAY_MS ?? 0),
       heartbeatIntervalMs: 5_000,
-      orphanAfterMs: env.FLOTTE_ORPHAN_AFTER_MS ? Number(env.FLOTTE_ORPHAN_AFTER_MS) : undefined,
+      orphanAfterMs: orphanAfter,
       sessions: env.FLOTTE_SESSIONS === 'none' ? 'none' : 'utmp',
     },
     realClock,
@@ -65,7 +82,11 @@ export async function agentCommand(server: string, opts: AgentCliOptions & { who
     stop.signal,
   ).catch((e: unknown) => {
     if (!stop.signal.aborted) throw e;
+    return 'stopped' as const;
   });
+  if (end === 'orphaned') {
+    throw new CliError(`no controller at ${server} for ${formatDuration(orphanAfter!)}: the agent gave up (start the controller and this machine again, or let the controller replace it)`, 1);
+  }
 }
 
 /** `flotte agent busy +1|-1`: tells the local agent that work started or ended. */

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 import type { LocalMachineRecord } from './machine-dir.js';
 
 /**
- * A local machine whose controller stayed away this long powers itself off: on a laptop, a
- * forgotten `flotte up` directory must not leave processes running for ever. Long enough to
- * survive any controller restart; the machine's directory stays, so a late controller sees it
- * and replaces it through the heartbeat timeout.
+ * A local machine whose controller stayed away this long powers itself off (its agent exits 1):
+ * on a laptop, a forgotten `flotte up` directory must not leave processes running for ever. Long
+ * enough to survive any controller restart; the machine's directory stays, so a late controller
+ * sees it and replaces it through the heartbeat timeout. The agent deliberately does not watch
+ * its parent `flotte up`: machines outlive their controller like cloud machines do, and a
+ * restarted controller adopts them.
  */
-export const ORPHAN_AFTER_MS = 10 * 60_000;
+export const ORPHAN_AFTER = '10m';
 
 /** The flotte binary this controller runs from: its agents are the same build. */
 export const FLOTTE_BIN = fileURLToPath(new URL('../../../bin/flotte.js', import.meta.url));
@@ -22,7 +24,7 @@ export const FLOTTE_BIN = fileURLToPath(new URL('../../../bin/flotte.js', import
  */
 export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): number {
   const log = openSync(join(dir, 'agent.log'), 'a');
-  const child = spawn(process.execPath, [FLOTTE_BIN, 'agent', '--identity', 'env', '--machine-id', m.id, '--port', '0', '--dir', dir], {
+  const child = spawn(process.execPath, [FLOTTE_BIN, 'agent', '--identity', 'env', '--machine-id', m.id, '--port', '0', '--dir', dir, '--orphan-after', ORPHAN_AFTER], {
     detached: true,
     stdio: ['ignore', log, log],
     cwd: dir,
@@ -34,7 +36,6 @@ export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): 
       FLOTTE_JOIN_TOKEN: m.agent?.joinToken ?? '',
       FLOTTE_BOOT_DELAY_MS: String(bootMs),
       FLOTTE_ADDRESS: '127.0.0.1',
-      FLOTTE_ORPHAN_AFTER_MS: String(ORPHAN_AFTER_MS),
       // Local machines share the host's logins: the developer at the laptop is no session on them.
       FLOTTE_SESSIONS: 'none',
     },
