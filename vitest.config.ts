@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Service suites and process tests share one machine: keep parallelism modest.
     maxWorkers: 2,
+    // Fails the run when a `flotte agent` it started is still running at the end.
+    globalSetup: ['test/support/agent-leak-check.ts'],
   },
 });
