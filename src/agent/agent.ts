@@ -45,16 +45,18 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
   await clock.sleep(opts.bootDelayMs, signal);
   const work = new WorkState();
   const endpoint = await startLocalEndpoint(work, opts.port);
+  const ended = new AbortController();
   try {
-    return await heartbeatLoop(opts, clock, log, signal, work, endpoint.port);
+    return await heartbeatLoop(opts, clock, log, signal, ended.signal, work, endpoint.port);
   } finally {
+    ended.abort(); // ends a pre-stop hook still running
     // A workload's keep-alive connection would hold the server (and the process) open.
     endpoint.server.closeAllConnections();
     await new Promise((resolve) => endpoint.server.close(resolve));
   }
 }
 
-async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal, work: WorkState, port: number): Promise<AgentEnd> {
+async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal, ended: AbortSignal, work: WorkState, port: number): Promise<AgentEnd> {
   if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(port));
   log.info({ port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
 
@@ -96,7 +98,7 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
         work.draining = true;
         const pre = orders.drain.preStop;
         log.info({ deadline: orders.drain.deadline }, 'drain ordered: no longer available');
-        drain = { deadline: orders.drain.deadline, hook: pre ? runPreStop(pre.command, pre.timeoutMs, clock).then((how) => log.info({ how }, 'pre-stop hook ended')) : Promise.resolve() };
+        drain = { deadline: orders.drain.deadline, hook: pre ? runPreStop(pre.command, pre.timeoutMs, clock, ended).then((how) => log.info({ how }, 'pre-stop hook ended')) : Promise.resolve() };
       } else if (!orders.drain && drain) {
         log.info('drain cancelled: available again');
         drain = null;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,15 @@ const portOpen = (port: number) =>
     s.once('error', () => resolve(false));
   });
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function until<T>(what: string, f: () => T | undefined | false, ms = 20_000): Promise<T> {
   const end = realClock.now() + ms;
   for (;;) {
@@ -69,6 +78,31 @@ describe('an agent whose controller is gone', () => {
     await ctl.close();
     await expect(run).resolves.toBe('orphaned');
     expect(await portOpen(port)).toBe(false);
+  });
+
+  it('a pre-stop hook still running when the agent gives up is ended with it', async () => {
+    let drain = false;
+    const server: Server = createServer((req, res) => {
+      req.resume();
+      const orders = { heartbeatIntervalMs: 100, drain: drain ? { deadline: realClock.now() + 60_000, preStop: { command: `echo $$ > ${hookPid}; exec sleep 60`, timeoutMs: 60_000 } } : null };
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(orders)));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const close = () => (server.closeAllConnections(), new Promise((r) => server.close(r)));
+    cleanups.push(() => void (server.listening && close()));
+    const dir = mkdtempSync(join(tmpdir(), 'flotte-orphan-'));
+    const hookPid = join(dir, 'hook.pid');
+    const stop = new AbortController();
+    cleanups.push(() => stop.abort());
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const run = runAgent({ server: url, pool: 'workers', joinToken: 'fjt_x', machine: 'local-1f2e3d4c5b', port: 0, dir, bootDelayMs: 0, heartbeatIntervalMs: 100, orphanAfterMs: 500 }, realClock, pino({ level: 'silent' }), stop.signal);
+    drain = true;
+    const pid = await until('hook started', () => existsSync(hookPid) && Number(readFileSync(hookPid, 'utf8')));
+    cleanups.push(() => void (alive(pid) && process.kill(pid, 'SIGKILL')));
+
+    await close();
+    await expect(run).resolves.toBe('orphaned');
+    await until('hook ended', () => !alive(pid), 5_000);
   });
 
   it('a real `flotte agent` process exits on its own, with code 1 and one line saying why', async () => {
