@@ -100,3 +100,64 @@ describe('live events over SSE', () => {
     s.close();
   });
 });
+
+describe('SSE cursors', () => {
+  it('a Last-Event-ID that is not a number is refused with 400 naming the header, and nothing is streamed', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    await append(store, 'e1', 'e2');
+    for (const bad of ['abc', '12abc', '-3', '1.5']) {
+      for (const path of ['/api/v1/events/stream', '/api/v1/events']) {
+        const res = await fetch(api.base + path, { headers: { authorization: api.auth, accept: 'text/event-stream', 'last-event-id': bad } });
+        expect(res.status, `${path} with Last-Event-ID ${bad}`).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        const body = (await res.json()) as { error: { code: string; message: string; problems: { field: string; message: string }[] } };
+        expect(body.error.code).toBe('invalid_request');
+        expect(body.error.problems).toEqual([{ field: 'headers.last-event-id', message: expect.stringMatching(/event id/) }]);
+        expect(body.error.message).toContain(bad);
+      }
+    }
+  });
+
+  it('a cursor above the newest event streams from now on, after a notice saying so and where it starts', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const stored = await append(store, 'old1', 'old2');
+    const newest = stored.at(-1)!.id;
+    const hangUp = new AbortController();
+    cleanup.push(async () => hangUp.abort());
+    const res = await fetch(`${api.base}/api/v1/events/stream`, { headers: { authorization: api.auth, 'last-event-id': String(newest + 1000) }, signal: hangUp.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const until = async (pattern: RegExp): Promise<void> => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += value;
+      }
+    };
+    await until(/\n\n[^]*\n\n/);
+    // The notice: a comment for people, and an `id:` so a client's Last-Event-ID moves back to where the stream starts.
+    expect(text).toContain(`: Last-Event-ID ${newest + 1000} is ahead of the newest event (${newest}); streaming new events after ${newest}\nid: ${newest}\n\n`);
+    await append(store, 'new1');
+    await until(/"new1"/);
+    const frames = text.split('\n\n').filter((f) => f.includes('data:'));
+    expect(frames.map((f) => (JSON.parse(f.slice(f.indexOf('data:') + 5)) as FleetEvent).message)).toEqual(['new1']);
+    expect(frames[0]).toMatch(new RegExp(`^id: ${newest + 1}\\n`));
+    hangUp.abort();
+  });
+
+  it('a cursor at the newest event (nothing missed) gets no notice', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const [e1] = await append(store, 'a1');
+    const s = await connect(api, { 'last-event-id': String(e1!.id) });
+    await append(store, 'a2');
+    expect((await s.take(1)).map((m) => m.event.message)).toEqual(['a2']);
+    s.close();
+  });
+});

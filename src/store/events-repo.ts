@@ -55,6 +55,11 @@ export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): 
   return (await q.execute()).map(toEvent);
 }
 
+export async function latestEventId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
 function withoutUndefined(e: Omit<FleetEvent, 'id'>): Omit<FleetEvent, 'id'> {
   return Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)) as Omit<FleetEvent, 'id'>;
 }

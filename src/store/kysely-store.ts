@@ -82,6 +82,9 @@ export class KyselyStore implements Store {
   listEvents(query?: EventQuery): Promise<FleetEvent[]> {
     return eventsRepo.listEvents(this.db, query);
   }
+  latestEventId(): Promise<number> {
+    return eventsRepo.latestEventId(this.db);
+  }
 
   saveHeartbeat(beat: AgentHeartbeat): Promise<void> {
     return agentsRepo.saveHeartbeat(this.db, beat);

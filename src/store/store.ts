@@ -66,6 +66,8 @@ export interface Store {
   appendEvents(events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]>;
   /** Events in id order. */
   listEvents(query?: EventQuery): Promise<FleetEvent[]>;
+  /** The id of the newest event, 0 when there is none: where a live stream that starts now begins. */
+  latestEventId(): Promise<number>;
 
   /** Records an agent's join or heartbeat: one row per machine, replaced each time. */
   saveHeartbeat(beat: AgentHeartbeat): Promise<void>;
