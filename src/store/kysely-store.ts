@@ -18,7 +18,7 @@ import * as machinesRepo from './machines-repo.js';
 import * as operationsRepo from './operations-repo.js';
 import * as poolsRepo from './pools-repo.js';
 import * as revisionRepo from './revision.js';
-import type { AppliedConfig, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
+import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
@@ -51,6 +51,9 @@ export class KyselyStore implements Store {
   }
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined> {
     return poolsRepo.setDesired(this.db, name, desired);
+  }
+  changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined> {
+    return poolsRepo.changeDesired(this.db, name, desired, record);
   }
   deleteRemovedPool(name: string): Promise<boolean> {
     return poolsRepo.deleteRemovedPool(this.db, name);

@@ -45,6 +45,13 @@ export interface Store {
   getPool(name: string): Promise<PoolSpec | undefined>;
   /** Sets desired; the caller has checked the bounds. Returns the updated pool, undefined if unknown. */
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined>;
+  /**
+   * Sets desired and appends the event `record(from)` describes, `from` being the size it
+   * replaced, in one transaction that holds the pool's row: concurrent changes each see the one
+   * before, so the events' from → to chain has no gap. Nothing is recorded when the size is
+   * unchanged. Undefined when the pool does not exist.
+   */
+  changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined>;
   /** Deletes a pool an apply removed (`removedAt`), once it is empty; false when it is not (or no longer) removed. */
   deleteRemovedPool(name: string): Promise<boolean>;
 
@@ -147,6 +154,13 @@ export interface OperationQuery {
   /** Only running or paused ones. */
   active?: boolean | undefined;
   limit?: number | undefined;
+}
+
+/** What `changeDesired` did: the pool as stored, the size it had, and the event when it changed. */
+export interface DesiredChange {
+  pool: PoolSpec;
+  from: number;
+  event?: FleetEvent | undefined;
 }
 
 /** Why and since when the mass-failure brake holds a pool. */
