@@ -20,7 +20,7 @@ const API_CONNECTIONS = 4;
 
 interface CannonResult {
   requests: { average: number; total: number };
-  latency: { p50: number; p99: number; max: number };
+  latency: { average: number; p50: number; p99: number; max: number };
   non2xx: number;
   errors: number;
 }
@@ -60,10 +60,11 @@ export const metricsBench: Bench = async () => {
   await store.close();
   for (const r of [alone, scraped, scraper]) if (r.non2xx || r.errors) throw new Error(`metrics bench had failures: ${JSON.stringify(r)}`);
   const detail = { machines: MACHINES, events: EVENTS, connections: API_CONNECTIONS, durationS: DURATION_S, scrapes: scraper.requests.total };
+  const ratio = scraped.latency.average / Math.max(alone.latency.average, 0.001);
   return [
-    { name: 'API GET /pools/analysis alone, p50 latency', value: alone.latency.p50, unit: 'ms', detail: { ...detail, p99: alone.latency.p99, reqPerS: alone.requests.average } },
-    { name: 'API GET /pools/analysis while /metrics is scraped in a loop, p50 latency', value: scraped.latency.p50, unit: 'ms', detail: { ...detail, p99: scraped.latency.p99, reqPerS: scraped.requests.average } },
-    { name: 'API GET /pools/analysis slowdown under a /metrics scrape loop (p50 ratio)', value: scraped.latency.p50 / Math.max(alone.latency.p50, 0.001), unit: '×', target: { op: '<', value: 3 }, detail },
-    { name: '/metrics scrapes answered in the loop', value: scraper.requests.average, unit: 'req/s', detail: { p50: scraper.latency.p50, p99: scraper.latency.p99 } },
+    { name: 'API GET /pools/analysis alone, mean latency', value: alone.latency.average, unit: 'ms', detail: { ...detail, p99: alone.latency.p99, reqPerS: alone.requests.average } },
+    { name: 'API GET /pools/analysis while /metrics is scraped in a loop, mean latency', value: scraped.latency.average, unit: 'ms', detail: { ...detail, p99: scraped.latency.p99, reqPerS: scraped.requests.average } },
+    { name: 'API GET /pools/analysis slowdown under a /metrics scrape loop (mean ratio)', value: ratio, unit: '×', target: { op: '<', value: 3 }, detail },
+    { name: '/metrics scrapes answered in the loop', value: scraper.requests.average, unit: 'req/s', detail: { mean: scraper.latency.average, p99: scraper.latency.p99 } },
   ];
 };

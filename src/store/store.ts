@@ -129,7 +129,7 @@ export interface Store {
 
   /** Changes whenever committed data changes, from any process: a key for caches derived from the store. */
   revision(): Promise<string>;
-  /** How many events each pool has per reason. */
+  /** How many events each pool has had per reason, counting those retention has pruned since. */
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]>;
 
   /** Stores a new operation with one item per machine, in one transaction. */
