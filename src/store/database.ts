@@ -120,7 +120,7 @@ export interface ApiTokensTable {
   created_by: string;
 }
 
-/** Append-only: rows are inserted and read, never updated. */
+/** Append-only: rows are inserted and read, never updated; retention deletes the old ones. */
 export interface AuditTable {
   id: Generated<number>;
   at: number;

@@ -17,7 +17,9 @@ import * as leasesRepo from './leases-repo.js';
 import * as machinesRepo from './machines-repo.js';
 import * as operationsRepo from './operations-repo.js';
 import * as poolsRepo from './pools-repo.js';
+import * as retentionRepo from './retention-repo.js';
 import * as revisionRepo from './revision.js';
+import type { PruneRule } from '../domain/retention.js';
 import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
@@ -174,6 +176,10 @@ export class KyselyStore implements Store {
   }
   listAudit(query?: AuditQuery): Promise<AuditRecord[]> {
     return auditRepo.listAudit(this.db, query);
+  }
+
+  pruneBatch(rule: PruneRule, limit: number): Promise<number> {
+    return retentionRepo.pruneBatch(this.db, rule, limit);
   }
 
   revision(): Promise<string> {

@@ -2,6 +2,7 @@ import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
+import type { PruneRule } from '../domain/retention.js';
 import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
 import type { Fence, LeaseRow, Member } from './fence.js';
 import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
@@ -122,10 +123,16 @@ export interface Store {
   /** Marks a token revoked (the first time wins). Undefined when the id is unknown. */
   revokeToken(id: string, now: number): Promise<ApiToken | undefined>;
 
-  /** Appends one audit record; audit records are never updated or deleted. */
+  /** Appends one audit record; audit records are never updated, and deleted only by retention (400 days by default). */
   appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
   /** Audit records in id order. */
   listAudit(query?: AuditQuery): Promise<AuditRecord[]>;
+
+  /**
+   * One bounded step of retention: deletes at most `limit` rows that `rule` lets go, oldest
+   * first, and says how many went (fewer than `limit`: nothing more is due). See retention-repo.ts.
+   */
+  pruneBatch(rule: PruneRule, limit: number): Promise<number>;
 
   /** Changes whenever committed data changes, from any process: a key for caches derived from the store. */
   revision(): Promise<string>;
