@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/process.js';
+import { ApiClient } from '../cli/client.js';
+import { followEvents } from '../cli/commands/events-follow.js';
 import { readSse } from '../cli/sse.js';
 import { realClock } from '../clock/clock.js';
 import { parseConfig } from '../config/load.js';
@@ -161,3 +163,35 @@ describe('SSE cursors', () => {
     s.close();
   });
 });
+
+describe('flotte events --follow past the newest event', () => {
+  it('follows new events from now on instead of waiting for ids to catch up with the cursor', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    await append(store, 'before1', 'before2');
+    const client = new ApiClient(api.base, api.auth.slice('Bearer '.length));
+    const stop = new AbortController();
+    cleanup.push(async () => stop.abort());
+    const shown: string[] = [];
+    const following = followEvents<FleetEvent>(client, undefined, 99_999, (e) => shown.push(e.message), stop.signal);
+    // Events keep coming until the follower shows one: whenever its stream opened, it shows those after.
+    let n = 0;
+    await waitFor(async () => {
+      await append(store, `after${++n}`);
+      return shown.length > 0;
+    });
+    stop.abort();
+    await following;
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((m) => m.startsWith('after'))).toBe(true);
+  });
+});
+
+async function waitFor(ok: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
