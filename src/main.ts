@@ -14,6 +14,7 @@ import { Controller } from './control/controller.js';
 import { leaseGated } from './control/lease-gate.js';
 import { ControlLoop } from './control/loop.js';
 import { runEnvironments } from './control/environments/reconciler.js';
+import { Pruner, firstMember } from './control/retention.js';
 import { ControllerRole } from './services/controller-role.js';
 import { operationsPort } from './control/operations/api-port.js';
 import { OPERATION_POLL_MS } from './control/operations/constants.js';
@@ -138,6 +139,8 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
   const scaling = autoscaler.run(stop.signal);
   const environments = runEnvironments({ store, clock, log }, stop.signal);
+  // Old history is deleted on a timer of its own, in small batches: never inside a tick.
+  const pruning = new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(stop.signal);
   return {
     url,
     app,
@@ -147,7 +150,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     providers,
     async close() {
       stop.abort();
-      await Promise.all([running, scaling, operating, leases, environments]);
+      await Promise.all([running, scaling, operating, leases, environments, pruning]);
       await role.release();
       await app.close();
       await store.close();

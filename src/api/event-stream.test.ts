@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/process.js';
+import { ApiClient } from '../cli/client.js';
+import { followEvents } from '../cli/commands/events-follow.js';
 import { readSse } from '../cli/sse.js';
 import { realClock } from '../clock/clock.js';
 import { parseConfig } from '../config/load.js';
@@ -100,3 +102,96 @@ describe('live events over SSE', () => {
     s.close();
   });
 });
+
+describe('SSE cursors', () => {
+  it('a Last-Event-ID that is not a number is refused with 400 naming the header, and nothing is streamed', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    await append(store, 'e1', 'e2');
+    for (const bad of ['abc', '12abc', '-3', '1.5']) {
+      for (const path of ['/api/v1/events/stream', '/api/v1/events']) {
+        const res = await fetch(api.base + path, { headers: { authorization: api.auth, accept: 'text/event-stream', 'last-event-id': bad } });
+        expect(res.status, `${path} with Last-Event-ID ${bad}`).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        const body = (await res.json()) as { error: { code: string; message: string; problems: { field: string; message: string }[] } };
+        expect(body.error.code).toBe('invalid_request');
+        expect(body.error.problems).toEqual([{ field: 'headers.last-event-id', message: expect.stringMatching(/event id/) }]);
+        expect(body.error.message).toContain(bad);
+      }
+    }
+  });
+
+  it('a cursor above the newest event streams from now on, after a notice saying so and where it starts', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const stored = await append(store, 'old1', 'old2');
+    const newest = stored.at(-1)!.id;
+    const hangUp = new AbortController();
+    cleanup.push(async () => hangUp.abort());
+    const res = await fetch(`${api.base}/api/v1/events/stream`, { headers: { authorization: api.auth, 'last-event-id': String(newest + 1000) }, signal: hangUp.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const until = async (pattern: RegExp): Promise<void> => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += value;
+      }
+    };
+    await until(/\n\n[^]*\n\n/);
+    // The notice: a comment for people, and an `id:` so a client's Last-Event-ID moves back to where the stream starts.
+    expect(text).toContain(`: Last-Event-ID ${newest + 1000} is ahead of the newest event (${newest}); streaming new events after ${newest}\nid: ${newest}\n\n`);
+    await append(store, 'new1');
+    await until(/"new1"/);
+    const frames = text.split('\n\n').filter((f) => f.includes('data:'));
+    expect(frames.map((f) => (JSON.parse(f.slice(f.indexOf('data:') + 5)) as FleetEvent).message)).toEqual(['new1']);
+    expect(frames[0]).toMatch(new RegExp(`^id: ${newest + 1}\\n`));
+    hangUp.abort();
+  });
+
+  it('a cursor at the newest event (nothing missed) gets no notice', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const [e1] = await append(store, 'a1');
+    const s = await connect(api, { 'last-event-id': String(e1!.id) });
+    await append(store, 'a2');
+    expect((await s.take(1)).map((m) => m.event.message)).toEqual(['a2']);
+    s.close();
+  });
+});
+
+describe('flotte events --follow past the newest event', () => {
+  it('follows new events from now on instead of waiting for ids to catch up with the cursor', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    await append(store, 'before1', 'before2');
+    const client = new ApiClient(api.base, api.auth.slice('Bearer '.length));
+    const stop = new AbortController();
+    cleanup.push(async () => stop.abort());
+    const shown: string[] = [];
+    const following = followEvents<FleetEvent>(client, undefined, 99_999, (e) => shown.push(e.message), stop.signal);
+    // Events keep coming until the follower shows one: whenever its stream opened, it shows those after.
+    let n = 0;
+    await waitFor(async () => {
+      await append(store, `after${++n}`);
+      return shown.length > 0;
+    });
+    stop.abort();
+    await following;
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((m) => m.startsWith('after'))).toBe(true);
+  });
+});
+
+async function waitFor(ok: () => Promise<boolean>, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock/clock.js';
 import type { Store } from '../store/store.js';
+import { ApiError } from './errors.js';
 import { EVENT_POLL_MS, SSE_BATCH, SSE_HEARTBEAT_MS } from './limits.js';
 import { eventView } from './routes/events.js';
 
@@ -28,11 +29,17 @@ export class EventStreams {
     app.addHook('preClose', async () => this.closeAll());
   }
 
-  /** Takes the response over and streams from `after` until the client leaves or the app closes. */
+  /**
+   * Takes the response over and streams from the cursor until the client leaves or the app
+   * closes. The cursor is `Last-Event-ID` when sent (the browser's reconnect), else `after`.
+   * One that is not an event id is refused before anything is streamed: read as "from the
+   * start", it would replay the whole history. One beyond the newest event (a store restored
+   * from a backup, a client of another install) starts from now on, after a notice that says so.
+   */
   start(request: FastifyRequest, reply: FastifyReply, query: { pool?: string | undefined; after?: number | undefined }): void {
-    const header = request.headers['last-event-id'];
-    const resume = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header.trim()) : undefined;
-    let cursor = resume ?? query.after ?? 0;
+    const resume = lastEventId(request);
+    const asked = resume ?? query.after ?? 0;
+    const named = resume !== undefined ? 'Last-Event-ID' : 'after';
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -40,8 +47,15 @@ export class EventStreams {
     const stop = new AbortController();
     this.open.add(stop);
     res.once('close', () => stop.abort());
+    let cursor = asked;
 
     const run = async (): Promise<void> => {
+      const newest = await this.store.latestEventId();
+      if (asked > newest) {
+        // The `id:` line moves the client's own Last-Event-ID back, so its next reconnect resumes from here.
+        res.write(`: ${named} ${asked} is ahead of the newest event (${newest}); streaming new events after ${newest}\nid: ${newest}\n\n`);
+        cursor = newest;
+      }
       let quietSince = this.clock.now();
       while (!stop.signal.aborted) {
         const batch = await this.store.listEvents({ pool: query.pool, after: cursor, limit: SSE_BATCH });
@@ -67,6 +81,17 @@ export class EventStreams {
         res.end();
       });
   }
+}
+
+/** The `Last-Event-ID` header as a cursor; undefined when absent, an ApiError (400) when it is not an event id. */
+function lastEventId(request: FastifyRequest): number | undefined {
+  const header = request.headers['last-event-id'];
+  if (header === undefined) return undefined;
+  const text = (Array.isArray(header) ? header.join(',') : header).trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  throw new ApiError('invalid_request', `Last-Event-ID "${text}" is not an event id (send the id of the last event received, a whole number, or leave the header out to start from the beginning)`, [
+    { field: 'headers.last-event-id', message: 'must be an event id: a whole number, 0 or more' },
+  ]);
 }
 
 const streams = new WeakMap<object, EventStreams>();

@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat, { type PromFamily } from 'parse-prometheus-text-format';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realClock } from '../clock/clock.js';
+import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
 import { machine } from '../domain/test-fixtures.js';
 import { operationsPort } from '../control/operations/api-port.js';
@@ -120,6 +121,31 @@ describe('/metrics', () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
     const { secret } = await issueToken(store, { name: 'prom', role: 'viewer', createdBy: 'test' }, realClock.now());
     expect((await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${secret}` } })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('renders at most once a second whoever asks: scrapes within the second get the same text, later ones see changes', async () => {
+    store = await openStore(':memory:');
+    const parsed = parseConfig(FIXTURE_YAML, 'fixture');
+    if (!parsed.ok) throw new Error('fixture must parse');
+    const clock = new VirtualClock(Date.UTC(2026, 11, 6, 9, 0));
+    await store.applyConfig(parsed.applied, clock.now());
+    const metrics = new ApiMetrics({ clock });
+    const app = await buildApp({ store, clock, parseConfig, metrics });
+    const scrape = async () => {
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      const all = parsePrometheusTextFormat(res.body);
+      return { renders: value(family(all, 'flotte_metrics_renders_total'), {}), desired: value(family(all, 'flotte_pool_desired'), { pool: 'analysis' }) };
+    };
+    // Scrapers arriving together share one render.
+    const together = await Promise.all([scrape(), scrape(), scrape()]);
+    expect(together.map((s) => s.renders)).toEqual([1, 1, 1]);
+    await store.setDesired('analysis', 7);
+    await clock.advance(999);
+    expect(await scrape()).toEqual({ renders: 1, desired: 3 });
+    await clock.advance(1);
+    expect(await scrape()).toEqual({ renders: 2, desired: 7 });
     await app.close();
   });
 });

@@ -5,10 +5,24 @@ import { ACTION_KINDS } from '../providers/provider.js';
 import type { CallObserver } from '../providers/observed.js';
 import type { LimiterStats } from '../providers/rate-limited.js';
 import type { Store } from '../store/store.js';
+import { realClock, type Clock } from '../clock/clock.js';
 
 /** Anything that reports rate-limiter statistics: the providers as main.ts wraps them. */
 export interface StatsSource {
   stats(): LimiterStats;
+}
+
+/**
+ * How long one rendering is served. `/metrics` is open to anyone by default, and a rendering
+ * reads the whole fleet: at most one per this period keeps a scraper in a loop from taking the
+ * store (and, on SQLite, the event loop) away from the API's own callers.
+ */
+export const METRICS_RENDER_MS = 1_000;
+
+export interface ApiMetricsOptions {
+  clock?: Clock | undefined;
+  /** METRICS_RENDER_MS when omitted. */
+  renderEveryMs?: number | undefined;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -16,7 +30,8 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 /**
  * flotte's Prometheus metrics, on a registry of their own (tests build many apps in one
  * process). Fleet gauges are read from the store at scrape time, so any API process reports
- * the same fleet; provider and request figures are this process's own.
+ * the same fleet; provider and request figures are this process's own. A rendering is reused
+ * for METRICS_RENDER_MS, whoever asks, and scrapers arriving while one is made wait for it.
  */
 export class ApiMetrics {
   readonly registry = new Registry();
@@ -32,9 +47,15 @@ export class ApiMetrics {
   private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly renders = new Counter({ name: 'flotte_metrics_renders_total', help: 'Times this process read the store to render /metrics (at most one per second, whatever the scrapers do)', registers: [this.registry] });
+  private readonly clock: Clock;
+  private readonly renderEveryMs: number;
+  private rendered: { at: number; text: Promise<string> } | undefined;
   private readonly requests = new Histogram({ name: 'flotte_api_request_duration_seconds', help: 'API request duration by route and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
-  constructor() {
+  constructor(opts: ApiMetricsOptions = {}) {
+    this.clock = opts.clock ?? realClock;
+    this.renderEveryMs = opts.renderEveryMs ?? METRICS_RENDER_MS;
     collectDefaultMetrics({ register: this.registry, prefix: 'flotte_process_' });
   }
 
@@ -54,8 +75,21 @@ export class ApiMetrics {
     }
   }
 
-  /** Refreshes what is read at scrape time, then renders the text format. */
-  async scrape(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
+  /** The text format, rendered anew only when the last rendering is METRICS_RENDER_MS old (a failed one is not kept). */
+  scrape(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
+    const now = this.clock.now();
+    if (this.rendered && now - this.rendered.at < this.renderEveryMs) return this.rendered.text;
+    const rendering = { at: now, text: this.render(store, providers) };
+    this.rendered = rendering;
+    rendering.text.catch(() => {
+      if (this.rendered === rendering) this.rendered = undefined;
+    });
+    return rendering.text;
+  }
+
+  /** Refreshes what is read from the store and the providers, then renders the text format. */
+  private async render(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
+    this.renders.inc();
     const [pools, machines, counts] = await Promise.all([store.listPools(), store.listMachines(), store.eventCounts()]);
     this.machines.reset();
     this.desired.reset();

@@ -1,4 +1,4 @@
-/** One server-sent event as the CLI needs it. */
+/** One server-sent event as the CLI needs it; `data` is empty for a frame that only moves the cursor (`id:` alone). */
 export interface SseMessage {
   id?: string | undefined;
   data: string;
@@ -6,13 +6,15 @@ export interface SseMessage {
 
 /**
  * Reads a `text/event-stream` body into messages, per the WHATWG framing: fields up to a
- * blank line make one event; comments (`:`) and `retry:` are skipped.
+ * blank line make one event; comments (`:`) and `retry:` are skipped. A frame with an `id:` and
+ * no data is handed on too: it moves the client's Last-Event-ID, as a browser's EventSource does.
  */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = '';
   let id: string | undefined;
   let data: string[] = [];
+  let framed = false;
   for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
     let nl: number;
@@ -20,16 +22,19 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + (buffer[nl] === '\r' ? 2 : 1));
       if (line === '') {
-        if (data.length) yield { id, data: data.join('\n') };
+        if (data.length || framed) yield { id, data: data.join('\n') };
         data = [];
+        framed = false;
         continue;
       }
       if (line.startsWith(':')) continue;
       const colon = line.indexOf(':');
       const field = colon < 0 ? line : line.slice(0, colon);
       const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'id') id = value;
-      else if (field === 'data') data.push(value);
+      if (field === 'id') {
+        id = value;
+        framed = true;
+      } else if (field === 'data') data.push(value);
     }
   }
 }

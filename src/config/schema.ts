@@ -6,6 +6,7 @@ import { HealthSchema, LocalProviderSchema } from './health-schema.js';
 import { DEFAULT_SIM_OPTIONS } from '../providers/sim/options.js';
 import { OpenStackProviderSchema } from './openstack-schema.js';
 import { EnvironmentsSchema } from './environments-schema.js';
+import { RetentionSchema } from './retention-schema.js';
 
 /** Names of providers, templates and pools: they end up in tags, URLs and file names. */
 export const NAME_RE = /^[a-z][a-z0-9-]{0,62}$/;
@@ -172,6 +173,8 @@ export const FleetConfigSchema = z.strictObject({
   pools: z.record(Name, PoolSchema).default({}),
   /** Developer environments: see environments-schema.ts. */
   environments: EnvironmentsSchema.optional(),
+  /** How long flotte keeps events, decisions and audit records: see retention-schema.ts. */
+  retention: RetentionSchema.optional(),
 });
 
 export type SimProviderConfig = z.infer<typeof SimProviderSchema>;

@@ -18,6 +18,7 @@ import { storeAgentLoad } from '../metrics/agents.js';
 import { poolLease } from '../store/fence.js';
 import { ControllerMetrics } from './controller-metrics.js';
 import { ControllerRole } from './controller-role.js';
+import { Pruner, firstMember } from '../control/retention.js';
 
 export interface ControllerServiceOptions {
   database?: string | undefined;
@@ -75,6 +76,8 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     const ownership = role.ownership;
     const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
     const scaling = autoscaler.run(stop.signal);
+    // Old history is deleted on a timer of its own, in small batches: never inside a tick.
+    const pruning = new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(stop.signal);
     const url = await app.listen({ host: opts.host, port: opts.port });
     let closing: Promise<void> | undefined;
     return {
@@ -86,7 +89,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
       close: () =>
         (closing ??= (async () => {
           stop.abort();
-          await Promise.all([running, operating, leases, environments, scaling]);
+          await Promise.all([running, operating, leases, environments, scaling, pruning]);
           await role.release();
           await app.close();
           await store.close();

@@ -20,7 +20,7 @@ function toRecord(row: Selectable<AuditTable>): AuditRecord {
   return r;
 }
 
-/** Insert only: the audit log has no update or delete path anywhere in flotte. */
+/** Insert only: the audit log has no update path, and only retention deletes (records past `retention.audit.maxAge`). */
 export async function appendAudit(db: Kysely<Database>, record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
   const row = await db
     .insertInto('audit')

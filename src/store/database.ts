@@ -23,6 +23,7 @@ export interface Database {
   members: MembersTable;
   leases: LeasesTable;
   scaling_decisions: ScalingDecisionsTable;
+  event_counts: EventCountsTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -119,7 +120,7 @@ export interface ApiTokensTable {
   created_by: string;
 }
 
-/** Append-only: rows are inserted and read, never updated. */
+/** Append-only: rows are inserted and read, never updated; retention deletes the old ones. */
 export interface AuditTable {
   id: Generated<number>;
   at: number;
@@ -229,4 +230,11 @@ export interface ScalingDecisionsTable {
   held: number;
   summary: string;
   detail: string;
+}
+
+/** Events ever appended, per pool and reason (migration 0012): kept by appends, never lowered by retention. */
+export interface EventCountsTable {
+  pool: string;
+  reason: string;
+  count: number;
 }

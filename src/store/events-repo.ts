@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { FleetEvent } from '../domain/types.js';
 import type { Database, EventsTable } from './database.js';
 import { chunks, parseJson } from './json.js';
@@ -41,8 +41,31 @@ export async function appendEvents(db: Kysely<Database>, events: readonly Omit<F
       const ids = rows.map((r) => r.id).sort((a, b) => a - b);
       batch.forEach((e, i) => stored.push({ ...withoutUndefined(e), id: ids[i]! }));
     }
+    await countEvents(trx, events);
     return stored;
   });
+}
+
+/**
+ * Adds the appended events to their per-pool, per-reason totals in the append's transaction.
+ * Rows are upserted in key order, so two appends touching the same totals never deadlock.
+ */
+async function countEvents(trx: Kysely<Database>, events: readonly Omit<FleetEvent, 'id'>[]): Promise<void> {
+  const totals = new Map<string, { pool: string; reason: string; count: number }>();
+  for (const e of events) {
+    const key = JSON.stringify([e.pool, e.reason]);
+    const t = totals.get(key);
+    if (t) t.count++;
+    else totals.set(key, { pool: e.pool, reason: e.reason, count: 1 });
+  }
+  const rows = [...totals.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  for (const batch of chunks(rows, INSERT_BATCH)) {
+    await trx
+      .insertInto('event_counts')
+      .values(batch)
+      .onConflict((oc) => oc.columns(['pool', 'reason']).doUpdateSet({ count: sql<number>`event_counts.count + excluded.count` }))
+      .execute();
+  }
 }
 
 export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): Promise<FleetEvent[]> {
@@ -53,6 +76,11 @@ export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): 
   q = q.orderBy('id');
   if (query.limit !== undefined) q = q.limit(query.limit);
   return (await q.execute()).map(toEvent);
+}
+
+export async function latestEventId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return Number(row?.id ?? 0);
 }
 
 function withoutUndefined(e: Omit<FleetEvent, 'id'>): Omit<FleetEvent, 'id'> {

@@ -17,8 +17,10 @@ import * as leasesRepo from './leases-repo.js';
 import * as machinesRepo from './machines-repo.js';
 import * as operationsRepo from './operations-repo.js';
 import * as poolsRepo from './pools-repo.js';
+import * as retentionRepo from './retention-repo.js';
 import * as revisionRepo from './revision.js';
-import type { AppliedConfig, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
+import type { PruneRule } from '../domain/retention.js';
+import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
@@ -52,6 +54,9 @@ export class KyselyStore implements Store {
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined> {
     return poolsRepo.setDesired(this.db, name, desired);
   }
+  changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined> {
+    return poolsRepo.changeDesired(this.db, name, desired, record);
+  }
   deleteRemovedPool(name: string): Promise<boolean> {
     return poolsRepo.deleteRemovedPool(this.db, name);
   }
@@ -81,6 +86,9 @@ export class KyselyStore implements Store {
   }
   listEvents(query?: EventQuery): Promise<FleetEvent[]> {
     return eventsRepo.listEvents(this.db, query);
+  }
+  latestEventId(): Promise<number> {
+    return eventsRepo.latestEventId(this.db);
   }
 
   saveHeartbeat(beat: AgentHeartbeat): Promise<void> {
@@ -168,6 +176,10 @@ export class KyselyStore implements Store {
   }
   listAudit(query?: AuditQuery): Promise<AuditRecord[]> {
     return auditRepo.listAudit(this.db, query);
+  }
+
+  pruneBatch(rule: PruneRule, limit: number): Promise<number> {
+    return retentionRepo.pruneBatch(this.db, rule, limit);
   }
 
   revision(): Promise<string> {

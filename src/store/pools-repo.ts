@@ -1,9 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ScalingSpec } from '../domain/scaling/spec.js';
-import type { DeletionOrder, PoolSpec } from '../domain/types.js';
+import type { DeletionOrder, FleetEvent, PoolSpec } from '../domain/types.js';
 import type { Database, PoolsTable } from './database.js';
+import { appendEvents } from './events-repo.js';
 import { parseJson } from './json.js';
+import type { DesiredChange } from './store.js';
 import { isEnvPool } from '../domain/environments/types.js';
 
 export function toPool(row: Selectable<PoolsTable>): PoolSpec {
@@ -41,6 +43,26 @@ export async function setDesired(db: Kysely<Database>, name: string, desired: nu
   const result = await db.updateTable('pools').set({ desired }).where('name', '=', name).executeTakeFirst();
   if (result.numUpdatedRows === 0n) return undefined;
   return getPool(db, name);
+}
+
+/**
+ * The pool's row is written first, a no-op that takes its lock (a row lock on PostgreSQL, the
+ * write lock on SQLite, where a read first could not be upgraded once another connection had
+ * written), so the size read next is the one this change replaces and no other change can
+ * slip in between the read and the write.
+ */
+export async function changeDesired(db: Kysely<Database>, name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const held = await trx.updateTable('pools').set({ desired: sql<number>`desired` }).where('name', '=', name).executeTakeFirst();
+    if (held.numUpdatedRows === 0n) return undefined;
+    const { desired: from } = await trx.selectFrom('pools').select('desired').where('name', '=', name).executeTakeFirstOrThrow();
+    let event: FleetEvent | undefined;
+    if (from !== desired) {
+      await trx.updateTable('pools').set({ desired }).where('name', '=', name).execute();
+      [event] = await appendEvents(trx, [record(from)]);
+    }
+    return { pool: (await getPool(trx, name))!, from, event };
+  });
 }
 
 /**

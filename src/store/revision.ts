@@ -18,12 +18,8 @@ export async function revision(db: Kysely<Database>, dialect: 'sqlite' | 'postgr
   return rows[0]!.snap;
 }
 
-/** Events per pool and reason: what `/metrics` reports as counters. */
+/** Events ever appended per pool and reason (pruned ones included): what `/metrics` reports as counters. */
 export async function eventCounts(db: Kysely<Database>): Promise<{ pool: string; reason: string; count: number }[]> {
-  const rows = await db
-    .selectFrom('events')
-    .select(['pool', 'reason', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy(['pool', 'reason'])
-    .execute();
-  return rows.map((r) => ({ pool: r.pool, reason: r.reason, count: Number(r.n) }));
+  const rows = await db.selectFrom('event_counts').selectAll().orderBy('pool').orderBy('reason').execute();
+  return rows.map((r) => ({ pool: r.pool, reason: r.reason, count: Number(r.count) }));
 }

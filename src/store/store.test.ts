@@ -108,6 +108,26 @@ function storeContract(open: () => Promise<Store>): void {
     expect(clamped?.desired).toBe(10);
   });
 
+  it('changes desired and records the size it replaced in one step, even when changes race', async () => {
+    await store.applyConfig(config(), T0);
+    const sizes = [7, 12, 4, 19, 9, 15, 2, 11, 18, 6];
+    const changes = await Promise.all(
+      sizes.map((to, i) => store.changeDesired('web', to, (from) => ({ at: T0 + i, pool: 'web', reason: 'DesiredChanged', message: `desired ${from} → ${to}`, data: { from, to } }))),
+    );
+    const chain = (await store.listEvents({ pool: 'web' })).map((e) => e.data as { from: number; to: number });
+    expect(chain).toHaveLength(sizes.length);
+    expect(chain[0]!.from).toBe(3);
+    chain.slice(1).forEach((c, i) => expect(c.from).toBe(chain[i]!.to));
+    expect((await store.getPool('web'))!.desired).toBe(chain.at(-1)!.to);
+    // Each caller learns the size its own change replaced, and its event.
+    expect(changes.map((c) => [c!.from, c!.event!.data])).toEqual(expect.arrayContaining(chain.map((c) => [c.from, c])));
+
+    const same = await store.changeDesired('web', chain.at(-1)!.to, () => ({ at: T0, pool: 'web', reason: 'DesiredChanged', message: 'unchanged' }));
+    expect(same?.event).toBeUndefined();
+    expect(await store.listEvents({ pool: 'web' })).toHaveLength(sizes.length);
+    expect(await store.changeDesired('nope', 5, () => ({ at: T0, pool: 'nope', reason: 'DesiredChanged', message: 'x' }))).toBeUndefined();
+  });
+
   it('holds a pool the file no longer lists at zero, marked removed, until the controller deletes it empty', async () => {
     await store.applyConfig(config({ pools: [pool(), pool({ name: 'batch' })] }), T0);
     expect((await store.listPools()).map((p) => p.name)).toEqual(['batch', 'web']);

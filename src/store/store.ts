@@ -2,6 +2,7 @@ import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
+import type { PruneRule } from '../domain/retention.js';
 import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
 import type { Fence, LeaseRow, Member } from './fence.js';
 import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
@@ -45,6 +46,13 @@ export interface Store {
   getPool(name: string): Promise<PoolSpec | undefined>;
   /** Sets desired; the caller has checked the bounds. Returns the updated pool, undefined if unknown. */
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined>;
+  /**
+   * Sets desired and appends the event `record(from)` describes, `from` being the size it
+   * replaced, in one transaction that holds the pool's row: concurrent changes each see the one
+   * before, so the events' from → to chain has no gap. Nothing is recorded when the size is
+   * unchanged. Undefined when the pool does not exist.
+   */
+  changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined>;
   /** Deletes a pool an apply removed (`removedAt`), once it is empty; false when it is not (or no longer) removed. */
   deleteRemovedPool(name: string): Promise<boolean>;
 
@@ -66,6 +74,8 @@ export interface Store {
   appendEvents(events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]>;
   /** Events in id order. */
   listEvents(query?: EventQuery): Promise<FleetEvent[]>;
+  /** The id of the newest event, 0 when there is none: where a live stream that starts now begins. */
+  latestEventId(): Promise<number>;
 
   /** Records an agent's join or heartbeat: one row per machine, replaced each time. */
   saveHeartbeat(beat: AgentHeartbeat): Promise<void>;
@@ -113,14 +123,20 @@ export interface Store {
   /** Marks a token revoked (the first time wins). Undefined when the id is unknown. */
   revokeToken(id: string, now: number): Promise<ApiToken | undefined>;
 
-  /** Appends one audit record; audit records are never updated or deleted. */
+  /** Appends one audit record; audit records are never updated, and deleted only by retention (400 days by default). */
   appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
   /** Audit records in id order. */
   listAudit(query?: AuditQuery): Promise<AuditRecord[]>;
 
+  /**
+   * One bounded step of retention: deletes at most `limit` rows that `rule` lets go, oldest
+   * first, and says how many went (fewer than `limit`: nothing more is due). See retention-repo.ts.
+   */
+  pruneBatch(rule: PruneRule, limit: number): Promise<number>;
+
   /** Changes whenever committed data changes, from any process: a key for caches derived from the store. */
   revision(): Promise<string>;
-  /** How many events each pool has per reason. */
+  /** How many events each pool has had per reason, counting those retention has pruned since. */
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]>;
 
   /** Stores a new operation with one item per machine, in one transaction. */
@@ -145,6 +161,13 @@ export interface OperationQuery {
   /** Only running or paused ones. */
   active?: boolean | undefined;
   limit?: number | undefined;
+}
+
+/** What `changeDesired` did: the pool as stored, the size it had, and the event when it changed. */
+export interface DesiredChange {
+  pool: PoolSpec;
+  from: number;
+  event?: FleetEvent | undefined;
 }
 
 /** Why and since when the mass-failure brake holds a pool. */

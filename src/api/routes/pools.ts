@@ -85,12 +85,16 @@ export function poolRoutes(deps: ApiDeps) {
             { min: pool.min, max: pool.max },
           );
         }
-        const updated = (await store.setDesired(pool.name, body.desired))!;
-        if (updated.desired !== pool.desired) {
-          await store.appendEvents([
-            { at: deps.clock.now(), pool: pool.name, reason: 'DesiredChanged', message: `desired ${pool.desired} → ${body.desired}`, data: { from: pool.desired, to: body.desired } },
-          ]);
-        }
+        // `from` is read inside the write: a size read above may be stale by now.
+        const change = await store.changeDesired(pool.name, body.desired, (from) => ({
+          at: deps.clock.now(),
+          pool: pool.name,
+          reason: 'DesiredChanged',
+          message: `desired ${from} → ${body.desired}`,
+          data: { from, to: body.desired },
+        }));
+        if (!change) throw notFound('pool', params.name);
+        const updated = change.pool;
         deps.wake?.();
         return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired };
       },

@@ -8,7 +8,8 @@ export function streamRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'GET',
       url: '/api/v1/events/stream',
-      summary: 'Follow events live as server-sent events; resumes after the Last-Event-ID header (or `after`), from the start without either',
+      summary:
+        'Follow events live as server-sent events; resumes after the Last-Event-ID header (or `after`), from the start without either. A Last-Event-ID that is not an event id is refused (400); one beyond the newest event starts from now on, after a comment saying so and an `id:` line with the newest id',
       tags: ['events'],
       permission: 'events:read',
       produces: 'text/event-stream',

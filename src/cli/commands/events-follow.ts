@@ -21,6 +21,12 @@ export async function followEvents<E extends { id: number }>(
     try {
       const res = await client.open(path, { accept: 'text/event-stream', 'last-event-id': String(last) }, signal);
       for await (const msg of readSse(res.body!)) {
+        // An `id:` alone: the server had nothing after our cursor (a restored store, a mistyped
+        // --after) and streams from its newest event on; following it keeps us from hiding those.
+        if (msg.data === '') {
+          if (msg.id !== undefined && /^\d+$/.test(msg.id)) last = Number(msg.id);
+          continue;
+        }
         const event = JSON.parse(msg.data) as E;
         if (event.id <= last) continue;
         show(event);
