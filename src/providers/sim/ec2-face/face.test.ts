@@ -22,7 +22,7 @@ describe('EC2 face', () => {
 
   it('throttles RunInstances by its bucket: 5 calls, then RequestLimitExceeded (503) until it refills at 2/s', async () => {
     rig = await faceRig();
-    const template = { ...launchRequest('x', 1).template, image: 'ami-1', sizes: ['m5.large'] };
+    const template = { ...launchRequest('x', 1).template, image: 'ami-0123456789abcdef0', sizes: ['m5.large'] };
     const launch = (i: number) => rig.provider.launch({ ...launchRequest(`t${i}`, 1), template, zone: 'eu-west-1a', size: 'm5.large' });
     for (let i = 0; i < 5; i++) await launch(i);
     const e = await launch(5).catch((err: unknown) => err);
@@ -36,7 +36,7 @@ describe('EC2 face', () => {
   it('pages DescribeInstances with MaxResults/NextToken, and honours ClientToken', async () => {
     rig = await faceRig();
     const ec2 = sdk();
-    const input = { ImageId: 'ami-1', InstanceType: 'm5.large' as const, MinCount: 1, MaxCount: 12, ClientToken: 'tok-1', TagSpecifications: [{ ResourceType: 'instance' as const, Tags: [{ Key: 'flotte:cluster', Value: 'c' }] }] };
+    const input = { ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large' as const, MinCount: 1, MaxCount: 12, ClientToken: 'tok-1', TagSpecifications: [{ ResourceType: 'instance' as const, Tags: [{ Key: 'flotte:cluster', Value: 'c' }] }] };
     const a = await ec2.send(new RunInstancesCommand(input));
     const b = await ec2.send(new RunInstancesCommand(input));
     expect(b.Instances?.map((i) => i.InstanceId)).toEqual(a.Instances?.map((i) => i.InstanceId));
@@ -59,7 +59,7 @@ describe('EC2 face', () => {
 
   it('reports impaired instances and fatal scheduled events as error, through DescribeInstanceStatus', async () => {
     rig = await faceRig({ sim: { bootSeconds: { min: 1, max: 1 } } });
-    const template = { ...launchRequest('x', 1).template, image: 'ami-1', sizes: ['m5.large'] };
+    const template = { ...launchRequest('x', 1).template, image: 'ami-0123456789abcdef0', sizes: ['m5.large'] };
     const r = await rig.provider.launch({ ...launchRequest('t1', 3), template, zone: 'eu-west-1a', size: 'm5.large' });
     await rig.clock.advance(5_000);
     const [a, b] = r.launched.map((m) => m.id);

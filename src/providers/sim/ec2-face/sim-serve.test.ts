@@ -21,7 +21,7 @@ describe('flotte sim serve', () => {
       child.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-1', InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, SubnetId: 'subnet-eu-west-1b', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'flotte:cluster', Value: 'try' }] }] }));
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, SubnetId: 'subnet-eu-west-1b', TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'flotte:cluster', Value: 'try' }] }] }));
     expect(run.Instances?.map((i) => i.Placement?.AvailabilityZone)).toEqual(['eu-west-1b', 'eu-west-1b']);
     const listed = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:flotte:cluster', Values: ['try'] }] }));
     expect(listed.Reservations?.flatMap((r) => r.Instances ?? []).map((i) => i.State?.Name)).toEqual(['pending', 'pending']);
