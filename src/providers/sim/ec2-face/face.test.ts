@@ -1,4 +1,4 @@
-import { DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../provider.js';
 import { launchRequest } from '../test-support.js';
@@ -71,5 +71,64 @@ describe('EC2 face', () => {
     expect(seen.get(b!)).toMatchObject({ status: 'error', fault: 'ScheduledEvent:instance-retirement' });
     expect([...seen.values()].filter((m) => m.status === 'running')).toHaveLength(1);
     expect(rig.face.count(200, 'DescribeInstanceStatus')).toBe(1);
+  });
+
+  it('says InvalidAction (400) naming an action it does not answer', async () => {
+    rig = await faceRig();
+    const r = await post('Action=DescribeImages&Version=2016-11-15');
+    expect(r.status).toBe(400);
+    expect(r.text).toContain('<Code>InvalidAction</Code><Message>The action DescribeImages is not valid for this web service.</Message>');
+  });
+
+  it('refuses an unknown filter name even when no instance would be compared', async () => {
+    rig = await faceRig();
+    const e = await sdk().send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-colour', Values: ['red'] }] })).catch((err: Error) => err);
+    expect(e).toMatchObject({ name: 'InvalidParameterValue', message: "The filter 'instance-colour' is invalid" });
+  });
+
+  it('reads a backslash in a filter value as "the next character is literal"', async () => {
+    rig = await faceRig();
+    const ec2 = sdk();
+    const run = async (value: string) => (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'job', Value: value }] }] }))).Instances![0]!.InstanceId!;
+    const star = await run('a*b');
+    const plain = await run('axb');
+    const slash = await run('a\\b');
+    const ids = async (...Values: string[]) => (await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:job', Values }] }))).Reservations!.flatMap((r) => r.Instances!.map((i) => i.InstanceId!)).sort();
+    expect(await ids('a*b')).toEqual([star, plain, slash].sort());
+    expect(await ids('a\\*b')).toEqual([star]);
+    expect(await ids('a\\?b')).toEqual([]);
+    expect(await ids('a\\\\b')).toEqual([slash]);
+    ec2.destroy();
+  });
+
+  it('a dry run spends no NextToken: the page after it is still there', async () => {
+    rig = await faceRig();
+    const ec2 = sdk();
+    await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 7, MaxCount: 7 }));
+    const first = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    const dry = await ec2.send(new DescribeInstancesCommand({ NextToken: first.NextToken, DryRun: true })).catch((e: Error) => e.name);
+    expect(dry).toBe('DryRunOperation');
+    const second = await ec2.send(new DescribeInstancesCommand({ NextToken: first.NextToken }));
+    expect(second.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(2);
+    ec2.destroy();
+  });
+
+  it('pages DescribeTags, and keeps CreateTags all-or-nothing when one resource is unknown', async () => {
+    rig = await faceRig();
+    const ec2 = sdk();
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 3, MaxCount: 3 }));
+    const ids = run.Instances!.map((i) => i.InstanceId!);
+    await ec2.send(new CreateTagsCommand({ Resources: ids, Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] }));
+    const missing = await ec2.send(new CreateTagsCommand({ Resources: [ids[0]!, 'i-0000000000000beef'], Tags: [{ Key: 'c', Value: '3' }] })).catch((e: Error) => e.name);
+    expect(missing).toBe('InvalidInstanceID.NotFound');
+    const seen: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await ec2.send(new DescribeTagsCommand({ MaxResults: 5, NextToken, Filters: [{ Name: 'resource-type', Values: ['instance'] }] }));
+      seen.push(...page.Tags!.map((t) => `${t.ResourceId}:${t.Key}=${t.Value}`));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    expect(seen).toEqual(ids.flatMap((id) => [`${id}:a=1`, `${id}:b=2`]));
+    ec2.destroy();
   });
 });

@@ -2,3 +2,4 @@ export { Ec2Face, FaceError, type Ec2FaceOptions, type FaceInstance, type Schedu
 export { serveEc2Face, type RunningFace } from './server.js';
 export { ec2Id, simId } from './ids.js';
 export { serveImds } from './imds.js';
+export { AMI_ID_RE, DEFAULT_IMAGES, DEFAULT_INSTANCE_TYPES } from './catalogue.js';
