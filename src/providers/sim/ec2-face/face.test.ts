@@ -1,8 +1,11 @@
 import { CreateTagsCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../provider.js';
 import { launchRequest } from '../test-support.js';
 import { faceRig, type FaceRig } from '../../aws/test-support.js';
+import { DEFAULT_IMAGES } from './catalogue.js';
+import { FACE_ACTIONS } from './face.js';
 
 describe('EC2 face', () => {
   let rig: FaceRig;
@@ -78,6 +81,14 @@ describe('EC2 face', () => {
     const r = await post('Action=DescribeImages&Version=2016-11-15');
     expect(r.status).toBe(400);
     expect(r.text).toContain('<Code>InvalidAction</Code><Message>The action DescribeImages is not valid for this web service.</Message>');
+  });
+
+  it('is described in docs/providers/aws.md: every action it answers, and its default images', () => {
+    const doc = readFileSync(new URL('../../../../docs/providers/aws.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Trying it without an account'), doc.indexOf('## Tests'));
+    const listed = /\*\*Actions:\*\*([\s\S]*?)\. Any other/.exec(section)![1]!;
+    expect([...listed.matchAll(/`(\w+)`/g)].map((m) => m[1])).toEqual(FACE_ACTIONS);
+    for (const image of DEFAULT_IMAGES) expect(section).toContain(`\`${image}\``);
   });
 
   it('refuses an unknown filter name even when no instance would be compared', async () => {

@@ -131,28 +131,25 @@ export class Ec2Face {
   }
 
   private async dispatch(action: string, p: Params): Promise<XmlNode> {
-    switch (action) {
-      case 'RunInstances':
-        return runInstances(this, p);
-      case 'TerminateInstances':
-      case 'StopInstances':
-      case 'StartInstances':
-      case 'RebootInstances':
-        return instanceAction(this, action, p);
-      case 'DescribeInstances':
-        return describeInstances(this, p);
-      case 'DescribeInstanceStatus':
-        return describeInstanceStatus(this, p);
-      case 'DescribeSubnets':
-        return describeSubnets(this, p);
-      case 'DescribeAvailabilityZones':
-        return describeAvailabilityZones(this, p);
-      case 'CreateTags':
-        return createTags(this, p);
-      case 'DescribeTags':
-        return describeTags(this, p);
-      default:
-        throw new FaceError('InvalidAction', `The action ${action} is not valid for this web service.`);
-    }
+    const answer = ACTIONS[action];
+    if (!answer) throw new FaceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+    return answer(this, p);
   }
 }
+
+const ACTIONS: Record<string, (face: Ec2Face, p: Params) => XmlNode | Promise<XmlNode>> = {
+  RunInstances: runInstances,
+  TerminateInstances: (face, p) => instanceAction(face, 'TerminateInstances', p),
+  StopInstances: (face, p) => instanceAction(face, 'StopInstances', p),
+  StartInstances: (face, p) => instanceAction(face, 'StartInstances', p),
+  RebootInstances: (face, p) => instanceAction(face, 'RebootInstances', p),
+  DescribeInstances: describeInstances,
+  DescribeInstanceStatus: describeInstanceStatus,
+  DescribeSubnets: describeSubnets,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  CreateTags: createTags,
+  DescribeTags: describeTags,
+};
+
+/** Every action the face answers; anything else is InvalidAction. */
+export const FACE_ACTIONS: readonly string[] = Object.keys(ACTIONS);
