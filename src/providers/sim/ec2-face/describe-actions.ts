@@ -91,28 +91,48 @@ export function describeInstances(face: Ec2Face, p: Params): XmlNode {
   };
 }
 
+/** An instance's status checks as EC2 reports them: none while not running, initializing during a reboot. */
+function checks(face: Ec2Face, m: Seen): { system: string; instance: string } {
+  const impaired = face.impaired.get(m.id);
+  const check = (which: 'system' | 'instance') => (ec2State(m.status).name !== 'running' ? 'not-applicable' : m.status === 'rebooting' ? 'initializing' : impaired === which ? 'impaired' : 'ok');
+  return { system: check('system'), instance: check('instance') };
+}
+
+const reachability = (status: string) => (status === 'impaired' ? 'failed' : status === 'ok' ? 'passed' : 'initializing');
+
+function statusFilters(face: Ec2Face): Record<string, Reader<Seen>> {
+  return {
+    'availability-zone': (m) => m.zone,
+    'instance-state-name': (m) => ec2State(m.status).name,
+    'instance-state-code': (m) => String(ec2State(m.status).code),
+    'instance-status.status': (m) => checks(face, m).instance,
+    'instance-status.reachability': (m) => reachability(checks(face, m).instance),
+    'system-status.status': (m) => checks(face, m).system,
+    'system-status.reachability': (m) => reachability(checks(face, m).system),
+    'event.code': (m) => face.events.get(m.id)?.code,
+    'event.description': (m) => face.events.get(m.id)?.description,
+  };
+}
+
 export function describeInstanceStatus(face: Ec2Face, p: Params): XmlNode {
   const ids = list(p, 'InstanceId');
   if (ids.length > STATUS_IDS_PER_CALL) throw new FaceError('InvalidParameterValue', `Too many instance ids: ${ids.length} (at most ${STATUS_IDS_PER_CALL})`);
   const all = p.get('IncludeAllInstances') === 'true';
-  const select = () => (ids.length > 0 ? byIds(face, ids) : visible(face)).filter((m) => all || m.status === 'running' || m.status === 'rebooting');
+  const keep = compileFilters(filters(p), statusFilters(face));
+  const select = () => (ids.length > 0 ? byIds(face, ids) : visible(face)).filter((m) => (all || m.status === 'running' || m.status === 'rebooting') && keep(m));
   const { page: got, nextToken } = page(face, p, select, ids, 1000);
   return {
     instanceStatusSet: got.map((m) => {
-      const impaired = face.impaired.get(m.id);
-      const state = ec2State(m.status);
-      const check = (which: 'system' | 'instance') => {
-        const status = state.name !== 'running' ? 'not-applicable' : m.status === 'rebooting' ? 'initializing' : impaired === which ? 'impaired' : 'ok';
-        return { status, details: [{ name: 'reachability', status: status === 'impaired' ? 'failed' : status === 'ok' ? 'passed' : 'initializing' }] };
-      };
+      const c = checks(face, m);
+      const check = (status: string) => ({ status, details: [{ name: 'reachability', status: reachability(status) }] });
       const ev = face.events.get(m.id);
       return {
         instanceId: ec2Id(m.id),
         availabilityZone: m.zone,
         eventsSet: ev ? [{ code: ev.code, description: ev.description, notBefore: new Date(ev.notBefore).toISOString() }] : undefined,
-        instanceState: state,
-        systemStatus: check('system'),
-        instanceStatus: check('instance'),
+        instanceState: ec2State(m.status),
+        systemStatus: check(c.system),
+        instanceStatus: check(c.instance),
       };
     }),
     nextToken,

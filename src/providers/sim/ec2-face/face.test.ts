@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstanceStatusCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../provider.js';
@@ -74,6 +74,10 @@ describe('EC2 face', () => {
     expect(seen.get(b!)).toMatchObject({ status: 'error', fault: 'ScheduledEvent:instance-retirement' });
     expect([...seen.values()].filter((m) => m.status === 'running')).toHaveLength(1);
     expect(rig.face.count(200, 'DescribeInstanceStatus')).toBe(1);
+    const impaired = await sdk().send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'system-status.status', Values: ['impaired'] }] }));
+    expect(impaired.InstanceStatuses?.map((st) => st.InstanceId)).toEqual([a]);
+    const retiring = await sdk().send(new DescribeInstanceStatusCommand({ Filters: [{ Name: 'event.code', Values: ['instance-*'] }] }));
+    expect(retiring.InstanceStatuses?.map((st) => st.InstanceId)).toEqual([b]);
   });
 
   it('says InvalidAction (400) naming an action it does not answer', async () => {
