@@ -37,6 +37,9 @@ async function start() {
   return { clock, sim, face, aws, ok, ids, states };
 }
 
+/** Each `aws` call starts Python and loads the EC2 model (seconds on a loaded machine): room for a dozen or two per test. */
+const AWS_TEST_TIMEOUT_MS = 300_000;
+
 /** The CLI's one-line error: `An error occurred (Code) when calling the Action operation: Message`. */
 function failed(r: AwsResult, code: string, message: string): void {
   expect(r.code).not.toBe(0);
@@ -68,10 +71,12 @@ awsCliSuite('the EC2 face under Debian\'s awscli', () => {
       ['DescribeAvailabilityZones', ['describe-availability-zones']],
       ['DescribeTags', ['describe-tags']],
     ];
-    for (const [action, args] of dryRuns) {
-      failed(await aws(...args, '--dry-run'), 'DryRunOperation', `when calling the ${action} operation: ${DRY}`);
+    // Independent of each other: run side by side, each aws process starts Python and loads the EC2 model.
+    const answers = await Promise.all(dryRuns.map(([, args]) => aws(...args, '--dry-run')));
+    dryRuns.forEach(([action], i) => {
+      failed(answers[i]!, 'DryRunOperation', `when calling the ${action} operation: ${DRY}`);
       expect(face.count(412, action)).toBe(1);
-    }
+    });
 
     // A dry run of a request the real call would refuse gets the refusal, not DryRunOperation.
     failed(await aws('terminate-instances', '--instance-ids', 'i-0000000000000dead', '--dry-run'), 'InvalidInstanceID.NotFound', "The instance ID 'i-0000000000000dead' does not exist");
@@ -83,7 +88,7 @@ awsCliSuite('the EC2 face under Debian\'s awscli', () => {
     expect(sim.all().map((m) => m.tags)).toEqual([{ team: 'blue' }, { team: 'blue' }]);
     const seen = (await ok('describe-instances', '--query', 'Reservations[].Instances[].[InstanceId,State.Name]')) as string[][];
     expect(seen.sort()).toEqual([[a, 'running'], [b, 'stopped']].sort());
-  });
+  }, AWS_TEST_TIMEOUT_MS);
 
   it('refuses malformed and unknown image ids and unknown instance types with EC2\'s codes, launching nothing', async () => {
     const { aws, sim } = await start();
@@ -95,7 +100,7 @@ awsCliSuite('the EC2 face under Debian\'s awscli', () => {
     failed(await launch(AMI, 'banana'), 'InvalidParameterValue', "Invalid value 'banana' for InstanceType.");
     expect(sim.all()).toEqual([]);
     failed(await aws('describe-vpcs'), 'InvalidAction', 'The action DescribeVpcs is not valid for this web service.');
-  });
+  }, AWS_TEST_TIMEOUT_MS);
 
   it('answers DescribeAvailabilityZones and DescribeSubnets from the sim\'s zones, and tags with CreateTags/DescribeTags', async () => {
     const { ok, aws } = await start();
@@ -125,7 +130,7 @@ awsCliSuite('the EC2 face under Debian\'s awscli', () => {
     expect(await ok('describe-instances', '--instance-ids', b, '--query', 'Reservations[].Instances[].Tags[]')).toEqual([]);
     expect(await ok('describe-subnets', '--filters', 'Name=tag:owner,Values=ana', '--query', 'Subnets[].SubnetId')).toEqual(['subnet-eu-west-1a']);
     failed(await aws('create-tags', '--resources', 'vol-0123456789abcdef0', '--tags', 'Key=owner,Value=ana'), 'InvalidID', "The ID 'vol-0123456789abcdef0' is not valid");
-  });
+  }, AWS_TEST_TIMEOUT_MS);
 
   it('filters DescribeInstances with * and ? wildcards, and by client-token, reservation-id, subnet-id and tag-value', async () => {
     const { ok, ids } = await start();
@@ -137,14 +142,18 @@ awsCliSuite('the EC2 face under Debian\'s awscli', () => {
     const green = await launch('tok-green', 'subnet-eu-west-1b', 'green-22', 'c6i.xlarge');
     const all = [...blue.ids, ...green.ids].sort();
 
-    expect(await ids('Name=tag:team,Values=blue-*')).toEqual(blue.ids);
-    expect(await ids('Name=tag-value,Values=green-??')).toEqual(green.ids);
-    expect(await ids('Name=tag-value,Values=green-?')).toEqual([]);
-    expect(await ids('Name=tag-key,Values=te*')).toEqual(all);
-    expect(await ids('Name=instance-type,Values=m5.*,c6i.*')).toEqual(all);
-    expect(await ids('Name=client-token,Values=tok-green')).toEqual(green.ids);
-    expect(await ids(`Name=reservation-id,Values=${blue.reservation}`)).toEqual(blue.ids);
-    expect(await ids('Name=subnet-id,Values=subnet-eu-west-1b')).toEqual(green.ids);
-    expect(await ids('Name=subnet-id,Values=subnet-*-1?', 'Name=availability-zone,Values=eu-west-1a')).toEqual(blue.ids);
-  });
+    const cases: [string[], string[]][] = [
+      [['Name=tag:team,Values=blue-*'], blue.ids],
+      [['Name=tag-value,Values=green-??'], green.ids],
+      [['Name=tag-value,Values=green-?'], []],
+      [['Name=tag-key,Values=te*'], all],
+      [['Name=instance-type,Values=m5.*,c6i.*'], all],
+      [['Name=client-token,Values=tok-green'], green.ids],
+      [[`Name=reservation-id,Values=${blue.reservation}`], blue.ids],
+      [['Name=subnet-id,Values=subnet-eu-west-1b'], green.ids],
+      [['Name=subnet-id,Values=subnet-*-1?', 'Name=availability-zone,Values=eu-west-1a'], blue.ids],
+    ];
+    const got = await Promise.all(cases.map(([filters]) => ids(...filters)));
+    expect(got).toEqual(cases.map(([, want]) => want));
+  }, AWS_TEST_TIMEOUT_MS);
 });
