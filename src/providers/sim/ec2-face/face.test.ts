@@ -80,6 +80,18 @@ describe('EC2 face', () => {
     expect(retiring.InstanceStatuses?.map((st) => st.InstanceId)).toEqual([b]);
   });
 
+  it('gives flotte\'s aws provider an invalid-request error for a template whose image or size EC2 would refuse', async () => {
+    rig = await faceRig();
+    const launch = (image: string, size: string) => rig.provider.launch({ ...launchRequest('t-bad', 1), template: { ...launchRequest('x', 1).template, image, sizes: [size] }, zone: 'eu-west-1a', size }).catch((e: unknown) => e);
+    const malformed = await launch('ami-1', 'm5.large');
+    expect(isProviderError(malformed, 'invalid')).toBe(true);
+    expect((malformed as Error).message).toContain('Invalid id: "ami-1"');
+    const size = await launch('ami-0123456789abcdef0', 'm5.enormous');
+    expect(isProviderError(size, 'invalid')).toBe(true);
+    expect((size as Error).message).toContain("Invalid value 'm5.enormous' for InstanceType.");
+    expect(rig.sim.all()).toEqual([]);
+  });
+
   it('says InvalidAction (400) naming an action it does not answer', async () => {
     rig = await faceRig();
     const r = await post('Action=DescribeImages&Version=2016-11-15');
