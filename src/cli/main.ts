@@ -68,6 +68,7 @@ program
   .option('--state <file>', 'keep the cloud in this file across restarts')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
   .option('--latency <ms>', 'time each EC2 request takes', '0')
+  .option('--images <list>', 'comma-separated image ids RunInstances accepts; others are InvalidAMIID.NotFound (default: the ids it prints at start, see docs/providers/aws.md)')
   .action(async (opts) => (await import('./commands/sim-serve.js')).simServeCommand(opts));
 
 program

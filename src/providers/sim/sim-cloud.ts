@@ -166,6 +166,15 @@ export class SimCloud implements Provider {
     this.persist();
   }
 
+  /** Sets tags on machines, a key already there taking the new value: what EC2's CreateTags does. */
+  tag(ids: readonly string[], tags: Readonly<Record<string, string>>): void {
+    for (const id of ids) {
+      const m = this.machines.get(id);
+      if (m) Object.assign(m.tags, tags);
+    }
+    this.persist();
+  }
+
   /** Most live machines in `zone`; undefined lifts the limit. */
   setZoneCapacity(zone: string, capacity: number | undefined): void {
     if (capacity === undefined) delete this.state.zoneCapacity[zone];

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../clock/clock.js';
 import { isProviderError } from '../../provider.js';
 import type { SimCloud } from '../sim-cloud.js';
+import { DEFAULT_IMAGES, DEFAULT_INSTANCE_TYPES } from './catalogue.js';
 import { describeInstanceStatus, describeInstances } from './describe-actions.js';
 import { httpStatusOf } from './ids.js';
 import { instanceAction } from './instance-actions.js';
 import { runInstances } from './launch-action.js';
+import { describeAvailabilityZones, describeSubnets } from './network-actions.js';
 import type { Params } from './query.js';
+import { createTags, describeTags } from './tag-actions.js';
 import { errorXml, responseXml, type XmlNode } from './xml.js';
 
 /** An EC2 error the face answers with: code and message as EC2 words them. */
@@ -21,6 +24,10 @@ export interface Ec2FaceOptions {
   subnets?: Record<string, string> | undefined;
   /** Launch templates by id or name: what RunInstances fills in when it names one. */
   launchTemplates?: Record<string, { imageId: string; instanceType?: string | undefined }> | undefined;
+  /** Image ids RunInstances accepts; default DEFAULT_IMAGES. Others are InvalidAMIID.NotFound. */
+  images?: readonly string[] | undefined;
+  /** Instance types RunInstances accepts; default DEFAULT_INSTANCE_TYPES. Others are InvalidParameterValue. */
+  instanceTypes?: readonly string[] | undefined;
   /** Time each request takes on the face's clock (a virtual clock must then be advanced for answers to come). */
   latencyMs?: number | undefined;
 }
@@ -56,11 +63,19 @@ export class Ec2Face {
   readonly rebalance = new Map<string, number>();
   readonly pages = new Map<string, string[]>();
   readonly subnets: Record<string, string>;
+  /** Tags set on subnets by CreateTags (instance tags live on the sim's machines). */
+  readonly subnetTags = new Map<string, Record<string, string>>();
+  /** What DescribeTags and DescribeSubnets still owe behind a NextToken, by token. */
+  readonly snapshots = new Map<string, { action: string; rest: unknown[] }>();
+  readonly images: ReadonlySet<string>;
+  readonly instanceTypes: ReadonlySet<string>;
   /** Requests per action and HTTP status: what a test reports (throttled calls…). */
   readonly requests = new Map<string, Map<number, number>>();
 
   constructor(readonly sim: SimCloud, readonly clock: Clock, readonly options: Ec2FaceOptions = {}) {
     this.subnets = options.subnets ?? Object.fromEntries(sim.options.zones.map((z) => [`subnet-${z}`, z]));
+    this.images = new Set(options.images ?? DEFAULT_IMAGES);
+    this.instanceTypes = new Set(options.instanceTypes ?? DEFAULT_INSTANCE_TYPES);
   }
 
   /** Answers one Query request: HTTP status and XML body. */
@@ -116,20 +131,25 @@ export class Ec2Face {
   }
 
   private async dispatch(action: string, p: Params): Promise<XmlNode> {
-    switch (action) {
-      case 'RunInstances':
-        return runInstances(this, p);
-      case 'TerminateInstances':
-      case 'StopInstances':
-      case 'StartInstances':
-      case 'RebootInstances':
-        return instanceAction(this, action, p);
-      case 'DescribeInstances':
-        return describeInstances(this, p);
-      case 'DescribeInstanceStatus':
-        return describeInstanceStatus(this, p);
-      default:
-        throw new FaceError('InvalidAction', `The action ${action} is not valid for this web service.`);
-    }
+    const answer = ACTIONS[action];
+    if (!answer) throw new FaceError('InvalidAction', `The action ${action} is not valid for this web service.`);
+    return answer(this, p);
   }
 }
+
+const ACTIONS: Record<string, (face: Ec2Face, p: Params) => XmlNode | Promise<XmlNode>> = {
+  RunInstances: runInstances,
+  TerminateInstances: (face, p) => instanceAction(face, 'TerminateInstances', p),
+  StopInstances: (face, p) => instanceAction(face, 'StopInstances', p),
+  StartInstances: (face, p) => instanceAction(face, 'StartInstances', p),
+  RebootInstances: (face, p) => instanceAction(face, 'RebootInstances', p),
+  DescribeInstances: describeInstances,
+  DescribeInstanceStatus: describeInstanceStatus,
+  DescribeSubnets: describeSubnets,
+  DescribeAvailabilityZones: describeAvailabilityZones,
+  CreateTags: createTags,
+  DescribeTags: describeTags,
+};
+
+/** Every action the face answers; anything else is InvalidAction. */
+export const FACE_ACTIONS: readonly string[] = Object.keys(ACTIONS);

@@ -35,8 +35,9 @@ export function ec2State(s: ProviderStatus): { code: number; name: string } {
   }
 }
 
-/** HTTP status EC2 sends with an error code: throttles and outages 503, server faults 500, else 400. */
+/** HTTP status EC2 sends with an error code: throttles and outages 503, server faults 500, dry runs 412, else 400. */
 export function httpStatusOf(code: string): number {
+  if (code === 'DryRunOperation') return 412;
   if (code === 'RequestLimitExceeded' || code === 'RequestResourceCountExceeded' || code === 'Unavailable') return 503;
   if (code === 'InsufficientInstanceCapacity' || code === 'InternalError') return 500;
   return 400;

@@ -1,6 +1,7 @@
 import type { ProviderStatus } from '../../provider.js';
 import { TRANSITIONS, type Draws, type MachineAction } from '../sim-actions.js';
 import { settle, type SimMachine } from '../sim-machine.js';
+import { stopIfDryRun } from './dry-run.js';
 import { FaceError, type Ec2Face } from './face.js';
 import { EC2_ID_RE, ec2Id, ec2State, simId } from './ids.js';
 import { list, type Params } from './query.js';
@@ -44,6 +45,7 @@ export async function instanceAction(face: Ec2Face, name: string, p: Params): Pr
     const verb = { terminate: 'terminated', stop: 'stopped', start: 'started', reboot: 'rebooted' }[action];
     throw new FaceError('IncorrectInstanceState', `The instance '${refused.map((m) => ec2Id(m.id)).join(', ')}' is not in a state from which it can be ${verb}.`);
   }
+  stopIfDryRun(p);
   const simIds = ids.map(simId);
   const run = { terminate: () => face.sim.terminate(simIds), stop: () => face.sim.stop(simIds), start: () => face.sim.start(simIds), reboot: () => face.sim.reboot(simIds, { hard: false }) }[action];
   await run();

@@ -2,6 +2,7 @@ import type { ProviderStatus } from '../../provider.js';
 import type { SimMachine } from '../sim-machine.js';
 import type { Ec2Face } from './face.js';
 import { ec2Id, ec2State } from './ids.js';
+import { subnetOf, VPC_ID } from './network-actions.js';
 import type { XmlNode } from './xml.js';
 
 /** One `<item>` of an instancesSet, in the order and shape EC2 writes. */
@@ -21,7 +22,8 @@ export function instanceXml(face: Ec2Face, m: SimMachine & { status: ProviderSta
     launchTime: new Date(m.launchedAt).toISOString(),
     placement: { availabilityZone: m.zone, groupName: null, tenancy: 'default' },
     monitoring: { state: 'disabled' },
-    subnetId: extra?.subnetId,
+    subnetId: subnetOf(face, m),
+    vpcId: subnetOf(face, m) === undefined ? undefined : VPC_ID,
     privateIpAddress: state.name === 'terminated' ? undefined : ip,
     clientToken: extra?.clientToken ?? m.token,
     instanceLifecycle: extra?.spot ? 'spot' : undefined,

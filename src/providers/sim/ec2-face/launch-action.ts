@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isProviderError } from '../../provider.js';
+import { checkImage, checkInstanceType } from './catalogue.js';
+import { stopIfDryRun } from './dry-run.js';
 import { FaceError, type Ec2Face } from './face.js';
 import { instanceXml } from './instance-xml.js';
 import { instanceTags, int, type Params } from './query.js';
@@ -18,7 +20,9 @@ export async function runInstances(face: Ec2Face, p: Params): Promise<XmlNode> {
   const template = launchTemplate(face, p);
   const imageId = p.get('ImageId') ?? template?.imageId;
   if (!imageId) throw new FaceError('MissingParameter', 'The request must contain the parameter ImageId');
+  checkImage(face.images, imageId);
   const instanceType = p.get('InstanceType') ?? template?.instanceType ?? 'm1.small';
+  checkInstanceType(face.instanceTypes, instanceType);
   const subnetId = p.get('SubnetId');
   let zone = p.get('Placement.AvailabilityZone');
   if (subnetId !== undefined) {
@@ -28,6 +32,7 @@ export async function runInstances(face: Ec2Face, p: Params): Promise<XmlNode> {
   zone ??= face.sim.options.zones[0]!;
   if (!face.sim.options.zones.includes(zone)) throw new FaceError('InvalidParameterValue', `Invalid availability zone: [${zone}]`);
   const spot = p.get('InstanceMarketOptions.MarketType') === 'spot';
+  stopIfDryRun(p);
 
   const token = p.get('ClientToken') ?? `face-${randomUUID()}`;
   const fingerprint = JSON.stringify([...p].filter(([k]) => k !== 'ClientToken' && k !== 'Action' && k !== 'Version').sort());

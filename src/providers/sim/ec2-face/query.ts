@@ -16,7 +16,7 @@ export function list(p: Params, prefix: string): string[] {
 }
 
 /** Indices N for which some `Prefix.N.*` key exists, in order. */
-function indices(p: Params, prefix: string): number[] {
+export function indices(p: Params, prefix: string): number[] {
   const out = new Set<number>();
   const re = new RegExp(`^${prefix.replace(/\./g, '\\.')}\\.(\\d+)\\.`);
   for (const k of p.keys()) {
