@@ -68,6 +68,7 @@ program
   .option('--state <file>', 'keep the cloud in this file across restarts')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
   .option('--latency <ms>', 'time each EC2 request takes', '0')
+  .option('--forget-client-token', 'test option: RunInstances ignores ClientToken, so a re-sent launch makes new instances (a careless endpoint)')
   .action(async (opts) => (await import('./commands/sim-serve.js')).simServeCommand(opts));
 
 program

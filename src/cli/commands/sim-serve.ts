@@ -12,6 +12,7 @@ export interface SimServeOptions {
   state?: string;
   options?: string;
   latency: string;
+  forgetClientToken?: boolean;
 }
 
 /**
@@ -22,7 +23,7 @@ export async function simServeCommand(opts: SimServeOptions): Promise<void> {
   const options = (opts.options ? JSON.parse(opts.options) : {}) as SimCloudOptionsInput;
   if (opts.state) mkdirSync(dirname(opts.state), { recursive: true });
   const zones = opts.zones.split(',').map((z) => z.trim()).filter(Boolean);
-  const sim = new SimCloud({ zones, ...options, statePath: opts.state }, realClock);
+  const sim = new SimCloud({ zones, ...options, statePath: opts.state, ...(opts.forgetClientToken ? { forgetClientToken: true } : {}) }, realClock);
   const served = await serveEc2Face(new Ec2Face(sim, realClock, { latencyMs: Number(opts.latency) }), { host: opts.host, port: Number(opts.port) });
   println(`flotte sim serve: EC2 endpoint at ${served.url} (zones ${sim.options.zones.join(', ')}; subnets subnet-<zone>)`);
   println('point the aws provider at it:');
