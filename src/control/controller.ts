@@ -8,7 +8,7 @@ import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, t
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
 import { isFenced, poolLease, type Fence } from '../store/fence.js';
 import type { Store } from '../store/store.js';
-import { CAPACITY_BACKOFF_MS, INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
+import { INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
 import { FleetState } from './fleet-state.js';
 import { Journal } from './journal.js';
 import { type InterruptionInbox, planInterruptions } from './interruptions.js';
@@ -16,6 +16,7 @@ import { Launcher, toMachine } from './launcher.js';
 import { applyDrainActions, noteDrainEnd } from './drain.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
 import { fencedWrites, underLease } from './lease-gate.js';
+import { UnavailableOfferings } from './unavailable-offerings.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -72,8 +73,8 @@ export class Controller {
   private readonly launcher: Launcher;
   /** Failed machines awaiting a replacement, per pool. */
   private readonly unreplaced = new Map<string, string[]>();
-  /** `provider/zone/size` → time until which it is skipped. */
-  private readonly exhausted = new Map<string, number>();
+  /** Zone/size pairs out of capacity lately: the only such memory (providers keep none). */
+  private readonly offerings = new UnavailableOfferings();
   /** Open intent → its last send, and whether the cloud refused it outright (throttled: nothing made). */
   private readonly lastIntentSend = new Map<string, { at: number; refused: boolean }>();
   /** Machine → when a stop or start was last sent, so a slow cloud is not asked again every tick. */
@@ -263,12 +264,12 @@ export class Controller {
     const target = Math.min(sized.max, Math.max(sized.min, sized.desired));
     const healthy = await this.health.step(spec, h, machines, seen, target, journal, now, (m) => this.record(m, journal));
     for (const key of healthy.backoff) {
-      this.exhausted.set(`${spec.provider}/${key}`, now + CAPACITY_BACKOFF_MS);
-      journal.event('OfferingBackoff', `replacements in ${key} keep failing: skipped for ${CAPACITY_BACKOFF_MS / 60_000} min`, undefined, { offering: key });
+      this.offerings.markOffering(spec.provider, key, now);
+      journal.event('OfferingBackoff', `replacements in ${key} keep failing: skipped for ${this.offerings.ttlMinutes} min`, undefined, { offering: key });
     }
     // Read after the health step, which may have changed machines.
     const view = held?.size ? [...machines.values()].map((m) => (held.has(m.id) ? { ...m, protected: true } : m)) : [...machines.values()];
-    const p = plan(sized, { machines: view, pendingLaunches, unreplaced, unavailable: this.unavailable(spec.provider, now), sizes: template.sizes, held, ...healthy.inputs }, now);
+    const p = plan(sized, { machines: view, pendingLaunches, unreplaced, unavailable: this.offerings.of(spec.provider, now), sizes: template.sizes, held, ...healthy.inputs }, now);
     for (const note of p.notes) this.deps.log.debug({ pool: spec.name }, note);
 
     const agent = h.agent ? await this.bootstrap(spec, now) : undefined;
@@ -332,13 +333,15 @@ export class Controller {
     const send = (intent: LaunchIntent) => {
       this.lastIntentSend.set(intent.id, { at: now, refused: false });
       sends.push(
-        this.launcher.send(intent, spec, template, provider, journal, now, agent).then((out) => {
+        this.launcher.send(intent, spec, template, provider, journal, now, agent, this.offerings.sizesIn(spec.provider, intent.zone, now)).then((out) => {
           for (const m of out.machines) this.record(m, journal);
+          // Sizes another size stood in for: skipped by the plan until the memory runs out.
+          for (const size of out.exhausted) this.offerings.mark(spec.provider, intent.zone, size, now);
           if (out.open) this.lastIntentSend.set(intent.id, { at: now, refused: out.refused });
           else this.lastIntentSend.delete(intent.id);
           if (out.capacityExhausted) {
-            this.exhausted.set(`${spec.provider}/${offeringKey(intent.zone, intent.size)}`, now + CAPACITY_BACKOFF_MS);
-            journal.event('ZoneUnavailable', `${intent.size} in ${intent.zone} is out of capacity: skipped for ${CAPACITY_BACKOFF_MS / 60_000} min`, undefined, { zone: intent.zone, size: intent.size });
+            this.offerings.mark(spec.provider, intent.zone, intent.size, now);
+            journal.event('ZoneUnavailable', `${intent.size} in ${intent.zone} is out of capacity: skipped for ${this.offerings.ttlMinutes} min`, undefined, { zone: intent.zone, size: intent.size });
           }
         }),
       );
@@ -436,16 +439,6 @@ export class Controller {
   private record(m: Machine, journal: Journal): void {
     this.state.put(m);
     journal.save(m);
-  }
-
-  private unavailable(provider: string, now: number): Set<string> {
-    const out = new Set<string>();
-    const prefix = `${provider}/`;
-    for (const [key, until] of this.exhausted) {
-      if (until <= now) this.exhausted.delete(key);
-      else if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
-    }
-    return out;
   }
 
   private unreplacedOf(pool: string): string[] {
