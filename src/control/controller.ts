@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import { offeringKey, plan, type Action, type Plan } from '../domain/plan.js';
+import { plan, type Action, type Plan } from '../domain/plan.js';
 import { reconcileMachine } from '../domain/reconcile.js';
 import { resolveIntent } from '../domain/intents.js';
 import { canTransition, type MachineState } from '../domain/lifecycle.js';
