@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchRequest, TEST_TEMPLATE } from '../sim/test-support.js';
 import { faceRig, type FaceRig } from './test-support.js';
+import { POOL, controlRig } from './acceptance/rig.js';
 
 const ZONE = 'eu-west-1a';
 
@@ -27,5 +28,14 @@ describe('aws: RunInstances answering with fewer instances than asked', () => {
     expect(out.failed?.count).toBe(16);
     expect(out.failed?.error.message).toMatch(/^RunInstances returned 1 of 17 m5.large; InsufficientInstanceCapacity: We currently do not have sufficient m6i.large capacity/);
     expect(out.failed?.error.details.code).toBe('InsufficientInstanceCapacity');
+  });
+
+  it('the controller\'s event carries EC2\'s answer', async () => {
+    const r = await controlRig({ sim: { zoneCapacity: { [ZONE]: 1 } }, pool: { zones: [ZONE] }, sizes: ['m5.large'] });
+    rig = r;
+    await r.store.setDesired(POOL, 17);
+    await r.tick();
+    const failed = (await r.store.listEvents({ pool: POOL })).filter((e) => e.reason === 'LaunchFailed');
+    expect(failed.map((e) => e.message)).toEqual(['16 of 17 machines in eu-west-1a (m5.large) not launched: RunInstances returned 1 of 17 m5.large']);
   });
 });
