@@ -69,6 +69,7 @@ program
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
   .option('--latency <ms>', 'time each EC2 request takes', '0')
   .option('--images <list>', 'comma-separated image ids RunInstances accepts; others are InvalidAMIID.NotFound (default: the ids it prints at start, see docs/providers/aws.md)')
+  .option('--forget-client-token', 'test option: RunInstances ignores ClientToken, so a re-sent launch makes new instances (a careless endpoint)')
   .action(async (opts) => (await import('./commands/sim-serve.js')).simServeCommand(opts));
 
 program

@@ -95,6 +95,8 @@ export const SimProviderSchema = z.strictObject({
   pageSize: z.int().min(1).default(D.pageSize),
   listDelayMs: z.number().min(0).default(D.listDelayMs),
   throttleShare: z.number().min(0).max(1).default(D.throttleShare),
+  /** A test option: launches ignore their idempotency token, as a cloud that forgets ClientToken would. */
+  forgetClientToken: z.boolean().default(D.forgetClientToken),
   /** The composition root turns this into a state file under `.flotte/sim/`. */
   persist: z.boolean().default(D.persist),
   /** A `flotte sim-server` URL: every controller process then drives that one shared cloud (HA tests, demos). */

@@ -8,7 +8,10 @@ export const CAPACITY_BACKOFF_MS = 3 * 60_000;
 export const TERMINATE_RESEND_MS = 30_000;
 /** A stop or start (suspend, wake) is re-sent to a machine the provider still shows unchanged at most this often. */
 export const POWER_RESEND_MS = 15_000;
-/** An open launch intent is re-sent (with its token, so nothing doubles) at most this often. */
+/**
+ * An open launch intent refused outright (throttled) is re-sent at most this often; after any
+ * other failure it waits at least the provider's list grace, so what the send made is seen first.
+ */
 export const INTENT_RETRY_MS = 5_000;
 /** The autoscaler looks for new or changed scaling pools at least this often. */
 export const AUTOSCALER_POLL_MS = 1_000;

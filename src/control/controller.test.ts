@@ -133,7 +133,7 @@ describe('controller', () => {
     expect(stats.retried).toBeGreaterThan(0);
   });
 
-  it('adopts machines launched before a crash and re-sends the open intent with its token, launching nothing twice', async () => {
+  it('adopts machines launched before a crash and closes the open intent from what it sees, launching nothing twice', async () => {
     h = await harness();
     await desire(9);
     // A controller that crashed after writing the intent and after the cloud made the machines, before recording them.
@@ -144,6 +144,7 @@ describe('controller', () => {
     await h.restart();
     await h.tickUntil(() => converged(h.store, 9));
     expect(h.sim.all()).toHaveLength(9);
+    expect(h.sim.calls.filter((c) => c.action === 'launch')).toHaveLength(1);
     expect((await h.store.listIntents({ status: 'open' }))).toEqual([]);
     const events = await h.store.listEvents({ pool: 'analysis' });
     expect(events.filter((e) => e.reason === 'Adopted')).toHaveLength(9);

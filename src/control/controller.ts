@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import { offeringKey, plan, type Action, type Plan } from '../domain/plan.js';
+import { plan, type Action, type Plan } from '../domain/plan.js';
 import { reconcileMachine } from '../domain/reconcile.js';
+import { resolveIntent } from '../domain/intents.js';
 import { canTransition, type MachineState } from '../domain/lifecycle.js';
 import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
 import { isFenced, poolLease, type Fence } from '../store/fence.js';
 import type { Store } from '../store/store.js';
-import { CAPACITY_BACKOFF_MS, INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
+import { INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
 import { FleetState } from './fleet-state.js';
 import { Journal } from './journal.js';
 import { type InterruptionInbox, planInterruptions } from './interruptions.js';
@@ -15,6 +16,7 @@ import { Launcher, toMachine } from './launcher.js';
 import { applyDrainActions, noteDrainEnd } from './drain.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
 import { fencedWrites, underLease } from './lease-gate.js';
+import { UnavailableOfferings } from './unavailable-offerings.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -71,9 +73,10 @@ export class Controller {
   private readonly launcher: Launcher;
   /** Failed machines awaiting a replacement, per pool. */
   private readonly unreplaced = new Map<string, string[]>();
-  /** `provider/zone/size` → time until which it is skipped. */
-  private readonly exhausted = new Map<string, number>();
-  private readonly lastIntentSend = new Map<string, number>();
+  /** Zone/size pairs out of capacity lately: the only such memory (providers keep none). */
+  private readonly offerings = new UnavailableOfferings();
+  /** Open intent → its last send, and whether the cloud refused it outright (throttled: nothing made). */
+  private readonly lastIntentSend = new Map<string, { at: number; refused: boolean }>();
   /** Machine → when a stop or start was last sent, so a slow cloud is not asked again every tick. */
   private readonly lastPowerSend = new Map<string, { kind: 'stop' | 'start'; at: number }>();
   private health!: HealthControl;
@@ -250,21 +253,9 @@ export class Controller {
       unreplaced.push(id);
     }
 
-    // Launch intents still open (throttled, or a crash before the record) count as in flight.
+    // Launch intents still open (throttled, a lost reply, or a crash before the record) are resolved from what the cloud shows of them.
     const intents = await store.listIntents({ pool: spec.name, status: 'open' });
-    const pendingLaunches = new Map<string, number>();
-    const seenPerIntent = new Map<string, number>();
-    // Only open intents read the counts, and most ticks have none: then the pass over every machine is skipped.
-    if (intents.length > 0) {
-      for (const pm of seen) {
-        const intent = pm.tags[TAG.intent];
-        if (intent) seenPerIntent.set(intent, (seenPerIntent.get(intent) ?? 0) + 1);
-      }
-    }
-    for (const i of intents) {
-      const missing = Math.max(0, i.count - (seenPerIntent.get(i.id) ?? 0));
-      pendingLaunches.set(i.zone, (pendingLaunches.get(i.zone) ?? 0) + missing);
-    }
+    const { pending: pendingLaunches, send: intentsToSend } = intents.length > 0 ? await this.resolveIntents(spec, template, provider, intents, seen, machines, journal, now) : { pending: new Map<string, number>(), send: [] };
 
     // Machines an operation works on are protected from scale-in, and a replace's extra machines (surge) are room above desired.
     const held = this.holds?.held(spec.name);
@@ -273,17 +264,17 @@ export class Controller {
     const target = Math.min(sized.max, Math.max(sized.min, sized.desired));
     const healthy = await this.health.step(spec, h, machines, seen, target, journal, now, (m) => this.record(m, journal));
     for (const key of healthy.backoff) {
-      this.exhausted.set(`${spec.provider}/${key}`, now + CAPACITY_BACKOFF_MS);
-      journal.event('OfferingBackoff', `replacements in ${key} keep failing: skipped for ${CAPACITY_BACKOFF_MS / 60_000} min`, undefined, { offering: key });
+      this.offerings.markOffering(spec.provider, key, now);
+      journal.event('OfferingBackoff', `replacements in ${key} keep failing: skipped for ${this.offerings.ttlMinutes} min`, undefined, { offering: key });
     }
     // Read after the health step, which may have changed machines.
     const view = held?.size ? [...machines.values()].map((m) => (held.has(m.id) ? { ...m, protected: true } : m)) : [...machines.values()];
-    const p = plan(sized, { machines: view, pendingLaunches, unreplaced, unavailable: this.unavailable(spec.provider, now), sizes: template.sizes, held, ...healthy.inputs }, now);
+    const p = plan(sized, { machines: view, pendingLaunches, unreplaced, unavailable: this.offerings.of(spec.provider, now), sizes: template.sizes, held, ...healthy.inputs }, now);
     for (const note of p.notes) this.deps.log.debug({ pool: spec.name }, note);
 
     const agent = h.agent ? await this.bootstrap(spec, now) : undefined;
     if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
-    await this.act(spec, template, provider, p.actions, intents, resend, journal, now, agent, healthy.inputs.busy);
+    await this.act(spec, template, provider, p.actions, intentsToSend, resend, journal, now, agent, healthy.inputs.busy);
     if (doomed?.terminate.length) {
       await this.terminate(spec, provider, doomed.terminate, 'Interrupted', journal, now);
       for (const id of doomed.terminate) inbox!.forget(id);
@@ -297,17 +288,60 @@ export class Controller {
     return p;
   }
 
+  /**
+   * Decides each open intent from the machines the cloud lists with its tag (in any state) or
+   * that were recorded for it: closed when all are there, left waiting while the list may still
+   * lag its last send, and otherwise only its missing machines launched (see resolveIntent).
+   * Returns the launches in flight per zone, for the plan, and the intents to send this tick.
+   */
+  private async resolveIntents(spec: PoolSpec, template: Template, provider: Provider, intents: LaunchIntent[], seen: readonly ProviderMachine[], machines: ReadonlyMap<string, Machine>, journal: Journal, now: number): Promise<{ pending: Map<string, number>; send: LaunchIntent[] }> {
+    const made = new Map<string, Set<string>>(intents.map((i) => [i.id, new Set<string>()]));
+    for (const pm of seen) made.get(pm.tags[TAG.intent] ?? '')?.add(pm.id);
+    for (const m of machines.values()) if (m.intent) made.get(m.intent)?.add(m.id);
+    const pending = new Map<string, number>();
+    const send: LaunchIntent[] = [];
+    // After a throttle nothing was made: the usual pause. After anything else (a lost reply, a
+    // crash) the cloud may have made machines it does not list yet: wait out its list grace.
+    const settled = Math.max(INTENT_RETRY_MS, provider.limits.listGraceMs);
+    for (const i of intents) {
+      let last = this.lastIntentSend.get(i.id);
+      // Open, but not sent by this controller: its last send may have been just before a crash.
+      if (!last) this.lastIntentSend.set(i.id, (last = { at: now, refused: false }));
+      const v = resolveIntent(i.count, made.get(i.id)!.size, last.at, now, last.refused ? INTENT_RETRY_MS : settled);
+      if (v.kind === 'closed') {
+        await this.deps.store.setIntentStatus(i.id, 'done');
+        this.lastIntentSend.delete(i.id);
+        journal.event('IntentResolved', `${i.id}: all ${i.count} machines found in the cloud; nothing re-sent`, undefined, { intent: i.id, made: v.made });
+        continue;
+      }
+      pending.set(i.zone, (pending.get(i.zone) ?? 0) + v.missing);
+      if (v.kind === 'resend') send.push(i);
+      if (v.kind !== 'follow-up') continue;
+      // Closed before its follow-up exists: a crash in between leaves the missing machines to the plan, never launched twice.
+      await this.deps.store.setIntentStatus(i.id, 'done');
+      this.lastIntentSend.delete(i.id);
+      const next = await this.launcher.followUp(i, spec, template, v.missing, now);
+      journal.event('IntentResolved', `${i.id}: ${v.made} of ${i.count} machines found in the cloud; the missing ${v.missing} launched as ${next.id}`, undefined, { intent: i.id, made: v.made, followUp: next.id });
+      send.push(next);
+    }
+    return { pending, send };
+  }
+
   private async act(spec: PoolSpec, template: Template, provider: Provider, actions: Action[], open: LaunchIntent[], resend: string[], journal: Journal, now: number, agent?: AgentBootstrap, busy?: ReadonlyMap<string, number>): Promise<void> {
     const busyOf = (id: string) => busy?.get(id) ?? 0;
     const sends: Promise<void>[] = [];
     const send = (intent: LaunchIntent) => {
-      this.lastIntentSend.set(intent.id, now);
+      this.lastIntentSend.set(intent.id, { at: now, refused: false });
       sends.push(
-        this.launcher.send(intent, spec, template, provider, journal, now, agent).then((out) => {
+        this.launcher.send(intent, spec, template, provider, journal, now, agent, this.offerings.sizesIn(spec.provider, intent.zone, now)).then((out) => {
           for (const m of out.machines) this.record(m, journal);
+          // Sizes another size stood in for: skipped by the plan until the memory runs out.
+          for (const size of out.exhausted) this.offerings.mark(spec.provider, intent.zone, size, now);
+          if (out.open) this.lastIntentSend.set(intent.id, { at: now, refused: out.refused });
+          else this.lastIntentSend.delete(intent.id);
           if (out.capacityExhausted) {
-            this.exhausted.set(`${spec.provider}/${offeringKey(intent.zone, intent.size)}`, now + CAPACITY_BACKOFF_MS);
-            journal.event('ZoneUnavailable', `${intent.size} in ${intent.zone} is out of capacity: skipped for ${CAPACITY_BACKOFF_MS / 60_000} min`, undefined, { zone: intent.zone, size: intent.size });
+            this.offerings.mark(spec.provider, intent.zone, intent.size, now);
+            journal.event('ZoneUnavailable', `${intent.size} in ${intent.zone} is out of capacity: skipped for ${this.offerings.ttlMinutes} min`, undefined, { zone: intent.zone, size: intent.size });
           }
         }),
       );
@@ -315,9 +349,7 @@ export class Controller {
       // intent write) from becoming an unhandled rejection that would end the process.
       sends.at(-1)!.catch(() => undefined);
     };
-    for (const intent of open) {
-      if (now - (this.lastIntentSend.get(intent.id) ?? 0) >= INTENT_RETRY_MS) send(intent);
-    }
+    for (const intent of open) send(intent);
     for (const action of actions) {
       if (action.kind === 'launch') {
         journal.event(action.reason === 'Replace' ? 'Replacing' : 'ScaledOut', `launching ${action.count} in ${action.zone} (${action.reason})`, undefined, { zone: action.zone, count: action.count });
@@ -407,16 +439,6 @@ export class Controller {
   private record(m: Machine, journal: Journal): void {
     this.state.put(m);
     journal.save(m);
-  }
-
-  private unavailable(provider: string, now: number): Set<string> {
-    const out = new Set<string>();
-    const prefix = `${provider}/`;
-    for (const [key, until] of this.exhausted) {
-      if (until <= now) this.exhausted.delete(key);
-      else if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
-    }
-    return out;
   }
 
   private unreplacedOf(pool: string): string[] {

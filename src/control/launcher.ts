@@ -9,6 +9,12 @@ export interface LaunchOutcome {
   machines: Machine[];
   /** A capacity error for this zone/size: the caller remembers it for a while. */
   capacityExhausted: boolean;
+  /** Other sizes the cloud refused for capacity in this zone during the call: remembered the same way. */
+  exhausted: readonly string[];
+  /** The intent stays open (no answer the cloud's state can be read from): resolved on a later tick. */
+  open: boolean;
+  /** The cloud refused the call outright (throttled): nothing was made, the intent may be re-sent soon. */
+  refused: boolean;
 }
 
 /**
@@ -38,8 +44,16 @@ export class Launcher {
     return intent;
   }
 
+  /**
+   * A new intent for the machines an open one is missing: same zone, size and template version,
+   * with the replacements it did not make, under its own token (the open one is closed first).
+   */
+  async followUp(intent: LaunchIntent, spec: PoolSpec, template: Template, missing: number, now: number): Promise<LaunchIntent> {
+    return this.newIntent(spec, { ...template, version: intent.templateVersion }, intent.zone, intent.size, missing, intent.replaces.slice(intent.count - missing), now);
+  }
+
   /** Sends (or re-sends) an open intent. Throttling and outages leave it open for the next tick. */
-  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number, agent?: AgentBootstrap): Promise<LaunchOutcome> {
+  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number, agent?: AgentBootstrap, unavailableSizes: readonly string[] = []): Promise<LaunchOutcome> {
     try {
       const result = await provider.launch({
         token: intent.id,
@@ -49,6 +63,7 @@ export class Launcher {
         count: intent.count,
         tags: this.tags(spec, intent),
         ...(agent ? { agent } : {}),
+        ...(unavailableSizes.length > 0 ? { unavailableSizes } : {}),
       });
       const machines = result.launched.map((pm, i) => toMachine(pm, spec, intent, now, intent.replaces[i]));
       for (const m of machines) {
@@ -68,18 +83,18 @@ export class Launcher {
         });
       }
       await this.store.setIntentStatus(intent.id, 'done');
-      return { machines, capacityExhausted: result.failed?.error.kind === 'capacity' };
+      return { machines, capacityExhausted: result.failed?.error.kind === 'capacity', exhausted: result.exhausted ?? [], open: false, refused: false };
     } catch (e) {
       // The lease moved on: the intent stays open for the new owner, who re-sends it with the same token.
       if (isFenced(e)) throw e;
       if (isProviderError(e) && e.retryable) {
         journal.event(e.kind === 'throttled' ? 'Throttled' : 'ProviderUnavailable', `launch of ${intent.count} in ${intent.zone} deferred: ${e.message}`, undefined, { intent: intent.id });
-        return { machines: [], capacityExhausted: false };
+        return { machines: [], capacityExhausted: false, exhausted: [], open: true, refused: e.kind === 'throttled' };
       }
       await this.store.setIntentStatus(intent.id, 'failed');
       const kind = isProviderError(e) ? e.kind : 'internal';
       journal.event('LaunchFailed', `launch of ${intent.count} in ${intent.zone} (${intent.size}) failed: ${(e as Error).message}`, undefined, { kind, zone: intent.zone, size: intent.size });
-      return { machines: [], capacityExhausted: kind === 'capacity' };
+      return { machines: [], capacityExhausted: kind === 'capacity', exhausted: [], open: false, refused: false };
     }
   }
 

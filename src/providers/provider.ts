@@ -81,6 +81,8 @@ export interface LaunchRequest {
   tags: Record<string, string>;
   /** How the machines' agents find and join the controller: clouds pass it in user-data, `local` in the environment. */
   agent?: AgentBootstrap | undefined;
+  /** Sizes the caller remembers as out of capacity in this zone: a provider trying other sizes after `size` skips them. */
+  unavailableSizes?: readonly string[] | undefined;
 }
 
 export interface AgentBootstrap {
@@ -93,6 +95,11 @@ export interface AgentBootstrap {
 export interface LaunchResult {
   launched: ProviderMachine[];
   failed: { count: number; error: ProviderError } | null;
+  /**
+   * Sizes the cloud refused for capacity in this zone during the call, also when another size
+   * then made the machines: the caller remembers them (providers keep no such memory of their own).
+   */
+  exhausted?: readonly string[] | undefined;
 }
 
 export interface BatchResult {

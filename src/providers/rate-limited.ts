@@ -218,7 +218,11 @@ class Limiter implements RateLimitedProvider {
           this.adjust(kind, (rate, nominal) => Math.max(nominal * AIMD_FLOOR_SHARE, rate / 2), true);
           this.opts.onThrottle?.(kind);
         }
-        if (!e.retryable || attempt >= this.policy.maxAttempts) {
+        // A launch that failed any other way than throttled may have been carried out with its
+        // answer lost; sent again, a cloud that forgets its token would launch it twice. The
+        // controller resolves it from the cloud's list instead.
+        const maybeDone = kind === 'launch' && e.kind !== 'throttled';
+        if (!e.retryable || maybeDone || attempt >= this.policy.maxAttempts) {
           stats.errors++;
           throw e;
         }

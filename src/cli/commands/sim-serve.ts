@@ -14,6 +14,7 @@ export interface SimServeOptions {
   options?: string;
   latency: string;
   images?: string;
+  forgetClientToken?: boolean;
 }
 
 /** `--images`: ids EC2 would accept, or exit 2 naming the first that is not one. */
@@ -35,7 +36,7 @@ export async function simServeCommand(opts: SimServeOptions): Promise<void> {
   const options = (opts.options ? JSON.parse(opts.options) : {}) as SimCloudOptionsInput;
   if (opts.state) mkdirSync(dirname(opts.state), { recursive: true });
   const zones = opts.zones.split(',').map((z) => z.trim()).filter(Boolean);
-  const sim = new SimCloud({ zones, ...options, statePath: opts.state }, realClock);
+  const sim = new SimCloud({ zones, ...options, statePath: opts.state, ...(opts.forgetClientToken ? { forgetClientToken: true } : {}) }, realClock);
   const served = await serveEc2Face(new Ec2Face(sim, realClock, { latencyMs: Number(opts.latency), images }), { host: opts.host, port: Number(opts.port) });
   println(`flotte sim serve: EC2 endpoint at ${served.url} (zones ${sim.options.zones.join(', ')}; subnets subnet-<zone>)`);
   println(`images: ${(images ?? DEFAULT_IMAGES).join(', ')} (others are InvalidAMIID.NotFound; --images to change)`);

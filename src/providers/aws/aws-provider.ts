@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import { TAG } from '../../domain/types.js';
 import { ProviderError, chunk, type BatchResult, type LaunchRequest, type LaunchResult, type OwnerFilter, type Provider, type ProviderCapabilities, type ProviderLimits, type ProviderMachine } from '../provider.js';
 import { batchCall } from './batch.js';
-import { EC2_LIMITS, HEALTH_REFRESH_MS, ICE_TTL_MS, LIST_GRACE_MS, PAGE_SIZE, STATUS_IDS_PER_CALL } from './constants.js';
+import { EC2_LIMITS, HEALTH_REFRESH_MS, LIST_GRACE_MS, PAGE_SIZE, STATUS_IDS_PER_CALL } from './constants.js';
 import type { Ec2Api } from './ec2-api.js';
 import { toProviderError } from './errors.js';
 import { MARKET_TAG, runInstancesInput, spotShare, type Market } from './launch-input.js';
@@ -12,16 +12,16 @@ import { faultOf, toProviderMachine } from './states.js';
 
 /**
  * EC2 behind the provider contract, through RunInstances (one zone and type per call, as the
- * controller's intents are). On InsufficientInstanceCapacity the template's next instance
- * type is tried at once in the same zone, and the exhausted (zone, type, market) is skipped
- * for ICE_TTL_MS; what still could not be placed comes back as a `capacity` failure naming
- * the zone, so the controller moves the rest to other zones.
+ * controller's intents are). On InsufficientInstanceCapacity (or a short answer) the template's
+ * next instance type is tried at once in the same zone; the refused types are reported in
+ * `exhausted` for the controller's one capacity memory, and what still could not be placed
+ * comes back as a `capacity` failure naming the zone, so the controller moves the rest to
+ * other zones.
  */
 export class AwsProvider implements Provider {
   readonly name = 'aws';
   readonly capabilities: ProviderCapabilities = { stopStart: true, reboot: true, batchLaunch: true };
   readonly limits: ProviderLimits = EC2_LIMITS;
-  private readonly ice = new Map<string, number>();
   /** Instances this process launched, by id → launch time: EC2 may not know them yet. */
   private readonly young = new Map<string, { at: number; pool: string; spot: boolean }>();
   /** Live on-demand machines per pool at the last list: the base of the Spot mix. */
@@ -41,6 +41,7 @@ export class AwsProvider implements Provider {
     // Claimed before the first await: launches running side by side must not each fill the same base.
     this.onDemandLive.set(pool, (this.onDemandLive.get(pool) ?? 0) + req.count - spot);
     const launched: ProviderMachine[] = [];
+    const exhausted: string[] = [];
     let failure: ProviderError | null = null;
     let missing = 0;
     for (const [market, count] of [['on-demand', req.count - spot], ['spot', spot]] as [Market, number][]) {
@@ -48,13 +49,15 @@ export class AwsProvider implements Provider {
       try {
         const part = await this.place(req, market, count, signal);
         launched.push(...part.launched);
+        // Spot capacity says nothing of on-demand capacity: only on-demand refusals are reported.
+        if (market === 'on-demand') exhausted.push(...part.exhausted);
         if (part.failed) {
           missing += part.failed.count;
           failure = part.failed.error;
         }
       } catch (e) {
         if (!(e instanceof ProviderError) || e.kind !== 'capacity') {
-          if (launched.length > 0 && e instanceof ProviderError) return { launched, failed: { count: req.count - launched.length, error: e } };
+          if (launched.length > 0 && e instanceof ProviderError) return { launched, failed: { count: req.count - launched.length, error: e }, exhausted };
           throw e;
         }
         missing += count;
@@ -64,45 +67,53 @@ export class AwsProvider implements Provider {
     const onDemandMade = launched.filter((m) => m.tags[MARKET_TAG] !== 'spot').length;
     this.onDemandLive.set(pool, (this.onDemandLive.get(pool) ?? 0) - (req.count - spot - onDemandMade));
     if (launched.length === 0 && failure) throw failure;
-    return { launched, failed: failure && missing > 0 ? { count: missing, error: failure } : null };
+    return { launched, failed: failure && missing > 0 ? { count: missing, error: failure } : null, exhausted };
   }
 
-  /** Places `count` machines of one market in the request's zone, falling through the template's types. */
-  private async place(req: LaunchRequest, market: Market, count: number, signal?: AbortSignal): Promise<LaunchResult> {
-    const now = this.clock.now();
-    const sizes = [req.size, ...req.template.sizes.filter((x) => x !== req.size)];
+  /**
+   * Places `count` machines of one market in the request's zone, falling through the template's
+   * types (but not those the caller remembers as exhausted). What could not be placed fails with
+   * what EC2 answered: how many a call returned of how many asked, and EC2's own errors.
+   */
+  private async place(req: LaunchRequest, market: Market, count: number, signal?: AbortSignal): Promise<LaunchResult & { exhausted: string[] }> {
+    const skip = new Set(req.unavailableSizes ?? []);
+    const sizes = [req.size, ...req.template.sizes.filter((x) => x !== req.size && !skip.has(x))];
     const s = settingsFor(this.options, req.template.name);
     const launched: ProviderMachine[] = [];
+    const exhausted: string[] = [];
+    const answers: string[] = [];
+    let code: string | undefined;
     let left = count;
-    let last: ProviderError | null = null;
     for (const size of sizes) {
       if (left === 0) break;
-      const key = `${req.zone}/${size}/${market}`;
-      if ((this.ice.get(key) ?? 0) > now) continue;
       // Each (type, market) has its own token derived from the intent: a re-send replays each call.
       const clientToken = size === req.size && market === 'on-demand' ? req.token : `${req.token}.${market === 'spot' ? 's.' : ''}${size}`.slice(0, 64);
+      const asked = left;
       try {
-        const out = await this.ec2.runInstances(runInstancesInput(req, s, { size, count: left, market, clientToken }), signal);
+        const out = await this.ec2.runInstances(runInstancesInput(req, s, { size, count: asked, market, clientToken }), signal);
         const got = (out.Instances ?? []).map((i) => this.seen(i));
         launched.push(...got);
         left -= got.length;
+        // EC2 gives no reason for a short answer (MinCount 1): say only what it returned.
         if (left > 0) {
-          last = new ProviderError('capacity', `InsufficientInstanceCapacity: ${left} of ${count} ${size} did not fit in ${req.zone}`, { code: 'InsufficientInstanceCapacity', zone: req.zone, size });
-          this.ice.set(key, now + ICE_TTL_MS);
+          answers.push(`RunInstances returned ${got.length} of ${asked} ${size}`);
+          exhausted.push(size);
         }
       } catch (e) {
         const err = toProviderError(e, { zone: req.zone, size });
         if (err.kind !== 'capacity') {
-          if (launched.length > 0) return { launched, failed: { count: left, error: err } };
+          if (launched.length > 0) return { launched, failed: { count: left, error: err }, exhausted };
           throw err;
         }
-        this.ice.set(key, now + ICE_TTL_MS);
-        last = err;
+        answers.push(err.message);
+        code = err.details.code;
+        exhausted.push(size);
       }
     }
-    if (left > 0 && !last) last = new ProviderError('capacity', `InsufficientInstanceCapacity: every type is exhausted in ${req.zone}`, { code: 'InsufficientInstanceCapacity', zone: req.zone, size: req.size });
-    if (left > 0 && launched.length === 0) throw last!;
-    return { launched, failed: left > 0 ? { count: left, error: last! } : null };
+    if (left === 0) return { launched, failed: null, exhausted };
+    const error = new ProviderError('capacity', answers.join('; '), { ...(code ? { code } : {}), zone: req.zone, size: req.size });
+    if (launched.length === 0) throw error;
+    return { launched, failed: { count: left, error }, exhausted };
   }
 
   terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {

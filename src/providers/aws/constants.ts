@@ -10,8 +10,6 @@ export const STATUS_IDS_PER_CALL = 100;
 export const PAGE_SIZE = 1000;
 /** A just-launched instance may be unknown to EC2's read and mutate calls this long. */
 export const LIST_GRACE_MS = 60_000;
-/** After InsufficientInstanceCapacity, a (zone, type, market) is skipped this long (Karpenter's ICE cache is 3 min). */
-export const ICE_TTL_MS = 3 * 60_000;
 /** Health (DescribeInstanceStatus) is re-read at most this often; list() reuses it in between. */
 export const HEALTH_REFRESH_MS = 15_000;
 /** Rounds a batch call is re-sent after EC2 named unknown or wrong-state ids in it. */

@@ -57,9 +57,18 @@ export function ec2Client(o: Ec2ClientOptions): Ec2Api {
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
   });
+  // RunInstances is never retried by the SDK: a 5xx or a dropped connection may follow a launch
+  // EC2 carried out, and an endpoint that does not keep ClientToken would launch it twice.
+  // Throttles come back to flotte's limiter, which retries them; the controller resolves the rest.
+  const launcher = new EC2Client({
+    region: o.region,
+    maxAttempts: 1,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+  });
   const opts = (signal?: AbortSignal) => (signal ? { abortSignal: signal } : {});
   return {
-    runInstances: (i, s) => client.send(new RunInstancesCommand(i), opts(s)),
+    runInstances: (i, s) => launcher.send(new RunInstancesCommand(i), opts(s)),
     terminateInstances: (i, s) => client.send(new TerminateInstancesCommand(i), opts(s)),
     rebootInstances: (i, s) => client.send(new RebootInstancesCommand(i), opts(s)),
     stopInstances: (i, s) => client.send(new StopInstancesCommand(i), opts(s)),

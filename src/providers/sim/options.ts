@@ -31,6 +31,11 @@ export interface SimCloudOptions {
   throttleShare: number;
   /** When set, the whole cloud is saved here atomically before every mutating call returns. */
   statePath?: string | undefined;
+  /**
+   * A test option: launches ignore their idempotency token (ClientToken), so a re-sent launch
+   * makes new machines, as a cloud that forgets tokens would.
+   */
+  forgetClientToken: boolean;
 }
 
 /** EC2-like defaults: request buckets and resource buckets as AWS documents them. */
@@ -58,6 +63,7 @@ export const DEFAULT_SIM_OPTIONS: Readonly<SimCloudOptions> = Object.freeze({
   pageSize: 1000,
   listDelayMs: 0,
   throttleShare: 0,
+  forgetClientToken: false,
 });
 
 export type SimCloudOptionsInput = Partial<Omit<SimCloudOptions, 'buckets' | 'instanceBuckets'>> & {

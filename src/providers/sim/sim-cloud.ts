@@ -63,7 +63,7 @@ export class SimCloud implements Provider {
     signal?.throwIfAborted();
     const now = this.clock.now();
     return this.gate.request('launch', { count: req.count }, this.at(now), () => {
-      const prior = this.state.tokens[req.token];
+      const prior = this.options.forgetClientToken ? undefined : this.state.tokens[req.token];
       if (prior) return this.replay(prior, now, req);
       const o = this.options;
       if (!o.zones.includes(req.zone)) throw new ProviderError('invalid', `unknown zone ${req.zone}`, { code: 'InvalidZone' });

@@ -22,6 +22,8 @@ export interface ControlRig extends FaceRig {
   /** Where agents' Spot notices land (the test forwards what IMDS says). */
   inbox: InterruptionInbox;
   tick(): Promise<TickReport>;
+  /** A new controller on the same store and provider: what a restarted process would build. */
+  restart(): Promise<Controller>;
   /** Ticks, letting `stepMs` of virtual time pass between ticks, until `done`; returns ticks used. */
   tickUntil(done: () => Promise<boolean>, opts?: { maxTicks?: number; stepMs?: number }): Promise<number>;
   /** Live instances in the face carrying the pool's tag. */
@@ -44,15 +46,23 @@ export async function controlRig(o: { sim?: SimCloudOptionsInput; face?: Ec2Face
     rig.clock.now(),
   );
   const inbox = new InterruptionInbox();
-  const controller = new Controller({ store, providers: new Map([['aws', limited]]), clock: rig.clock, cluster: 'prod', log: pino({ level: 'silent' }), interruptions: inbox });
-  await controller.start();
+  const make = async () => {
+    const c = new Controller({ store, providers: new Map([['aws', limited]]), clock: rig.clock, cluster: 'prod', log: pino({ level: 'silent' }), interruptions: inbox });
+    await c.start();
+    return c;
+  };
+  const controller = await make();
   const r: ControlRig = {
     ...rig,
     limited,
     store,
     controller,
     inbox,
-    tick: () => rig.drive(controller.tick()),
+    tick: () => rig.drive(r.controller.tick()),
+    async restart() {
+      r.controller = await make();
+      return r.controller;
+    },
     async tickUntil(done, { maxTicks = 200, stepMs = 5_000 } = {}) {
       for (let i = 1; i <= maxTicks; i++) {
         await r.tick();

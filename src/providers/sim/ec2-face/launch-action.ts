@@ -36,7 +36,8 @@ export async function runInstances(face: Ec2Face, p: Params): Promise<XmlNode> {
 
   const token = p.get('ClientToken') ?? `face-${randomUUID()}`;
   const fingerprint = JSON.stringify([...p].filter(([k]) => k !== 'ClientToken' && k !== 'Action' && k !== 'Version').sort());
-  const prior = face.tokens.get(token);
+  // A face told to forget tokens (a test option) launches anew on every request, as a careless endpoint would.
+  const prior = face.sim.options.forgetClientToken ? undefined : face.tokens.get(token);
   if (prior) {
     if (prior.fingerprint !== fingerprint) throw new FaceError('IdempotentParameterMismatch', `Client token '${token}' was used before with different parameters.`);
     return reservation(face, prior.reservationId, prior.simIds);
