@@ -8,7 +8,7 @@ import { Ec2Face } from './face.js';
 import { serveEc2Face, type RunningFace } from './server.js';
 
 const launch = (token: string) =>
-  new RunInstancesCommand({ ImageId: 'ami-1', InstanceType: 'm5.large', MinCount: 3, MaxCount: 3, ClientToken: token, Placement: { AvailabilityZone: 'eu-west-1a' } });
+  new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 3, MaxCount: 3, ClientToken: token, Placement: { AvailabilityZone: 'eu-west-1a' } });
 const client = (endpoint: string) => new EC2Client({ region: 'eu-west-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 
 describe('an EC2 face that forgets ClientToken (a test option)', () => {
