@@ -42,7 +42,7 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
   const work = new WorkState();
   const endpoint = await startLocalEndpoint(work, opts.port);
   signal.addEventListener('abort', () => endpoint.server.close(), { once: true });
-  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(endpoint.port));
+  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(endpoint.port), { mode: 0o600 });
   log.info({ port: endpoint.port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
 
   const meter = new LoadMeter();

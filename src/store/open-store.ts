@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { PRIVATE_DIR, privateFile } from './data-dir.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
@@ -32,6 +33,9 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
   const db = isPg ? await openPostgres(url, schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
   try {
     await migrate(db, schema);
+    // A migration may have dropped secrets (0011's plaintext join tokens): fold the WAL back and
+    // empty it, so their old pages are not left readable in it.
+    if (!isPg) await sql`pragma wal_checkpoint(truncate)`.execute(db);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -40,8 +44,15 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
 }
 
 function openSqlite(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR });
   const database = new SQLite(path);
+  if (path !== ':memory:') {
+    // Before the first write: SQLite gives the -wal and -shm it makes the mode of the database
+    // file, and those left by an older flotte keep the mode they had then.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) privateFile(file);
+  }
+  // Deleted rows (a dropped plaintext token, a replaced credential hash) are overwritten, not left in free pages.
+  database.pragma('secure_delete = ON');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

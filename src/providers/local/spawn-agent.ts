@@ -21,7 +21,7 @@ export const FLOTTE_BIN = fileURLToPath(new URL('../../../bin/flotte.js', import
  * environment (the local stand-in for user-data); the pid goes to `<dir>/pid`.
  */
 export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): number {
-  const log = openSync(join(dir, 'agent.log'), 'a');
+  const log = openSync(join(dir, 'agent.log'), 'a', 0o600);
   const child = spawn(process.execPath, [FLOTTE_BIN, 'agent', '--identity', 'env', '--machine-id', m.id, '--port', '0', '--dir', dir], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -42,7 +42,7 @@ export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): 
   closeSync(log);
   child.unref();
   const pid = child.pid!;
-  writeFileSync(join(dir, 'pid'), String(pid));
+  writeFileSync(join(dir, 'pid'), String(pid), { mode: 0o600 });
   return pid;
 }
 
