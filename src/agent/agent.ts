@@ -28,13 +28,16 @@ export interface AgentOptions {
   sessions?: SessionSource | undefined;
 }
 
-/** Network errors and refusals retry at this pace; a refused agent keeps asking in case the token is rotated. */
+/**
+ * Network errors and refusals retry at this pace: a join refused because the controller has not
+ * recorded the machine yet (it records a launch once the cloud answers) succeeds a moment later.
+ */
 const RETRY_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
 /**
- * The machine agent: boots, joins with the pool's join token, heartbeats load and the busy
- * count, and drains on order (stop advertising, pre-stop hook, then drained at busy 0 or the
+ * The machine agent: boots, joins with its join token and receives the machine's credential,
+ * heartbeats load and the busy count with that credential, and drains on order (stop advertising, pre-stop hook, then drained at busy 0 or the
  * deadline). Runs until the signal aborts.
  */
 export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal): Promise<void> {
@@ -47,7 +50,8 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
 
   const meter = new LoadMeter();
   let interval = opts.heartbeatIntervalMs;
-  let joined = false;
+  // The machine's own secret, from its join: kept in memory only, so a restarted agent joins again.
+  let credential: string | undefined;
   let drain: { deadline: number; hook: Promise<unknown> } | null = null;
   let drained = false;
   let lastContact = clock.now();
@@ -65,13 +69,21 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
 
   while (!signal.aborted) {
     let orders: AgentOrders | undefined;
+    const joining = credential === undefined;
     try {
-      orders = await send(opts, joined ? 'heartbeat' : 'join', report());
-      if (!joined) log.info({ machine: opts.machine }, 'joined');
-      joined = true;
+      orders = await send(opts, joining ? 'join' : 'heartbeat', joining ? opts.joinToken : credential!, report());
+      if (joining) {
+        if (!orders.credential) throw new Error('join answered without a credential');
+        credential = orders.credential;
+        log.info({ machine: opts.machine }, 'joined');
+      }
       lastContact = clock.now();
     } catch (e) {
-      log.warn({ err: (e as Error).message }, joined ? 'heartbeat failed' : 'join failed');
+      orders = undefined;
+      const status = (e as { status?: number }).status;
+      // The controller forgot this machine's credential (a restored store, a stop): join again.
+      if (!joining && status === 401) credential = undefined;
+      log.warn({ err: (e as Error).message }, joining ? (status === 404 ? 'join refused: machine not recorded yet, asking again' : 'join failed') : status === 401 ? 'credential refused: joining again' : 'heartbeat failed');
       if (opts.orphanAfterMs !== undefined && clock.now() - lastContact > opts.orphanAfterMs) {
         log.warn({ orphanAfterMs: opts.orphanAfterMs }, 'no controller for too long: shutting down');
         return;
@@ -104,14 +116,24 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
   }
 }
 
-async function send(opts: AgentOptions, path: 'join' | 'heartbeat', body: AgentReport): Promise<AgentOrders> {
+class RefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A join presents the join token; every later report the machine's credential. */
+async function send(opts: AgentOptions, path: 'join' | 'heartbeat', secret: string, body: AgentReport): Promise<AgentOrders> {
   const res = await fetch(new URL(`/api/v1/agents/${path}`, opts.server), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.joinToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${path} refused: HTTP ${res.status} ${text.slice(0, 200)}`);
+  if (!res.ok) throw new RefusedError(`${path} refused: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
   return JSON.parse(text) as AgentOrders;
 }
