@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
 import { machine } from '../domain/test-fixtures.js';
 import type { Database } from '../store/database.js';
+import { launchJoinToken, newJoinKey } from '../store/agent-secrets.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -50,6 +52,8 @@ interface Rig {
   clock: VirtualClock;
   dataDir: string;
   admin: Record<string, string>;
+  /** What the API logged (warnings and up). */
+  logged: string[];
 }
 
 const rigs: Rig[] = [];
@@ -70,10 +74,12 @@ async function rig(dataDir = mkdtempSync(join(tmpdir(), 'flotte-agent-auth-'))):
     machine('i-0aaa', { pool: 'workers', state: 'booting', since: START, launchedAt: START, intent: 'li-one' }),
     machine('i-0bbb', { pool: 'workers', state: 'booting', since: START, launchedAt: START, intent: 'li-one' }),
     machine('i-0ccc', { pool: 'batch', state: 'booting', since: START, launchedAt: START, intent: 'li-two' }),
+    machine('i-0ddd', { pool: 'workers', state: 'booting', since: START, launchedAt: START, intent: 'li-three' }),
   ]);
-  const app = await buildApp({ store, clock, parseConfig });
+  const logged: string[] = [];
+  const app = await buildApp({ store, clock, parseConfig, logger: pino({ level: 'warn' }, { write: (line: string) => void logged.push(line) }) });
   const { secret } = await issueToken(store, { name: 'admin', role: 'admin', createdBy: 'test' }, clock.now());
-  const r = { app, store, clock, dataDir, admin: bearer(secret) };
+  const r = { app, store, clock, dataDir, admin: bearer(secret), logged };
   rigs.push(r);
   return r;
 }
@@ -124,6 +130,9 @@ describe('agent credentials: a machine reports only as itself', () => {
     // Nor does the pool's join token stand in for a machine's credential.
     expect((await heartbeat(r, token, 'i-0aaa', 9)).statusCode).toBe(401);
     expect(await r.store.getHeartbeat('i-0aaa')).toEqual(before);
+    const refusals = r.logged.map((l) => JSON.parse(l) as { msg: string; machine?: string }).filter((l) => l.msg === 'agent refused: wrong credential for this machine');
+    expect(refusals.map((l) => l.machine)).toEqual(['i-0aaa', 'i-0aaa']);
+    expect(r.logged.join('')).not.toContain(b!); // the secret itself is never logged
   });
 
   it('a join naming a machine id flotte does not know for that pool is refused, and nothing is stored', async () => {
@@ -165,6 +174,21 @@ describe('agent credentials: a machine reports only as itself', () => {
     } finally {
       db.close();
     }
+  });
+});
+
+describe("a launch's join token", () => {
+  it('is derived from the cluster key and the launch intent, the same on every send, and joins only the machines of that launch', async () => {
+    const r = await rig();
+    const key = await r.store.agentJoinKey(newJoinKey(), START);
+    expect(await r.store.agentJoinKey(newJoinKey(), START + 1)).toBe(key);
+    const one = launchJoinToken(key, 'workers', 'li-one');
+    expect(launchJoinToken(key, 'workers', 'li-one')).toBe(one); // a re-sent launch carries the same user-data
+    expect((await joinAs(r, one, 'i-0aaa')).statusCode).toBe(200);
+    expect((await joinAs(r, one, 'i-0bbb')).statusCode).toBe(200);
+    expect((await joinAs(r, one, 'i-0ddd')).statusCode).toBe(401); // another launch's machine
+    expect((await joinAs(r, launchJoinToken(key, 'batch', 'li-one'), 'i-0aaa')).statusCode).toBe(401); // tokens never cross pools
+    expect(await r.store.getHeartbeat('i-0ddd')).toBeUndefined();
   });
 });
 

@@ -59,7 +59,7 @@ export function killGroup(pid: number): void {
   }
 }
 
-// A user's API token has no business on a machine: agents authenticate with the join token only.
+// A user's API token has no business on a machine: agents authenticate with their join token, then their credential.
 function withoutUserToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { FLOTTE_TOKEN: _token, ...rest } = env;
   return rest;
