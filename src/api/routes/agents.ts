@@ -77,7 +77,7 @@ export function agentRoutes(deps: ApiDeps) {
     if (token === undefined || !known) refuse(request, report, token === undefined ? 'missing credential' : 'no credential for this machine (never joined, or forgotten)', unknown);
     if (known.pool !== report.pool) refuse(request, report, 'machine reported in another pool', new ApiError('forbidden', `machine ${report.machine} is not in pool "${report.pool}"`));
     if (known.hash !== null) {
-      if (!sameSecret(secretHash(token), known.hash)) refuse(request, report, "wrong credential for this machine", unknown);
+      if (!sameSecret(secretHash(token), known.hash)) refuse(request, report, 'wrong credential for this machine', unknown);
       return;
     }
     const legacy = await store.findJoinSecret(known.pool, secretHash(token));
