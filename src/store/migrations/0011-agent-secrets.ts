@@ -31,6 +31,8 @@ export const agentSecrets: Migration = {
     for (const row of old.rows) {
       await sql`insert into join_secrets (id, pool, hash, kind, created_at, created_by) values (${`js-legacy-${row.pool}`}, ${row.pool}, ${secretHash(row.token)}, 'legacy', ${Number(row.created_at)}, 'migration 0011')`.execute(db);
     }
+    // Deleted before the drop: SQLite (secure_delete) then zeroes them in their page, where a drop would only free the page.
+    await sql`delete from join_tokens`.execute(db);
     await db.schema.dropTable('join_tokens').execute();
   },
 
