@@ -69,4 +69,12 @@ describe('state files are readable by this user only', () => {
     secureDataDir(dataDir, log);
     expect(lines).toEqual([]); // already private: nothing to say
   });
+
+  it('flotte api and flotte controller, opening the default state file, get a private data dir too', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'flotte-modes-')), '.flotte');
+    mkdirSync(dataDir);
+    chmodSync(dataDir, 0o755);
+    opened.push(await openStore(undefined, { dataDir }));
+    expect(mode(dataDir)).toBe(0o700);
+  });
 });

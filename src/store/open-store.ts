@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { PRIVATE_DIR, privateFile } from './data-dir.js';
+import { PRIVATE_DIR, privateFile, secureDataDir } from './data-dir.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
@@ -30,6 +30,8 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export async function openStore(url: string | undefined, opts: OpenStoreOptions = {}): Promise<Store> {
   const isPg = url !== undefined && /^postgres(ql)?:\/\//i.test(url);
   const schema = isPg ? pgSchemaOf(url, opts.schema) : undefined;
+  // `flotte up` tightens (and logs) first; `flotte api` and `flotte controller` on the default file get the same dir.
+  if (!isPg && url === undefined) secureDataDir(opts.dataDir ?? '.flotte');
   const db = isPg ? await openPostgres(url, schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
   try {
     await migrate(db, schema);
