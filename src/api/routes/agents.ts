@@ -73,7 +73,7 @@ export function agentRoutes(deps: ApiDeps) {
   async function admitReport(request: FastifyRequest, report: AgentReport): Promise<void> {
     const token = presented(request);
     const known = await store.agentCredential(report.machine);
-    const unknown = new ApiError('unauthorized', `credential refused for machine ${report.machine}: join again with the pool's join token`);
+    const unknown = new ApiError('unauthorized', `credential refused for machine ${report.machine}: join again with a join token`);
     if (token === undefined || !known) refuse(request, report, token === undefined ? 'missing credential' : 'no credential for this machine (never joined, or forgotten)', unknown);
     if (known.pool !== report.pool) refuse(request, report, 'machine reported in another pool', new ApiError('forbidden', `machine ${report.machine} is not in pool "${report.pool}"`));
     if (known.hash !== null) {
