@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -31,6 +31,7 @@ import { LocalProvider } from './providers/local/index.js';
 import { connectOpenStack } from './providers/openstack/index.js';
 import { storeAgentLoad } from './metrics/agents.js';
 import { poolLease } from './store/fence.js';
+import { privateDir, secureDataDir } from './store/data-dir.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -70,7 +71,7 @@ export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: C
       const { type: _type, persist, server, ...options } = cfg;
       if (server) return new RemoteSim(server, options, `${hostname()}:${process.pid}`);
       const statePath = persist ? join(env.dataDir, 'sim', `${name}.json`) : undefined;
-      if (statePath) mkdirSync(join(env.dataDir, 'sim'), { recursive: true });
+      if (statePath) privateDir(join(env.dataDir, 'sim'));
       return new SimCloud(simOptions({ ...options, statePath }), env.clock);
     }
     case 'aws':
@@ -95,7 +96,7 @@ async function applyStartupConfig(store: Store, file: string | undefined, clock:
 export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const clock = opts.clock ?? realClock;
   const log = opts.logger ?? pino({ level: 'warn' });
-  mkdirSync(opts.dataDir, { recursive: true });
+  secureDataDir(opts.dataDir, log);
   const store = await openStore(opts.database, { dataDir: opts.dataDir });
   // SQLite: refuse to be a second controller on this state (before touching it); PostgreSQL: join the others and share the pools.
   const role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, log }).catch(async (e: unknown) => {

@@ -95,8 +95,8 @@ describe('local machines: health and replacement (real agent processes)', () => 
     expect((await post('fjt_wrong')).status).toBe(401);
     expect((await post()).status).toBe(401);
 
-    // A real agent process with a wrong token keeps being refused and never joins.
-    const agent = spawn(process.execPath, [BIN, '--server', up.url, 'agent', '--machine-id', 'local-intruder', '--pool', 'workers', '--join-token', 'fjt_wrong', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // A real agent process claiming a real machine with a wrong token keeps being refused and never joins.
+    const agent = spawn(process.execPath, [BIN, '--server', up.url, 'agent', '--machine-id', before.machines[0]!.id, '--pool', 'workers', '--join-token', 'fjt_wrong', '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
     let agentLog = '';
     agent.stderr!.on('data', (d) => (agentLog += d));
     try {

@@ -8,21 +8,30 @@ import { realClock } from '../clock/clock.js';
 import type { AgentOrders, AgentReport } from '../api/routes/agents.js';
 import { runAgent } from './agent.js';
 
-/** A controller stand-in that records what agents send and answers with the orders the test sets. */
+/**
+ * A controller stand-in that records what agents send and answers with the orders the test sets.
+ * A join with the token gets a fresh credential; a heartbeat needs the latest one.
+ */
 function controller(token: string) {
   const reports: { path: string; auth?: string; body: AgentReport }[] = [];
   let orders: AgentOrders = { heartbeatIntervalMs: 100, drain: null };
+  let credential: string | undefined;
+  let issued = 0;
   const server: Server = createServer((req, res) => {
     let text = '';
     req.on('data', (d) => (text += d));
     req.on('end', () => {
       reports.push({ path: req.url!, auth: req.headers.authorization, body: JSON.parse(text) as AgentReport });
-      if (req.headers.authorization !== `Bearer ${token}`) return res.writeHead(401).end('{}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(orders));
+      const joining = req.url === '/api/v1/agents/join';
+      if (req.headers.authorization !== `Bearer ${joining ? token : credential}`) return res.writeHead(401).end('{}');
+      if (joining) credential = `fac_stand-in-${++issued}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(joining ? { ...orders, credential } : orders));
     });
   });
   return {
     reports,
+    /** As after a restore: the credential the agent holds is no longer known. */
+    forget: () => (credential = undefined),
     set: (o: Partial<AgentOrders>) => (orders = { ...orders, ...o }),
     url: () => new Promise<string>((r) => server.listen(0, '127.0.0.1', () => r(`http://127.0.0.1:${(server.address() as { port: number }).port}`))),
     close: () => new Promise((r) => server.close(r)),
@@ -71,7 +80,7 @@ describe('flotte agent (in process, against a stand-in controller)', () => {
     await fetch(`http://127.0.0.1:${port}/idle`, { method: 'POST' });
     const drained = await until('drained', () => ctl.reports.find((r) => r.body.drained));
     expect(drained.body).toMatchObject({ busy: 0, available: false, machine: 'm-1', pool: 'workers' });
-    expect(drained.auth).toBe('Bearer fjt_good');
+    expect(drained.auth).toBe('Bearer fac_stand-in-1'); // its credential, not the join token
 
     // Reclaimed: the order is gone, the agent advertises again.
     ctl.set({ drain: null });
@@ -100,5 +109,23 @@ describe('flotte agent (in process, against a stand-in controller)', () => {
     expect(realClock.now() - started).toBeGreaterThanOrEqual(700);
     const pid = Number(readFileSync(hookPid, 'utf8'));
     expect(() => process.kill(pid, 0)).toThrow(); // the hook was killed at its timeout
+  });
+
+  it('reports with the credential its join returned, and joins again when the controller no longer knows it', async () => {
+    const ctl = controller('fjt_launch');
+    const server = await ctl.url();
+    const stop = new AbortController();
+    const run = runAgent({ server, pool: 'workers', joinToken: 'fjt_launch', machine: 'm-3', port: 0, bootDelayMs: 0, heartbeatIntervalMs: 100 }, realClock, pino({ level: 'silent' }), stop.signal);
+    stops.push(async () => {
+      stop.abort();
+      await run;
+      await ctl.close();
+    });
+    await until('two heartbeats', () => ctl.reports.filter((r) => r.path === '/api/v1/agents/heartbeat' && r.auth === 'Bearer fac_stand-in-1').length >= 2);
+    expect(ctl.reports.filter((r) => r.path === '/api/v1/agents/join').map((r) => r.auth)).toEqual(['Bearer fjt_launch']);
+
+    ctl.forget();
+    await until('joined again, reporting with the new credential', () => ctl.reports.some((r) => r.path === '/api/v1/agents/heartbeat' && r.auth === 'Bearer fac_stand-in-2'));
+    expect(ctl.reports.filter((r) => r.path === '/api/v1/agents/join')).toHaveLength(2);
   });
 });

@@ -28,7 +28,10 @@ export interface AgentOptions {
   sessions?: SessionSource | undefined;
 }
 
-/** Network errors and refusals retry at this pace; a refused agent keeps asking in case the token is rotated. */
+/**
+ * Network errors and refusals retry at this pace: a join refused because the controller has not
+ * recorded the machine yet (it records a launch once the cloud answers) succeeds a moment later.
+ */
 const RETRY_MS = 1_000;
 const REQUEST_TIMEOUT_MS = 5_000;
 
@@ -36,10 +39,11 @@ const REQUEST_TIMEOUT_MS = 5_000;
 export type AgentEnd = 'stopped' | 'orphaned';
 
 /**
- * The machine agent: boots, joins with the pool's join token, heartbeats load and the busy
- * count, and drains on order (stop advertising, pre-stop hook, then drained at busy 0 or the
- * deadline). Runs until the signal aborts or it gives up on the controller; either way it
- * releases everything it holds, so the process can end.
+ * The machine agent: boots, joins with its join token and receives the machine's credential,
+ * heartbeats load and the busy count with that credential, and drains on order (stop
+ * advertising, pre-stop hook, then drained at busy 0 or the deadline). Runs until the signal
+ * aborts or it gives up on the controller; either way it releases everything it holds, so the
+ * process can end.
  */
 export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal): Promise<AgentEnd> {
   await clock.sleep(opts.bootDelayMs, signal);
@@ -57,12 +61,13 @@ export async function runAgent(opts: AgentOptions, clock: Clock, log: Logger, si
 }
 
 async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, signal: AbortSignal, ended: AbortSignal, work: WorkState, port: number): Promise<AgentEnd> {
-  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(port));
+  if (opts.dir) writeFileSync(join(opts.dir, 'port'), String(port), { mode: 0o600 });
   log.info({ port, machine: opts.machine, pool: opts.pool }, 'agent local endpoint listening');
 
   const meter = new LoadMeter();
   let interval = opts.heartbeatIntervalMs;
-  let joined = false;
+  // The machine's own secret, from its join: kept in memory only, so a restarted agent joins again.
+  let credential: string | undefined;
   let drain: { deadline: number; hook: Promise<unknown> } | null = null;
   let drained = false;
   let lastContact = clock.now();
@@ -80,13 +85,21 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
 
   while (!signal.aborted) {
     let orders: AgentOrders | undefined;
+    const joining = credential === undefined;
     try {
-      orders = await send(opts, joined ? 'heartbeat' : 'join', report());
-      if (!joined) log.info({ machine: opts.machine }, 'joined');
-      joined = true;
+      orders = await send(opts, joining ? 'join' : 'heartbeat', joining ? opts.joinToken : credential!, report());
+      if (joining) {
+        if (!orders.credential) throw new Error('join answered without a credential');
+        credential = orders.credential;
+        log.info({ machine: opts.machine }, 'joined');
+      }
       lastContact = clock.now();
     } catch (e) {
-      log.warn({ err: (e as Error).message }, joined ? 'heartbeat failed' : 'join failed');
+      orders = undefined;
+      const status = (e as { status?: number }).status;
+      // The controller forgot this machine's credential (a restored store, a stop): join again.
+      if (!joining && status === 401) credential = undefined;
+      log.warn({ err: (e as Error).message }, joining ? (status === 404 ? 'join refused: machine not recorded yet, asking again' : 'join failed') : status === 401 ? 'credential refused: joining again' : 'heartbeat failed');
       if (opts.orphanAfterMs !== undefined && clock.now() - lastContact > opts.orphanAfterMs) {
         log.warn({ orphanAfterMs: opts.orphanAfterMs }, 'no controller for too long: shutting down');
         return 'orphaned';
@@ -120,14 +133,24 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
   return 'stopped';
 }
 
-async function send(opts: AgentOptions, path: 'join' | 'heartbeat', body: AgentReport): Promise<AgentOrders> {
+class RefusedError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A join presents the join token; every later report the machine's credential. */
+async function send(opts: AgentOptions, path: 'join' | 'heartbeat', secret: string, body: AgentReport): Promise<AgentOrders> {
   const res = await fetch(new URL(`/api/v1/agents/${path}`, opts.server), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.joinToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${path} refused: HTTP ${res.status} ${text.slice(0, 200)}`);
+  if (!res.ok) throw new RefusedError(`${path} refused: HTTP ${res.status} ${text.slice(0, 200)}`, res.status);
   return JSON.parse(text) as AgentOrders;
 }

@@ -47,7 +47,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
 
   app.addHook('onRequest', async (request, reply) => {
     const permission = permissionOf(request);
-    // Agents authenticate with their pool's join token, checked by the agent routes themselves.
+    // Agents authenticate with a join token, then their machine's credential, checked by the agent routes themselves.
     if (permission === 'public' || permission === 'agent') return;
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);

@@ -11,7 +11,7 @@ import { PERMISSIONS, type Permission } from './permissions.js';
  * - viewer: reads pools, events and operations; changes nothing.
  */
 const MATRIX: Record<Role, readonly Permission[]> = {
-  // `agent` is held by no role: agent routes take their pool's join token instead.
+  // `agent` is held by no role: agent routes take a join token or the machine's credential instead.
   admin: PERMISSIONS.filter((p) => p !== 'public' && p !== 'agent'),
   operator: ['pools:read', 'pools:scale', 'events:read', 'config:apply', 'machines:write', 'ops:read', 'ops:write', 'envs:own', 'envs:all', 'audit:read'],
   developer: ['pools:read', 'events:read', 'ops:read', 'envs:own'],

@@ -6,6 +6,7 @@ import { resolveIntent } from '../domain/intents.js';
 import { canTransition, type MachineState } from '../domain/lifecycle.js';
 import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { launchJoinToken, newJoinKey } from '../store/agent-secrets.js';
 import { isFenced, poolLease, type Fence } from '../store/fence.js';
 import type { Store } from '../store/store.js';
 import { INTENT_RETRY_MS, POWER_RESEND_MS, TERMINATE_RESEND_MS } from './constants.js';
@@ -17,6 +18,9 @@ import { applyDrainActions, noteDrainEnd } from './drain.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
 import { fencedWrites, underLease } from './lease-gate.js';
 import { UnavailableOfferings } from './unavailable-offerings.js';
+
+/** A launch's agent settings, by launch intent (each intent has its own join token). */
+type AgentsOf = (intent: string) => AgentBootstrap;
 
 export interface ControllerDeps {
   store: Store;
@@ -327,13 +331,13 @@ export class Controller {
     return { pending, send };
   }
 
-  private async act(spec: PoolSpec, template: Template, provider: Provider, actions: Action[], open: LaunchIntent[], resend: string[], journal: Journal, now: number, agent?: AgentBootstrap, busy?: ReadonlyMap<string, number>): Promise<void> {
+  private async act(spec: PoolSpec, template: Template, provider: Provider, actions: Action[], open: LaunchIntent[], resend: string[], journal: Journal, now: number, agent?: AgentsOf, busy?: ReadonlyMap<string, number>): Promise<void> {
     const busyOf = (id: string) => busy?.get(id) ?? 0;
     const sends: Promise<void>[] = [];
     const send = (intent: LaunchIntent) => {
       this.lastIntentSend.set(intent.id, { at: now, refused: false });
       sends.push(
-        this.launcher.send(intent, spec, template, provider, journal, now, agent, this.offerings.sizesIn(spec.provider, intent.zone, now)).then((out) => {
+        this.launcher.send(intent, spec, template, provider, journal, now, agent?.(intent.id), this.offerings.sizesIn(spec.provider, intent.zone, now)).then((out) => {
           for (const m of out.machines) this.record(m, journal);
           // Sizes another size stood in for: skipped by the plan until the memory runs out.
           for (const size of out.exhausted) this.offerings.mark(spec.provider, intent.zone, size, now);
@@ -429,11 +433,15 @@ export class Controller {
     }
   }
 
-  /** What a launched machine's agent needs to join; undefined until the API listens. */
-  private async bootstrap(spec: PoolSpec, now: number): Promise<AgentBootstrap | undefined> {
+  /**
+   * What a launched machine's agent needs to join, per launch intent; undefined until the API
+   * listens. The token is derived from the intent, so a re-send carries the same user-data.
+   */
+  private async bootstrap(spec: PoolSpec, now: number): Promise<AgentsOf | undefined> {
     const server = this.deps.agentServer?.();
     if (!server) return undefined;
-    return { server, pool: spec.name, joinToken: await this.deps.store.joinToken(spec.name, now) };
+    const key = await this.deps.store.agentJoinKey(newJoinKey(), now);
+    return (intent) => ({ server, pool: spec.name, joinToken: launchJoinToken(key, spec.name, intent) });
   }
 
   private record(m: Machine, journal: Journal): void {

@@ -3,7 +3,7 @@ export interface AgentJoin {
   /** Where the agent reaches the flotte API. */
   server: string;
   pool: string;
-  /** The pool's join token: written to a root-only file, never to logs, events or errors. */
+  /** The launch's join token: written to a root-only file, never to logs, events or errors. */
   joinToken: string;
 }
 

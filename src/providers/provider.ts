@@ -88,7 +88,7 @@ export interface LaunchRequest {
 export interface AgentBootstrap {
   server: string;
   pool: string;
-  /** The pool's join secret: whoever holds it can report as one of the pool's machines. */
+  /** This launch's join token: it joins only the machines of this launch, once flotte has recorded them. */
   joinToken: string;
 }
 

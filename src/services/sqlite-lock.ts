@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import SQLite from 'better-sqlite3';
+import { PRIVATE_FILE, privateFile } from '../store/data-dir.js';
 
 /** A second controller was started on SQLite state that already has one. */
 export class SingleControllerError extends Error {}
@@ -18,6 +19,7 @@ export function lockSqliteController(statePath: string): SqliteLock {
   const path = `${statePath}.controller-lock`;
   const who = `${path}.json`;
   const db = new SQLite(path, { timeout: 0 });
+  privateFile(path);
   try {
     db.exec('BEGIN EXCLUSIVE');
   } catch (e) {
@@ -32,7 +34,7 @@ export function lockSqliteController(statePath: string): SqliteLock {
       ].join('\n'),
     );
   }
-  writeFileSync(who, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+  writeFileSync(who, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), { mode: PRIVATE_FILE });
   return {
     release() {
       rmSync(who, { force: true });

@@ -33,14 +33,22 @@ function agentsContract(open: () => Promise<Store>): void {
     await store.close();
   });
 
-  it('join tokens are made once per pool and then kept', async () => {
+  it('the join key is made once and then kept; join secrets are found by pool and hash; a join sets the credential, heartbeats keep it', async () => {
     const store = await open();
-    const first = await store.joinToken('workers', 1);
-    expect(first).toMatch(/^fjt_[A-Za-z0-9_-]{32}$/);
-    expect(await store.joinToken('workers', 2)).toBe(first);
-    expect(await store.getJoinToken('workers')).toBe(first);
-    expect(await store.joinToken('other', 3)).not.toBe(first);
-    expect(await store.getJoinToken('none')).toBeUndefined();
+    expect(await store.agentJoinKey('key-one', 1)).toBe('key-one');
+    expect(await store.agentJoinKey('key-two', 2)).toBe('key-one');
+    const secret = { id: 'js-1', pool: 'workers', hash: 'a'.repeat(64), kind: 'minted' as const, createdAt: 5, createdBy: 'admin' };
+    await store.addJoinSecret(secret);
+    expect(await store.findJoinSecret('workers', 'a'.repeat(64))).toEqual(secret);
+    expect(await store.findJoinSecret('other', 'a'.repeat(64))).toBeUndefined();
+
+    expect(await store.agentCredential('m1')).toBeUndefined();
+    await store.saveHeartbeat(beat('m1'));
+    expect(await store.agentCredential('m1')).toEqual({ pool: 'workers', hash: null });
+    await store.joinAgent(beat('m1', { lastAt: 3_000 }), 'b'.repeat(64));
+    await store.saveHeartbeat(beat('m1', { lastAt: 4_000, busy: 1 }));
+    expect(await store.agentCredential('m1')).toEqual({ pool: 'workers', hash: 'b'.repeat(64) });
+    expect(await store.getHeartbeat('m1')).toEqual(beat('m1', { lastAt: 4_000, busy: 1 }));
     await store.close();
   });
 

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { AgentsTable, Database } from './database.js';
 import { parseJson } from './json.js';
-import type { HealingPause } from './store.js';
+import type { HealingPause, JoinSecret } from './store.js';
 
 function toBeat(row: Selectable<AgentsTable>): AgentHeartbeat {
   return {
@@ -20,8 +19,7 @@ function toBeat(row: Selectable<AgentsTable>): AgentHeartbeat {
   };
 }
 
-export async function saveHeartbeat(db: Kysely<Database>, b: AgentHeartbeat): Promise<void> {
-  const row = {
+const beatRow = (b: AgentHeartbeat) => ({
     pool: b.pool,
     joined_at: b.joinedAt,
     last_at: b.lastAt,
@@ -31,7 +29,11 @@ export async function saveHeartbeat(db: Kysely<Database>, b: AgentHeartbeat): Pr
     drained: b.drained ? 1 : 0,
     load: JSON.stringify(b.load),
     address: b.address ?? null,
-  };
+});
+
+/** A heartbeat leaves the credential as the join set it. */
+export async function saveHeartbeat(db: Kysely<Database>, b: AgentHeartbeat): Promise<void> {
+  const row = beatRow(b);
   await db
     .insertInto('agents')
     .values({ machine: b.machine, ...row })
@@ -52,18 +54,42 @@ export async function deleteHeartbeats(db: Kysely<Database>, machines: readonly 
   if (machines.length > 0) await db.deleteFrom('agents').where('machine', 'in', [...machines]).execute();
 }
 
-/** Insert-if-absent then read, so two controllers racing on first use agree on one token. */
-export async function joinToken(db: Kysely<Database>, pool: string, now: number): Promise<string> {
+/**
+ * An agent's join: its first heartbeat together with the hash of the credential it was just
+ * given, replacing any earlier credential of that machine (a re-join after a restart or a restore).
+ */
+export async function joinAgent(db: Kysely<Database>, b: AgentHeartbeat, credentialHash: string): Promise<void> {
+  const row = { ...beatRow(b), credential: credentialHash };
   await db
-    .insertInto('join_tokens')
-    .values({ pool, token: `fjt_${randomBytes(24).toString('base64url')}`, created_at: now })
-    .onConflict((oc) => oc.column('pool').doNothing())
+    .insertInto('agents')
+    .values({ machine: b.machine, ...row })
+    .onConflict((oc) => oc.column('machine').doUpdateSet(row))
     .execute();
-  return (await db.selectFrom('join_tokens').select('token').where('pool', '=', pool).executeTakeFirstOrThrow()).token;
 }
 
-export async function getJoinToken(db: Kysely<Database>, pool: string): Promise<string | undefined> {
-  return (await db.selectFrom('join_tokens').select('token').where('pool', '=', pool).executeTakeFirst())?.token;
+/** The machine's credential hash: undefined when it never joined, null when it joined before migration 0011. */
+export async function agentCredential(db: Kysely<Database>, machine: string): Promise<{ pool: string; hash: string | null } | undefined> {
+  const row = await db.selectFrom('agents').select(['pool', 'credential']).where('machine', '=', machine).executeTakeFirst();
+  return row && { pool: row.pool, hash: row.credential };
+}
+
+/** Insert-if-absent then read, so two controllers racing on first use agree on one key. */
+export async function clusterKey(db: Kysely<Database>, name: string, fresh: string, now: number): Promise<string> {
+  await db
+    .insertInto('cluster_keys')
+    .values({ name, value: fresh, created_at: now })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  return (await db.selectFrom('cluster_keys').select('value').where('name', '=', name).executeTakeFirstOrThrow()).value;
+}
+
+export async function addJoinSecret(db: Kysely<Database>, s: JoinSecret): Promise<void> {
+  await db.insertInto('join_secrets').values({ id: s.id, pool: s.pool, hash: s.hash, kind: s.kind, created_at: s.createdAt, created_by: s.createdBy }).execute();
+}
+
+export async function findJoinSecret(db: Kysely<Database>, pool: string, hash: string): Promise<JoinSecret | undefined> {
+  const row = await db.selectFrom('join_secrets').selectAll().where('hash', '=', hash).where('pool', '=', pool).executeTakeFirst();
+  return row && { id: row.id, pool: row.pool, hash: row.hash, kind: row.kind as JoinSecret['kind'], createdAt: row.created_at, createdBy: row.created_by };
 }
 
 export async function setHealingPaused(db: Kysely<Database>, pool: string, pause: HealingPause | null): Promise<void> {

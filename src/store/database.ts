@@ -13,7 +13,8 @@ export interface Database {
   intents: IntentsTable;
   events: EventsTable;
   agents: AgentsTable;
-  join_tokens: JoinTokensTable;
+  join_secrets: JoinSecretsTable;
+  cluster_keys: ClusterKeysTable;
   healing_pauses: HealingPausesTable;
   protections: ProtectionsTable;
   operations: OperationsTable;
@@ -178,12 +179,24 @@ export interface AgentsTable {
   address: string | null;
   /** Logged-in sessions the agent counts (migration 0008). */
   sessions: ColumnType<number, number | undefined, number | undefined>;
+  /** SHA-256 of the agent's credential (migration 0011); null for an agent that joined before it. */
+  credential: ColumnType<string | null, string | null | undefined, string | null | undefined>;
 }
 
-/** The per-pool secret agents join with. */
-export interface JoinTokensTable {
+/** Join tokens kept as hashes only (migration 0011): minted by the API, or a pool's pre-0011 token. */
+export interface JoinSecretsTable {
+  id: string;
   pool: string;
-  token: string;
+  hash: string;
+  kind: string;
+  created_at: number;
+  created_by: string;
+}
+
+/** Keys launches derive their join tokens from (migration 0011); `agent-join` is the one in use. */
+export interface ClusterKeysTable {
+  name: string;
+  value: string;
   created_at: number;
 }
 

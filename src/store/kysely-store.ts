@@ -20,7 +20,7 @@ import * as poolsRepo from './pools-repo.js';
 import * as retentionRepo from './retention-repo.js';
 import * as revisionRepo from './revision.js';
 import type { PruneRule } from '../domain/retention.js';
-import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
+import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, JoinSecret, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
@@ -103,11 +103,20 @@ export class KyselyStore implements Store {
   deleteHeartbeats(machines: readonly string[]): Promise<void> {
     return agentsRepo.deleteHeartbeats(this.db, machines);
   }
-  joinToken(pool: string, now: number): Promise<string> {
-    return agentsRepo.joinToken(this.db, pool, now);
+  joinAgent(beat: AgentHeartbeat, credentialHash: string): Promise<void> {
+    return agentsRepo.joinAgent(this.db, beat, credentialHash);
   }
-  getJoinToken(pool: string): Promise<string | undefined> {
-    return agentsRepo.getJoinToken(this.db, pool);
+  agentCredential(machine: string): Promise<{ pool: string; hash: string | null } | undefined> {
+    return agentsRepo.agentCredential(this.db, machine);
+  }
+  agentJoinKey(fresh: string, now: number): Promise<string> {
+    return agentsRepo.clusterKey(this.db, 'agent-join', fresh, now);
+  }
+  addJoinSecret(secret: JoinSecret): Promise<void> {
+    return agentsRepo.addJoinSecret(this.db, secret);
+  }
+  findJoinSecret(pool: string, hash: string): Promise<JoinSecret | undefined> {
+    return agentsRepo.findJoinSecret(this.db, pool, hash);
   }
   setHealingPaused(pool: string, pause: HealingPause | null): Promise<void> {
     return agentsRepo.setHealingPaused(this.db, pool, pause);

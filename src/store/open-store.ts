@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { PRIVATE_DIR, privateFile, secureDataDir } from './data-dir.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
@@ -29,9 +30,14 @@ const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export async function openStore(url: string | undefined, opts: OpenStoreOptions = {}): Promise<Store> {
   const isPg = url !== undefined && /^postgres(ql)?:\/\//i.test(url);
   const schema = isPg ? pgSchemaOf(url, opts.schema) : undefined;
+  // `flotte up` tightens (and logs) first; `flotte api` and `flotte controller` on the default file get the same dir.
+  if (!isPg && url === undefined) secureDataDir(opts.dataDir ?? '.flotte');
   const db = isPg ? await openPostgres(url, schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
   try {
     await migrate(db, schema);
+    // A migration may have dropped secrets (0011's plaintext join tokens): fold the WAL back and
+    // empty it, so their old pages are not left readable in it.
+    if (!isPg) await sql`pragma wal_checkpoint(truncate)`.execute(db);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -40,8 +46,15 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
 }
 
 function openSqlite(path: string): Kysely<Database> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR });
   const database = new SQLite(path);
+  if (path !== ':memory:') {
+    // Before the first write: SQLite gives the -wal and -shm it makes the mode of the database
+    // file, and those left by an older flotte keep the mode they had then.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) privateFile(file);
+  }
+  // Deleted rows (migration 0011's plaintext tokens) are zeroed in the page being written anyway: no extra I/O.
+  database.pragma('secure_delete = FAST');
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);

@@ -83,9 +83,16 @@ export interface Store {
   listHeartbeats(): Promise<AgentHeartbeat[]>;
   getHeartbeat(machine: string): Promise<AgentHeartbeat | undefined>;
   deleteHeartbeats(machines: readonly string[]): Promise<void>;
-  /** The pool's join token, made (random, 192 bits) on first use. */
-  joinToken(pool: string, now: number): Promise<string>;
-  getJoinToken(pool: string): Promise<string | undefined>;
+  /** An agent's join: its first heartbeat and the hash of its new credential, replacing any earlier one. */
+  joinAgent(beat: AgentHeartbeat, credentialHash: string): Promise<void>;
+  /** The hash of the machine's agent credential; undefined when it never joined, null when it joined before migration 0011. */
+  agentCredential(machine: string): Promise<{ pool: string; hash: string | null } | undefined>;
+  /** The cluster's key for launch join tokens: `fresh` is stored on first use, and the stored one returned ever after. */
+  agentJoinKey(fresh: string, now: number): Promise<string>;
+  /** Keeps the hash of a join token minted through the API (never the token). */
+  addJoinSecret(secret: JoinSecret): Promise<void>;
+  /** The pool's join secret with this hash, minted or legacy. */
+  findJoinSecret(pool: string, hash: string): Promise<JoinSecret | undefined>;
   /** Pauses (or, with null, resumes) a pool's automatic replacement. */
   setHealingPaused(pool: string, pause: HealingPause | null): Promise<void>;
   listHealingPaused(): Promise<Map<string, HealingPause>>;
@@ -171,6 +178,16 @@ export interface DesiredChange {
 }
 
 /** Why and since when the mass-failure brake holds a pool. */
+/** A join token the store knows by its hash: minted through the API, or a pool's token from before migration 0011. */
+export interface JoinSecret {
+  id: string;
+  pool: string;
+  hash: string;
+  kind: 'minted' | 'legacy';
+  createdAt: number;
+  createdBy: string;
+}
+
 export interface HealingPause {
   at: number;
   reason: string;

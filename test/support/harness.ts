@@ -28,6 +28,8 @@ export interface HarnessOptions {
   pools?: Partial<PoolSpec>[];
   store?: Store;
   cluster?: string;
+  /** Where launched machines' agents are told to join; agent pools launch nothing without it. */
+  agentServer?: string;
 }
 
 /** An in-process flotte on a virtual clock: store, sim cloud behind the real limiter, controller. */
@@ -63,7 +65,7 @@ export async function harness(opts: HarnessOptions = {}): Promise<Harness> {
   );
   const log = pino({ level: 'silent' });
   const make = async () => {
-    const c = new Controller({ store, providers: new Map([['sim', provider]]), clock, cluster, log });
+    const c = new Controller({ store, providers: new Map([['sim', provider]]), clock, cluster, log, ...(opts.agentServer ? { agentServer: () => opts.agentServer } : {}) });
     await c.start();
     return c;
   };

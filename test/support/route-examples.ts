@@ -10,6 +10,7 @@ import type { Role } from '../../src/domain/access.js';
 import { machine } from '../../src/domain/test-fixtures.js';
 import { rateLimited } from '../../src/providers/rate-limited.js';
 import { SimCloud } from '../../src/providers/sim/index.js';
+import { CREDENTIAL_PREFIX, JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../src/store/agent-secrets.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -21,6 +22,8 @@ export interface Seeded {
   tokenId: string;
   operation: string;
   joinToken: string;
+  /** The seeded machine's agent credential, for its heartbeats. */
+  credential: string;
   /** An environment owned by the developer token `as()` makes. */
   env: string;
 }
@@ -56,7 +59,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'GET /api/v1/audit': (s) => ({ url: `/api/v1/audit?pool=${s.pool}&since=2020-01-01T00:00:00Z` }),
   'GET /api/v1/whoami': () => ({ url: '/api/v1/whoami' }),
   'POST /api/v1/agents/join': (s) => ({ url: '/api/v1/agents/join', body: agentReport(s), headers: { authorization: `Bearer ${s.joinToken}` } }),
-  'POST /api/v1/agents/heartbeat': (s) => ({ url: '/api/v1/agents/heartbeat', body: agentReport(s), headers: { authorization: `Bearer ${s.joinToken}` } }),
+  'POST /api/v1/agents/heartbeat': (s) => ({ url: '/api/v1/agents/heartbeat', body: agentReport(s), headers: { authorization: `Bearer ${s.credential}` } }),
   'POST /api/v1/pools/:name/resume-healing': (s) => ({ url: `/api/v1/pools/${s.pool}/resume-healing` }),
   'PUT /api/v1/machines/:id/protection': (s) => ({ url: `/api/v1/machines/${s.machine}/protection`, body: { protected: true } }),
   'GET /api/v1/pools/:name/join-token': (s) => ({ url: `/api/v1/pools/${s.pool}/join-token` }),
@@ -141,7 +144,12 @@ export async function fixture(over: Partial<ApiDeps> = {}): Promise<Fixture> {
   // Ready, as the reconciler would have made it, so that stop (and start) apply to it.
   const env = await new EnvService(store, clock).create({ name: 'as-developer', all: false }, { name: 'seeded', template: 'dev' });
   await EnvironmentsRepo.of(store).update({ ...env, status: 'ready', readyAt: clock.now() }, 'creating');
-  const seeded: Seeded = { pool, machine: 'm-1', tokenId: spare.token.id, operation: created.operation.id, joinToken: await store.joinToken(pool, clock.now()), env: env.id };
+  // A minted join token and a joined agent on m-1, as the join-token route and a join would leave them.
+  const joinToken = randomSecret(JOIN_TOKEN_PREFIX);
+  await store.addJoinSecret({ id: 'js-seeded', pool, hash: secretHash(joinToken), kind: 'minted', createdAt: clock.now(), createdBy: 'test' });
+  const credential = randomSecret(CREDENTIAL_PREFIX);
+  await store.joinAgent({ machine: 'm-1', pool, joinedAt: clock.now(), lastAt: clock.now(), busy: 0, sessions: 0, available: true, drained: false, load: { load1: 0.5, cpu: 0.2, memory: 0.3 } }, secretHash(credential));
+  const seeded: Seeded = { pool, machine: 'm-1', tokenId: spare.token.id, operation: created.operation.id, joinToken, credential, env: env.id };
   const app = await buildApp({ store, clock, parseConfig, providers, operations, ...over } as ApiDeps);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

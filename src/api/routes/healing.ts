@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../store/agent-secrets.js';
 import type { Store } from '../../store/store.js';
 import type { ApiDeps } from '../app.js';
+import { callerOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 
@@ -18,7 +21,7 @@ export async function poolConditions(store: Store, pool: string): Promise<PoolCo
 
 const poolParams = z.object({ name: z.string().min(1) });
 
-/** Resume-healing, scale-in protection and the pool's join token. */
+/** Resume-healing, scale-in protection and minting a join token for the pool. */
 export function healingRoutes(deps: ApiDeps) {
   const { store, clock } = deps;
   return [
@@ -58,14 +61,32 @@ export function healingRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'GET',
       url: '/api/v1/pools/:name/join-token',
-      summary: "The pool's agent join token, for user-data of machines flotte does not launch itself",
+      summary: 'Mints a new join token for the pool, for user-data of machines flotte does not launch itself; shown once, kept as a hash, audited',
       tags: ['pools'],
       permission: 'tokens:admin',
       params: poolParams,
-      async handler({ params }) {
+      async handler({ params, request }) {
         const pool = await store.getPool(params.name);
         if (!pool) throw notFound('pool', params.name);
-        return { pool: pool.name, token: await store.joinToken(pool.name, clock.now()) };
+        const caller = callerOf(request)!;
+        const now = clock.now();
+        const token = randomSecret(JOIN_TOKEN_PREFIX);
+        const id = `js-${randomBytes(6).toString('hex')}`;
+        await store.addJoinSecret({ id, pool: pool.name, hash: secretHash(token), kind: 'minted', createdAt: now, createdBy: caller.name });
+        // A GET is not audited by the hook (it changes nothing, as a rule): this one creates a secret, so it is.
+        await store.appendAudit({
+          at: now,
+          actor: caller.name,
+          tokenId: caller.id,
+          role: caller.role,
+          action: 'GET /api/v1/pools/:name/join-token',
+          pool: pool.name,
+          params: { params: { name: pool.name }, joinSecret: id },
+          status: 200,
+          result: 'ok',
+          source: request.ip,
+        });
+        return { pool: pool.name, id, token, note: 'shown once: flotte keeps only its hash; each call mints another' };
       },
     }),
   ];

@@ -14,7 +14,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--metadata-timeout <ms>', 'per metadata request', '2000')
     .option('--whoami', 'print the identity and exit')
     .option('--pool <pool>', 'pool to join (default FLOTTE_POOL)')
-    .option('--join-token <token>', "the pool's join token (default FLOTTE_JOIN_TOKEN)")
+    .option('--join-token <token>', 'the join token from user-data, or one minted by GET /api/v1/pools/<pool>/join-token (default FLOTTE_JOIN_TOKEN); the join returns the credential heartbeats use')
     .option('--port <port>', 'local endpoint port; 0 picks one (default FLOTTE_AGENT_PORT or 7421)')
     .option('--dir <dir>', 'machine directory (local machines): the chosen port is written there')
     .option('--orphan-after <duration>', 'exit (code 1) after this long without reaching the controller, e.g. 10m (default FLOTTE_ORPHAN_AFTER_MS, else never)')

@@ -31,7 +31,7 @@ describe('RunInstances input', () => {
     expect(text).toContain('flotte agent');
   });
 
-  it("prefers the pool's join token handed over with the launch", () => {
+  it("prefers the launch's join token handed over by the controller", () => {
     const input = runInstancesInput({ ...req, agent: { server: 'https://api', pool: 'web', joinToken: 'pool-secret' } }, { agent: { server: 'https://x', joinToken: 'env-secret', packageSpec: 'flotte' } }, { size: 'm5.large', count: 1, market: 'on-demand', clientToken: 't' });
     const text = Buffer.from(input.UserData!, 'base64').toString('utf8');
     expect(text).toContain('FLOTTE_JOIN_TOKEN=pool-secret');

@@ -22,7 +22,7 @@ export function runInstancesInput(req: LaunchRequest, s: LaunchSettings, o: { si
   const ownership: Tag[] = tags.filter((t) => t.Key === TAG.cluster || t.Key === TAG.pool || t.Key === TAG.intent);
   const subnet = s.subnets?.[req.zone];
   const lt = s.launchTemplate;
-  // The pool's own join token (handed over by the controller) wins over the provider-wide one from the environment.
+  // The launch's own join token (handed over by the controller) wins over the provider-wide one from the environment.
   const join = req.agent
     ? { server: req.agent.server, pool: req.agent.pool, joinToken: req.agent.joinToken, packageSpec: s.agent?.packageSpec ?? 'flotte' }
     : s.agent ? { ...s.agent, pool: String(req.tags[TAG.pool] ?? '') } : undefined;

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { privateDir } from '../../store/data-dir.js';
 import type { AgentBootstrap } from '../provider.js';
 
 /** What a local machine's directory records about it; `machine.json` beside `pid`, `port` and `agent.log`. */
@@ -25,7 +26,7 @@ export class MachineDirs {
   constructor(root: string) {
     // Absolute: agents run with their own directory as cwd.
     this.root = resolve(root);
-    mkdirSync(this.root, { recursive: true });
+    privateDir(this.root);
   }
 
   dir(id: string): string {
@@ -33,8 +34,8 @@ export class MachineDirs {
   }
 
   write(m: LocalMachineRecord): void {
-    mkdirSync(this.dir(m.id), { recursive: true });
-    // The record holds the pool's join secret: readable by this user only.
+    privateDir(this.dir(m.id));
+    // The record holds the launch's join token (the local stand-in for user-data): this user's only.
     writeFileSync(join(this.dir(m.id), 'machine.json'), JSON.stringify(m, null, 2), { mode: 0o600 });
   }
 

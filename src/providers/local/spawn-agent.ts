@@ -23,7 +23,7 @@ export const FLOTTE_BIN = fileURLToPath(new URL('../../../bin/flotte.js', import
  * environment (the local stand-in for user-data); the pid goes to `<dir>/pid`.
  */
 export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): number {
-  const log = openSync(join(dir, 'agent.log'), 'a');
+  const log = openSync(join(dir, 'agent.log'), 'a', 0o600);
   const child = spawn(process.execPath, [FLOTTE_BIN, 'agent', '--identity', 'env', '--machine-id', m.id, '--port', '0', '--dir', dir, '--orphan-after', ORPHAN_AFTER], {
     detached: true,
     stdio: ['ignore', log, log],
@@ -43,7 +43,7 @@ export function spawnAgent(m: LocalMachineRecord, dir: string, bootMs: number): 
   closeSync(log);
   child.unref();
   const pid = child.pid!;
-  writeFileSync(join(dir, 'pid'), String(pid));
+  writeFileSync(join(dir, 'pid'), String(pid), { mode: 0o600 });
   return pid;
 }
 
@@ -60,7 +60,7 @@ export function killGroup(pid: number): void {
   }
 }
 
-// A user's API token has no business on a machine: agents authenticate with the join token only.
+// A user's API token has no business on a machine: agents authenticate with their join token, then their credential.
 function withoutUserToken(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { FLOTTE_TOKEN: _token, ...rest } = env;
   return rest;

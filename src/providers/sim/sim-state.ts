@@ -54,7 +54,8 @@ export function loadState(path: string): SimState | null {
  */
 export function saveState(path: string, state: SimState): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
+  // The simulated cloud's state is the fleet's too: this user's only, like the rest of the data dir.
+  const fd = openSync(tmp, 'w', 0o600);
   try {
     writeSync(fd, JSON.stringify(state));
     fsyncSync(fd);
