@@ -49,7 +49,13 @@ export function parseConfig(text: string, file: string): ParseResult {
     return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: lowerFirst(message), hint: 'simplify the anchors and aliases' }] };
   }
 
-  const result = FleetConfigSchema.safeParse(raw ?? {}, { reportInput: true });
+  // A file with nothing in it (truncated, never written, only comments) would otherwise read as
+  // "no pools" and drain the whole fleet: an empty fleet has to be said out loud (`pools: {}`).
+  if (raw === null || raw === undefined) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: 'the file is empty (no YAML document, or only comments)', hint: EMPTY_HINT }] };
+  }
+
+  const result = FleetConfigSchema.safeParse(raw, { reportInput: true });
   const problems: Problem[] = result.success
     ? []
     : result.error.issues.flatMap((issue) => describeIssue(issue, FleetConfigSchema, raw));
@@ -89,6 +95,8 @@ export function formatConfigError(e: ConfigError): string {
   const where = e.path ? `${e.path}: ` : '';
   return `${e.file}:${e.line}:${e.col}: ${where}${e.message} (${e.hint})`;
 }
+
+const EMPTY_HINT = 'write the providers, templates and pools to keep; to remove every pool on purpose, apply `pools: {}` with --allow-destroy';
 
 const SYNTAX_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two',
