@@ -46,6 +46,10 @@ export class KyselyStore implements Store {
   listPools(): Promise<PoolSpec[]> {
     return poolsRepo.listPools(this.db);
   }
+
+  fileDesired(): Promise<Map<string, number>> {
+    return poolsRepo.fileDesired(this.db);
+  }
   getPool(name: string): Promise<PoolSpec | undefined> {
     return poolsRepo.getPool(this.db, name);
   }

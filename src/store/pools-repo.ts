@@ -5,6 +5,7 @@ import type { DeletionOrder, PoolSpec } from '../domain/types.js';
 import type { Database, PoolsTable } from './database.js';
 import { parseJson } from './json.js';
 import { isEnvPool } from '../domain/environments/types.js';
+import { desiredAfterApply } from '../domain/apply-plan.js';
 
 export function toPool(row: Selectable<PoolsTable>): PoolSpec {
   return {
@@ -52,13 +53,12 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   const existing = new Map((await trx.selectFrom('pools').select(['name', 'desired', 'file_desired']).execute()).map((r) => [r.name, r]));
   for (const pool of pools) {
     const before = existing.get(pool.name);
-    const kept = before && before.file_desired === pool.desired ? before.desired : pool.desired;
     const row = {
       provider: pool.provider,
       template: pool.template,
       min: pool.min,
       max: pool.max,
-      desired: Math.min(pool.max, Math.max(pool.min, kept)),
+      desired: desiredAfterApply(before && { desired: before.desired, fileDesired: before.file_desired }, pool),
       file_desired: pool.desired,
       zones: JSON.stringify(pool.zones),
       labels: JSON.stringify(pool.labels),
@@ -80,6 +80,12 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   if (gone.length > 0) {
     await trx.updateTable('pools').set({ min: 0, max: 0, desired: 0, file_desired: 0, scaling: null, removed_at: now, updated_at: now }).where('name', 'in', gone).where('removed_at', 'is', null).execute();
   }
+}
+
+/** Each pool's `desired` as the file said at its last apply, by pool name. */
+export async function fileDesired(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('pools').select(['name', 'file_desired']).execute();
+  return new Map(rows.map((r) => [r.name, r.file_desired]));
 }
 
 /** Deletes a pool that an apply removed, once the controller found it empty; a pool listed again since is kept. */

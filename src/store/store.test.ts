@@ -98,6 +98,7 @@ function storeContract(open: () => Promise<Store>): void {
 
     const [kept] = await store.applyConfig(config({ pools: [pool({ maxLaunching: 9 })] }), T0 + 1);
     expect(kept).toMatchObject({ desired: 7, maxLaunching: 9 });
+    expect(await store.fileDesired()).toEqual(new Map([['web', pool().desired]]));
 
     const [changed] = await store.applyConfig(config({ pools: [pool({ desired: 4 })] }), T0 + 2);
     expect(changed?.desired).toBe(4);

@@ -42,6 +42,8 @@ export interface Store {
   currentConfig(): Promise<AppliedConfig | undefined>;
 
   listPools(): Promise<PoolSpec[]>;
+  /** Each pool's `desired` as the file said at its last apply (what decides whether a re-apply keeps a scaled size), by pool. */
+  fileDesired(): Promise<Map<string, number>>;
   getPool(name: string): Promise<PoolSpec | undefined>;
   /** Sets desired; the caller has checked the bounds. Returns the updated pool, undefined if unknown. */
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined>;
