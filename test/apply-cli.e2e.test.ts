@@ -60,3 +60,41 @@ describe('flotte apply (real CLI)', () => {
     expect(await declared()).toEqual(before);
   });
 });
+
+describe('flotte apply prints its plan first (real CLI)', () => {
+  const write = (name: string, web: string, batch: string | null) => {
+    writeFileSync(join(dir, name), FLEET.replace(/ {2}web: .*\n/, `  web: ${web}\n`).replace(/ {2}batch: .*\n/, batch === null ? '' : `  batch: ${batch}\n`));
+    return name;
+  };
+
+  it('--dry-run prints the plan line by line and changes nothing; --json gives it as data', async () => {
+    const before = await declared();
+    const file = write('grow.yaml', '{ template: small, min: 0, max: 100, desired: 16 }', '{ template: small, min: 0, max: 100, desired: 4, labels: { team: core } }');
+    const r = await cli(['apply', '-f', file, '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toEqual([
+      '~ pool batch: labels {} → {team=core}',
+      '~ pool web: desired 10 → 16: launches 16 machines',
+      'Plan: pools 0 to add, 2 to change, 0 to remove; 16 machines to launch, 0 to terminate.',
+      'Dry run: nothing was changed.',
+    ]);
+    const j = await cli(['apply', '-f', file, '--dry-run', '--json']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ dryRun: true, applied: false, plan: { launch: 16, terminate: 0, pools: [{ pool: 'batch', change: 'change' }, { pool: 'web', change: 'change', desired: { from: 10, to: 16 } }] } });
+    expect(await declared()).toEqual(before);
+  });
+
+  it('removing a pool exits 2 naming it and changes nothing; --allow-destroy applies it', async () => {
+    const before = await declared();
+    const file = write('drop.yaml', '{ template: small, min: 0, max: 100, desired: 10 }', null);
+    const r = await cli(['apply', '-f', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout.trimEnd().split('\n')).toEqual(['- pool batch: remove (drained, then deleted) (destructive: needs --allow-destroy)', 'Plan: pools 0 to add, 0 to change, 1 to remove; 0 machines to launch, 0 to terminate.']);
+    expect(r.stderr.trim()).toBe('flotte: applying drop.yaml would remove pool batch (terminating 0 of 0 machines); nothing was changed (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)');
+    expect(await declared()).toEqual(before);
+
+    const ok = await cli(['apply', '-f', file, '--allow-destroy']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('Applied drop.yaml.');
+    expect((await store.getPool('batch'))?.removedAt).toBeDefined();
+  });
+});

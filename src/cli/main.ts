@@ -82,9 +82,11 @@ program
 
 program
   .command('apply')
-  .description('validate a flotte.yaml and store it as the desired state; a bad file changes nothing (exit 2)')
+  .description('validate a flotte.yaml, print its plan (pools added, changed, removed; machines launched and terminated) and store it; a bad file changes nothing (exit 2)')
   .requiredOption('-f, --file <path>', 'the flotte.yaml')
-  .option('--json', 'JSON output')
+  .option('--dry-run', 'print the plan and change nothing')
+  .option('--allow-destroy', 'allow removing pools and shrinking a pool by more than half of its machines (else exit 2, nothing changed)')
+  .option('--json', 'JSON output (the plan as data)')
   .action(async (opts) => (await import('./commands/apply.js')).applyCommand(client(), opts));
 
 program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action(async (opts) => (await import('./commands/pools.js')).poolsCommand(client(), opts));
