@@ -6,7 +6,7 @@ import { pino, type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { realClock, type Clock } from './clock/clock.js';
 import { demoConfigYaml } from './config/demo.js';
-import { formatConfigError, parseConfig } from './config/load.js';
+import { configValidator, formatConfigError, validateConfig, type ConfigEnvironment } from './config/load.js';
 import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
 import { Autoscaler } from './control/autoscaler.js';
@@ -31,7 +31,7 @@ import { connectOpenStack } from './providers/openstack/index.js';
 import { storeAgentLoad } from './metrics/agents.js';
 import { poolLease } from './store/fence.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { AppliedConfig, Store } from './store/store.js';
 
 /**
  * The composition root: the one place where config, store, providers (wrapped in the shared
@@ -83,12 +83,25 @@ export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: C
   }
 }
 
-async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock): Promise<void> {
-  const source = file ? readFileSync(file, 'utf8') : (await store.currentConfig()) ? undefined : demoConfigYaml();
-  if (source === undefined) return;
-  const parsed = parseConfig(source, file ?? 'built-in demo');
+/** What this process's providers resolve against: its own environment (clouds.yaml, OS_*). */
+export const PROCESS_ENVIRONMENT: ConfigEnvironment = {};
+
+async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock, env: ConfigEnvironment): Promise<void> {
+  const stored = await store.currentConfig();
+  const source = file ? readFileSync(file, 'utf8') : stored ? undefined : demoConfigYaml();
+  if (source === undefined) return checkStoredConfig(stored!, env);
+  const parsed = validateConfig(source, file ?? 'built-in demo', env);
   if (!parsed.ok) throw new ConfigInvalid(parsed.errors.map(formatConfigError).join('\n'));
   await store.applyConfig(parsed.applied, clock.now());
+}
+
+/**
+ * A service starting on the stored config checks it as an apply would have, here: the
+ * environment may differ from the one it was applied in (another host, a clouds.yaml edited since).
+ */
+export function checkStoredConfig(config: AppliedConfig, env: ConfigEnvironment): void {
+  const parsed = validateConfig(config.source, 'stored config', env);
+  if (!parsed.ok) throw new ConfigInvalid(`${parsed.errors.map(formatConfigError).join('\n')}\nthe stored config does not resolve here: fix it in this environment, or apply a corrected flotte.yaml (\`flotte up -f\` or \`flotte apply -f\`)`);
 }
 
 export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
@@ -102,7 +115,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     throw e;
   });
   try {
-    await applyStartupConfig(store, opts.configFile, clock);
+    await applyStartupConfig(store, opts.configFile, clock, PROCESS_ENVIRONMENT);
   } catch (e) {
     await role.release();
     await store.close();
@@ -125,7 +138,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
   await executor.start();
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
+  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
   const stop = new AbortController();
   const url = await app.listen({ host: opts.host, port: opts.port });
   agentServer = url;

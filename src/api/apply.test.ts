@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock.js';
-import { parseConfig } from '../config/load.js';
+import { configValidator, parseConfig } from '../config/load.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { machine } from '../domain/test-fixtures.js';
@@ -118,5 +121,25 @@ describe('POST /api/v1/apply: the plan first, and destroying only when allowed',
     expect(res.json().lines).toEqual(['No changes: the fleet already matches flotte.yaml.']);
     const lowered = await apply({ source: fleet('{ template: small, min: 0, max: 100, desired: 12 }', BATCH), dryRun: true });
     expect(lowered.json().lines[0]).toBe('~ pool web: desired 30 → 12');
+  });
+});
+
+describe('POST /api/v1/apply checks provider references where the server runs', () => {
+  it('a config naming an OpenStack cloud the server\'s clouds.yaml does not define is a 400 naming the field and the fix, and changes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'flotte-apply-clouds-'));
+    writeFileSync(join(root, 'clouds.yaml'), 'clouds:\n  demo:\n    auth: { auth_url: "https://keystone.example:5000/v3", username: ci, password: x, project_name: fleet, user_domain_name: Default }\n');
+    const server = await testApp({ store, clock: new VirtualClock(T0), parseConfig: configValidator({ clouds: { cwd: root, home: root, env: {} } }) });
+    try {
+      const before = await declared();
+      const source = FLEET.replace('templates:\n', '  os: { type: openstack, cloud: nope }\ntemplates:\n');
+      const res = await server.app.inject({ method: 'POST', url: '/api/v1/apply', headers: server.headers, payload: { source, file: 'f.yaml', allowDestroy: true } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'invalid_config', problems: [{ field: 'providers.os.cloud', message: expect.stringMatching(/cloud "nope" is not defined on the flotte server.*\(name a cloud defined in the clouds\.yaml flotte reads .*, or add "nope" there\)$/) }] });
+      expect(await declared()).toEqual(before);
+      const fine = await server.app.inject({ method: 'POST', url: '/api/v1/apply', headers: server.headers, payload: { source: source.replace('cloud: nope', 'cloud: demo'), dryRun: true } });
+      expect(fine.statusCode).toBe(200);
+    } finally {
+      await server.app.close();
+    }
   });
 });

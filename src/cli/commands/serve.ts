@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { startApi } from '../../services/api-service.js';
 import { startController } from '../../services/controller-service.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
+import { ConfigInvalid } from '../../main.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
 
@@ -24,7 +25,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
 /** `flotte api`: one stateless API replica. */
 export async function apiCommand(opts: ServiceOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
-  const api = await startApi({ database: opts.database, dataDir: opts.dataDir, host: opts.host, port: Number(opts.port), logger });
+  const api = await startApi({ database: opts.database, dataDir: opts.dataDir, host: opts.host, port: Number(opts.port), logger }).catch((e: unknown) => {
+    throw e instanceof ConfigInvalid ? new CliError(e.message, 2) : e;
+  });
   println(`flotte api listening at ${api.url} (state: ${opts.database ?? `${opts.dataDir}/state.db`})`);
   const signal = await untilSignal();
   logger.info({ signal }, 'shutting down: finishing requests in flight');
@@ -47,6 +50,7 @@ export async function controllerCommand(opts: ServiceOptions & { interval: strin
     });
   } catch (e) {
     if (e instanceof SingleControllerError) throw new CliError(e.message, 1);
+    if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);
     throw e;
   }
   const member = ctl.role.ownership?.id ?? 'single (SQLite)';
