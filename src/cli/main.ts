@@ -29,7 +29,7 @@ program
   .option('--database <url>', 'postgres://… for PostgreSQL, or a SQLite file (default <data-dir>/state.db)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '7420')
-  .option('--interval <ms>', 'pause between controller ticks', '2000')
+  .option('--interval <duration>', 'pause between controller ticks (e.g. 2s; a bare number counts ms)', '2000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .option('--metrics-need-token', 'serve /metrics only to callers with a token (pools:read)')
   .action(async (opts) => (await import('./commands/up.js')).upCommand(opts));
@@ -52,8 +52,8 @@ program
   .option('--database <url>', 'postgres://… for several controllers; a SQLite file allows exactly one')
   .option('--host <host>', 'address for /healthz, /readyz, /metrics, /status', '127.0.0.1')
   .option('--port <port>', 'port for /healthz, /readyz, /metrics, /status', '7421')
-  .option('--interval <ms>', 'pause between controller ticks', '2000')
-  .option('--lease <ms>', 'lease period: a dead controller\'s pools move after about this long', '10000')
+  .option('--interval <duration>', 'pause between controller ticks (e.g. 2s; a bare number counts ms)', '2000')
+  .option('--lease <duration>', 'lease period: a dead controller\'s pools move after about this long (e.g. 10s; a bare number counts ms)', '10000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .action(async (opts) => (await import('./commands/serve.js')).controllerCommand(opts));
 
@@ -113,7 +113,7 @@ program
   .argument('<pool>')
   .argument('<size>')
   .option('--wait', 'wait until exactly <size> machines are ready')
-  .option('--timeout <seconds>', 'give up waiting after this long (exit 1)', '600')
+  .option('--timeout <duration>', 'give up waiting after this long, e.g. 90s, 10m (a bare number counts seconds; exit 1)', '600')
   .option('--json', 'JSON output')
   .action(async (pool, size, opts) => (await import('./commands/scale.js')).scaleCommand(client(), realClock, pool, size, opts));
 

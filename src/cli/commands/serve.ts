@@ -5,6 +5,7 @@ import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { ConfigInvalid } from '../../main.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
+import { durationFlag } from '../flags.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -44,8 +45,8 @@ export async function controllerCommand(opts: ServiceOptions & { interval: strin
       dataDir: opts.dataDir,
       host: opts.host,
       port: Number(opts.port),
-      intervalMs: Number(opts.interval),
-      leaseMs: Number(opts.lease),
+      intervalMs: durationFlag('--interval', opts.interval, { bare: 'ms', example: '2000 or 2s' }),
+      leaseMs: durationFlag('--lease', opts.lease, { bare: 'ms', example: '10000 or 10s' }),
       logger,
     });
   } catch (e) {
