@@ -18,7 +18,7 @@ import * as machinesRepo from './machines-repo.js';
 import * as operationsRepo from './operations-repo.js';
 import * as poolsRepo from './pools-repo.js';
 import * as revisionRepo from './revision.js';
-import type { AppliedConfig, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
+import type { AppliedConfig, ApplyState, EventQuery, HealingPause, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
@@ -33,8 +33,11 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
-  applyConfig(config: AppliedConfig, now: number): Promise<PoolSpec[]> {
-    return configRepo.applyConfig(this.db, config, now);
+  applyConfig(config: AppliedConfig, now: number, check?: (before: ApplyState) => void): Promise<PoolSpec[]> {
+    return configRepo.applyConfig(this.db, config, now, check);
+  }
+  applyState(): Promise<ApplyState> {
+    return configRepo.applyState(this.db);
   }
   currentConfig(): Promise<AppliedConfig | undefined> {
     return configRepo.currentConfig(this.db);
@@ -47,9 +50,6 @@ export class KyselyStore implements Store {
     return poolsRepo.listPools(this.db);
   }
 
-  fileDesired(): Promise<Map<string, number>> {
-    return poolsRepo.fileDesired(this.db);
-  }
   getPool(name: string): Promise<PoolSpec | undefined> {
     return poolsRepo.getPool(this.db, name);
   }

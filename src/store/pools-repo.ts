@@ -82,12 +82,6 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   }
 }
 
-/** Each pool's `desired` as the file said at its last apply, by pool name. */
-export async function fileDesired(db: Kysely<Database>): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('pools').select(['name', 'file_desired']).execute();
-  return new Map(rows.map((r) => [r.name, r.file_desired]));
-}
-
 /** Deletes a pool that an apply removed, once the controller found it empty; a pool listed again since is kept. */
 export async function deleteRemovedPool(db: Kysely<Database>, name: string): Promise<boolean> {
   const r = await db.deleteFrom('pools').where('name', '=', name).where('removed_at', 'is not', null).executeTakeFirst();

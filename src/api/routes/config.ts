@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeApply, planApply, type ApplyPlan } from '../../domain/apply-plan.js';
-import type { Store, AppliedConfig } from '../../store/store.js';
+import type { AppliedConfig, ApplyState } from '../../store/store.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
@@ -33,42 +33,40 @@ export function configRoutes(deps: ApiDeps) {
             { errors: parsed.errors },
           );
         }
-        const plan = await planFor(deps.store, parsed.applied);
-        const lines = describeApply(plan, body.file);
-        if (body.dryRun) return { dryRun: true, applied: false, plan, lines, pools: [] };
-        if (plan.destructive.length > 0 && !body.allowDestroy) {
-          const what = plan.destructive.map((p) => (p.change === 'remove' ? `remove pool ${p.pool} (terminating ${p.terminate} of ${p.machines} machines)` : `shrink pool ${p.pool} from ${p.desired.from} to ${p.desired.to} (terminating ${p.terminate} of ${p.machines} machines)`));
-          throw new ApiError(
-            'destroy_not_allowed',
-            `applying ${body.file} would ${what.join(' and ')}; nothing was changed (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)`,
-            plan.destructive.map((p) => ({ field: `pools.${p.pool}`, message: p.change === 'remove' ? `removed: terminates ${p.terminate} of ${p.machines} machines` : `desired ${p.desired.from} → ${p.desired.to}: terminates ${p.terminate} of ${p.machines} machines` })),
-            { plan, lines },
-          );
+        const applied = parsed.applied;
+        if (body.dryRun) {
+          const plan = planAgainst(await deps.store.applyState(), applied);
+          return { dryRun: true, applied: false, plan, lines: describeApply(plan, body.file), pools: [] };
         }
-        const pools = await deps.store.applyConfig(parsed.applied, deps.clock.now());
+        let plan: ApplyPlan | undefined;
+        // Planned and checked in the apply's own transaction: what is refused is what would have been written.
+        const pools = await deps.store.applyConfig(applied, deps.clock.now(), (before) => {
+          plan = planAgainst(before, applied);
+          if (plan.destructive.length > 0 && !body.allowDestroy) throw destroyNotAllowed(plan, body.file);
+        });
         deps.wake?.();
-        return { dryRun: false, applied: true, plan, lines, pools: pools.map((p) => ({ name: p.name, min: p.min, max: p.max, desired: p.desired })) };
+        return { dryRun: false, applied: true, plan: plan!, lines: describeApply(plan!, body.file), pools: pools.map((p) => ({ name: p.name, min: p.min, max: p.max, desired: p.desired })) };
       },
     }),
   ];
 }
 
-/** The plan against the store as it is now: its pools, their machines, and the last applied templates. */
-async function planFor(store: Store, next: AppliedConfig): Promise<ApplyPlan> {
-  const [pools, fileDesired, machines, config] = await Promise.all([store.listPools(), store.fileDesired(), store.listMachines(), store.currentConfig()]);
-  const count = new Map<string, number>();
-  for (const m of machines) count.set(m.pool, (count.get(m.pool) ?? 0) + 1);
-  const names = new Set([...next.templates.map((t) => t.name), ...(config?.templates ?? []).map((t) => t.name)]);
-  const versions = new Map<string, number>();
-  for (const name of names) {
-    const latest = await store.getTemplate(name);
-    if (latest) versions.set(name, latest.version);
-  }
+function planAgainst(before: ApplyState, next: AppliedConfig): ApplyPlan {
   return planApply({
-    current: pools.map((spec) => ({ spec, fileDesired: fileDesired.get(spec.name) ?? spec.desired, machines: count.get(spec.name) ?? 0 })),
-    currentTemplates: config?.templates ?? [],
-    versions,
+    current: before.pools.map((spec) => ({ spec, fileDesired: before.fileDesired.get(spec.name) ?? spec.desired, machines: before.machines.get(spec.name) ?? 0 })),
+    currentTemplates: before.config?.templates ?? [],
+    versions: before.versions,
     pools: next.pools,
     templates: next.templates,
   });
+}
+
+function destroyNotAllowed(plan: ApplyPlan, file: string): ApiError {
+  const what = plan.destructive.map((p) => (p.change === 'remove' ? `remove pool ${p.pool} (terminating ${p.terminate} of ${p.machines} machines)` : `shrink pool ${p.pool} from ${p.desired.from} to ${p.desired.to} (terminating ${p.terminate} of ${p.machines} machines)`));
+  return new ApiError(
+    'destroy_not_allowed',
+    `applying ${file} would ${what.join(' and ')}; nothing was changed (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)`,
+    plan.destructive.map((p) => ({ field: `pools.${p.pool}`, message: p.change === 'remove' ? `removed: terminates ${p.terminate} of ${p.machines} machines` : `desired ${p.desired.from} → ${p.desired.to}: terminates ${p.terminate} of ${p.machines} machines` })),
+    { plan, lines: describeApply(plan, file) },
+  );
 }
