@@ -9,6 +9,7 @@ import { demoConfigYaml } from './config/demo.js';
 import { configValidator, formatConfigError, validateConfig, type ConfigEnvironment } from './config/load.js';
 import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
+import { describeApply, describeDestroy, planAgainst } from './domain/apply-plan.js';
 import { Autoscaler } from './control/autoscaler.js';
 import { Controller } from './control/controller.js';
 import { leaseGated } from './control/lease-gate.js';
@@ -47,6 +48,8 @@ export interface FlotteOptions {
   intervalMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Let the file given at start remove pools or shrink one by more than half of its machines. */
+  allowDestroy?: boolean | undefined;
   /** Put /metrics behind a token. */
   metricsNeedToken?: boolean | undefined;
 }
@@ -86,13 +89,20 @@ export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: C
 /** What this process's providers resolve against: its own environment (clouds.yaml, OS_*). */
 export const PROCESS_ENVIRONMENT: ConfigEnvironment = {};
 
-async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock, env: ConfigEnvironment): Promise<void> {
+async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock, env: ConfigEnvironment, allowDestroy: boolean): Promise<void> {
   const stored = await store.currentConfig();
   const source = file ? readFileSync(file, 'utf8') : stored ? undefined : demoConfigYaml();
   if (source === undefined) return checkStoredConfig(stored!, env);
-  const parsed = validateConfig(source, file ?? 'built-in demo', env);
+  const name = file ?? 'built-in demo';
+  const parsed = validateConfig(source, name, env);
   if (!parsed.ok) throw new ConfigInvalid(parsed.errors.map(formatConfigError).join('\n'));
-  await store.applyConfig(parsed.applied, clock.now());
+  // The same rule as `flotte apply`: a file given at start may not drop pools or halve one unasked.
+  await store.applyConfig(parsed.applied, clock.now(), (before) => {
+    const plan = planAgainst(before, parsed.applied);
+    if (plan.destructive.length > 0 && !allowDestroy) {
+      throw new ConfigInvalid(`${describeApply(plan, name).join('\n')}\n${describeDestroy(plan, name)} (if that is meant, start again with --allow-destroy)`);
+    }
+  });
 }
 
 /**
@@ -115,7 +125,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     throw e;
   });
   try {
-    await applyStartupConfig(store, opts.configFile, clock, PROCESS_ENVIRONMENT);
+    await applyStartupConfig(store, opts.configFile, clock, PROCESS_ENVIRONMENT, opts.allowDestroy === true);
   } catch (e) {
     await role.release();
     await store.close();

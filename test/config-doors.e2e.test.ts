@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/open-store.js';
 import { parseConfig } from '../src/config/load.js';
-import { ConfigInvalid } from '../src/main.js';
+import { ConfigInvalid, startFlotte } from '../src/main.js';
 import { startApi } from '../src/services/api-service.js';
 import { startController } from '../src/services/controller-service.js';
 import { getJson, runCli, startUp, tempDir, type UpProcess } from './support/process.js';
@@ -86,6 +86,42 @@ describe('services that start on the stored config check it the same way', () =>
       );
       expect(refused).toBeInstanceOf(ConfigInvalid);
       expect((refused as Error).message).toMatch(/^stored config:4:\d+: providers\.os\.cloud: cloud "nope" is not defined on the flotte server/);
+    }
+  });
+});
+
+describe('flotte up -f follows apply\'s destroy rule', () => {
+  it('a file given at start that drops a stored pool is refused with its plan, nothing changed, unless --allow-destroy', async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'state');
+    writeFileSync(join(dir, 'two.yaml'), SIM.replace('pools:\n', 'pools:\n  batch: { template: small, min: 0, max: 10, desired: 0 }\n'));
+    writeFileSync(join(dir, 'one.yaml'), SIM);
+    const start = (file: string, allowDestroy = false) => startFlotte({ configFile: join(dir, file), dataDir, host: '127.0.0.1', port: 0, allowDestroy });
+    await (await start('two.yaml')).close();
+
+    const refused = await start('one.yaml').then(
+      async (f) => {
+        await f.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(ConfigInvalid);
+    const file = join(dir, 'one.yaml');
+    expect((refused as Error).message.split('\n')).toEqual([
+      '- pool batch: remove (drained, then deleted) (destructive: needs --allow-destroy)',
+      'Plan: pools 0 to add, 0 to change, 1 to remove; 0 machines to launch, 0 to terminate.',
+      `applying ${file} would remove pool batch (terminating 0 of 0 machines); nothing was changed (if that is meant, start again with --allow-destroy)`,
+    ]);
+    const kept = await openStore(undefined, { dataDir });
+    expect((await kept.getPool('batch'))?.removedAt).toBeUndefined();
+    await kept.close();
+
+    const allowed = await start('one.yaml', true);
+    try {
+      expect((await allowed.store.getPool('batch'))?.removedAt).toBeDefined();
+    } finally {
+      await allowed.close();
     }
   });
 });

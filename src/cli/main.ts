@@ -32,6 +32,7 @@ program
   .option('--interval <duration>', 'pause between controller ticks (e.g. 2s; a bare number counts ms)', '2000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .option('--metrics-need-token', 'serve /metrics only to callers with a token (pools:read)')
+  .option('--allow-destroy', 'let the -f file remove stored pools or shrink one by more than half of its machines (else exit 2, nothing changed)')
   .action(async (opts) => (await import('./commands/up.js')).upCommand(opts));
 
 // Separated services from the same binary (see docs/deploy.md): stateless API replicas and controllers sharing the pools.

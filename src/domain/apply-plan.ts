@@ -67,6 +67,26 @@ export function desiredAfterApply(before: { desired: number; fileDesired: number
   return Math.min(file.max, Math.max(file.min, kept));
 }
 
+/** The stored state, as the store reads it for an apply (its ApplyState has this shape). */
+export interface StoredFleet {
+  pools: readonly PoolSpec[];
+  fileDesired: ReadonlyMap<string, number>;
+  machines: ReadonlyMap<string, number>;
+  config: { templates: readonly Omit<Template, 'version'>[] } | undefined;
+  versions: ReadonlyMap<string, number>;
+}
+
+/** planApply from the stored state and the new file's pools and templates. */
+export function planAgainst(before: StoredFleet, next: { pools: readonly PoolSpec[]; templates: readonly Omit<Template, 'version'>[] }): ApplyPlan {
+  return planApply({
+    current: before.pools.map((spec) => ({ spec, fileDesired: before.fileDesired.get(spec.name) ?? spec.desired, machines: before.machines.get(spec.name) ?? 0 })),
+    currentTemplates: before.config?.templates ?? [],
+    versions: before.versions,
+    pools: next.pools,
+    templates: next.templates,
+  });
+}
+
 /** What applying a file would change, pool by pool and template by template. Pure. */
 export function planApply(input: ApplyPlanInput): ApplyPlan {
   const current = new Map(input.current.filter((c) => !isEnvPool(c.spec.name)).map((c) => [c.spec.name, c]));
@@ -179,6 +199,16 @@ function canonical(v: unknown): string {
 const ORDER = { add: 0, change: 1, remove: 2 } as const;
 function byChangeThenName<T extends { change: keyof typeof ORDER }>(name: (t: T) => string): (a: T, b: T) => number {
   return (a, b) => ORDER[a.change] - ORDER[b.change] || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+}
+
+/** One sentence naming each destructive change of a plan and its count, for a refusal. */
+export function describeDestroy(plan: ApplyPlan, file: string): string {
+  const what = plan.destructive.map((p) =>
+    p.change === 'remove'
+      ? `remove pool ${p.pool} (terminating ${p.terminate} of ${p.machines} machines)`
+      : `shrink pool ${p.pool} from ${p.desired.from} to ${p.desired.to} (terminating ${p.terminate} of ${p.machines} machines)`,
+  );
+  return `applying ${file} would ${what.join(' and ')}; nothing was changed`;
 }
 
 const SIGN = { add: '+', change: '~', remove: '-' } as const;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { describeApply, planApply, type ApplyPlan } from '../../domain/apply-plan.js';
-import type { AppliedConfig, ApplyState } from '../../store/store.js';
+import { describeApply, describeDestroy, planAgainst, type ApplyPlan } from '../../domain/apply-plan.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
@@ -51,21 +50,10 @@ export function configRoutes(deps: ApiDeps) {
   ];
 }
 
-function planAgainst(before: ApplyState, next: AppliedConfig): ApplyPlan {
-  return planApply({
-    current: before.pools.map((spec) => ({ spec, fileDesired: before.fileDesired.get(spec.name) ?? spec.desired, machines: before.machines.get(spec.name) ?? 0 })),
-    currentTemplates: before.config?.templates ?? [],
-    versions: before.versions,
-    pools: next.pools,
-    templates: next.templates,
-  });
-}
-
 function destroyNotAllowed(plan: ApplyPlan, file: string): ApiError {
-  const what = plan.destructive.map((p) => (p.change === 'remove' ? `remove pool ${p.pool} (terminating ${p.terminate} of ${p.machines} machines)` : `shrink pool ${p.pool} from ${p.desired.from} to ${p.desired.to} (terminating ${p.terminate} of ${p.machines} machines)`));
   return new ApiError(
     'destroy_not_allowed',
-    `applying ${file} would ${what.join(' and ')}; nothing was changed (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)`,
+    `${describeDestroy(plan, file)} (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)`,
     plan.destructive.map((p) => ({ field: `pools.${p.pool}`, message: p.change === 'remove' ? `removed: terminates ${p.terminate} of ${p.machines} machines` : `desired ${p.desired.from} → ${p.desired.to}: terminates ${p.terminate} of ${p.machines} machines` })),
     { plan, lines: describeApply(plan, file) },
   );

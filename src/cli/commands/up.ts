@@ -16,6 +16,7 @@ export interface UpOptions {
   interval: string;
   logLevel: string;
   metricsNeedToken?: boolean;
+  allowDestroy?: boolean;
 }
 
 /** All in one process: API and controller on the embedded defaults, until SIGINT or SIGTERM. */
@@ -34,6 +35,7 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       intervalMs,
       logger,
       metricsNeedToken: opts.metricsNeedToken,
+      allowDestroy: opts.allowDestroy,
     });
   } catch (e) {
     if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);
