@@ -125,3 +125,16 @@ describe('flotte up -f follows apply\'s destroy rule', () => {
     }
   });
 });
+
+describe('an empty file at the start door', () => {
+  it('flotte up -f with an empty or comment-only file exits 2 naming the file, and stores nothing', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'empty.yaml'), '# to be written\n');
+    const r = await runCli(['up', '-f', 'empty.yaml', '--port', '0', '--data-dir', join(dir, 'state')], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^flotte: empty\.yaml:1:1: the file is empty \(no YAML document, or only comments\) \(write the providers, templates and pools to keep; .*\)\n$/);
+    const store = await openStore(undefined, { dataDir: join(dir, 'state') });
+    expect(await store.currentConfig()).toBeUndefined();
+    await store.close();
+  });
+});
