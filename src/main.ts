@@ -6,9 +6,10 @@ import { pino, type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { realClock, type Clock } from './clock/clock.js';
 import { demoConfigYaml } from './config/demo.js';
-import { formatConfigError, parseConfig } from './config/load.js';
+import { configValidator, formatConfigError, validateConfig, type ConfigEnvironment } from './config/load.js';
 import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
+import { describeApply, describeDestroy, planAgainst } from './domain/apply-plan.js';
 import { Autoscaler } from './control/autoscaler.js';
 import { Controller } from './control/controller.js';
 import { leaseGated } from './control/lease-gate.js';
@@ -33,7 +34,7 @@ import { storeAgentLoad } from './metrics/agents.js';
 import { poolLease } from './store/fence.js';
 import { privateDir, secureDataDir } from './store/data-dir.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { AppliedConfig, Store } from './store/store.js';
 
 /**
  * The composition root: the one place where config, store, providers (wrapped in the shared
@@ -49,6 +50,8 @@ export interface FlotteOptions {
   intervalMs?: number;
   clock?: Clock;
   logger?: Logger;
+  /** Let the file given at start remove pools or shrink one by more than half of its machines. */
+  allowDestroy?: boolean | undefined;
   /** Put /metrics behind a token. */
   metricsNeedToken?: boolean | undefined;
 }
@@ -85,12 +88,32 @@ export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: C
   }
 }
 
-async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock): Promise<void> {
-  const source = file ? readFileSync(file, 'utf8') : (await store.currentConfig()) ? undefined : demoConfigYaml();
-  if (source === undefined) return;
-  const parsed = parseConfig(source, file ?? 'built-in demo');
+/** What this process's providers resolve against: its own environment (clouds.yaml, OS_*). */
+export const PROCESS_ENVIRONMENT: ConfigEnvironment = {};
+
+async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock, env: ConfigEnvironment, allowDestroy: boolean): Promise<void> {
+  const stored = await store.currentConfig();
+  const source = file ? readFileSync(file, 'utf8') : stored ? undefined : demoConfigYaml();
+  if (source === undefined) return checkStoredConfig(stored!, env);
+  const name = file ?? 'built-in demo';
+  const parsed = validateConfig(source, name, env);
   if (!parsed.ok) throw new ConfigInvalid(parsed.errors.map(formatConfigError).join('\n'));
-  await store.applyConfig(parsed.applied, clock.now());
+  // The same rule as `flotte apply`: a file given at start may not drop pools or halve one unasked.
+  await store.applyConfig(parsed.applied, clock.now(), (before) => {
+    const plan = planAgainst(before, parsed.applied);
+    if (plan.destructive.length > 0 && !allowDestroy) {
+      throw new ConfigInvalid(`${describeApply(plan, name).join('\n')}\n${describeDestroy(plan, name)} (if that is meant, start again with --allow-destroy)`);
+    }
+  });
+}
+
+/**
+ * A service starting on the stored config checks it as an apply would have, here: the
+ * environment may differ from the one it was applied in (another host, a clouds.yaml edited since).
+ */
+export function checkStoredConfig(config: AppliedConfig, env: ConfigEnvironment): void {
+  const parsed = validateConfig(config.source, 'stored config', env);
+  if (!parsed.ok) throw new ConfigInvalid(`${parsed.errors.map(formatConfigError).join('\n')}\nthe stored config does not resolve here: fix it in this environment, or apply a corrected flotte.yaml (\`flotte up -f\` or \`flotte apply -f\`)`);
 }
 
 export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
@@ -104,7 +127,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     throw e;
   });
   try {
-    await applyStartupConfig(store, opts.configFile, clock);
+    await applyStartupConfig(store, opts.configFile, clock, PROCESS_ENVIRONMENT, opts.allowDestroy === true);
   } catch (e) {
     await role.release();
     await store.close();
@@ -127,7 +150,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
   await executor.start();
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
+  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
   const stop = new AbortController();
   const url = await app.listen({ host: opts.host, port: opts.port });
   agentServer = url;

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** An apply would remove a pool or terminate more than half of one's machines, and did not say allowDestroy. */
+  destroy_not_allowed: 409,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

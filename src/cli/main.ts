@@ -29,9 +29,10 @@ program
   .option('--database <url>', 'postgres://… for PostgreSQL, or a SQLite file (default <data-dir>/state.db)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '7420')
-  .option('--interval <ms>', 'pause between controller ticks', '2000')
+  .option('--interval <duration>', 'pause between controller ticks (e.g. 2s; a bare number counts ms)', '2000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .option('--metrics-need-token', 'serve /metrics only to callers with a token (pools:read)')
+  .option('--allow-destroy', 'let the -f file remove stored pools or shrink one by more than half of its machines (else exit 2, nothing changed)')
   .action(async (opts) => (await import('./commands/up.js')).upCommand(opts));
 
 // Separated services from the same binary (see docs/deploy.md): stateless API replicas and controllers sharing the pools.
@@ -52,8 +53,8 @@ program
   .option('--database <url>', 'postgres://… for several controllers; a SQLite file allows exactly one')
   .option('--host <host>', 'address for /healthz, /readyz, /metrics, /status', '127.0.0.1')
   .option('--port <port>', 'port for /healthz, /readyz, /metrics, /status', '7421')
-  .option('--interval <ms>', 'pause between controller ticks', '2000')
-  .option('--lease <ms>', 'lease period: a dead controller\'s pools move after about this long', '10000')
+  .option('--interval <duration>', 'pause between controller ticks (e.g. 2s; a bare number counts ms)', '2000')
+  .option('--lease <duration>', 'lease period: a dead controller\'s pools move after about this long (e.g. 10s; a bare number counts ms)', '10000')
   .option('--log-level <level>', 'pino log level', 'warn')
   .action(async (opts) => (await import('./commands/serve.js')).controllerCommand(opts));
 
@@ -84,9 +85,11 @@ program
 
 program
   .command('apply')
-  .description('validate a flotte.yaml and store it as the desired state; a bad file changes nothing (exit 2)')
+  .description('validate a flotte.yaml, print its plan (pools added, changed, removed; machines launched and terminated) and store it; a bad file changes nothing (exit 2)')
   .requiredOption('-f, --file <path>', 'the flotte.yaml')
-  .option('--json', 'JSON output')
+  .option('--dry-run', 'print the plan and change nothing')
+  .option('--allow-destroy', 'allow removing pools and shrinking a pool by more than half of its machines (else exit 2, nothing changed)')
+  .option('--json', 'JSON output (the plan as data)')
   .action(async (opts) => (await import('./commands/apply.js')).applyCommand(client(), opts));
 
 program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action(async (opts) => (await import('./commands/pools.js')).poolsCommand(client(), opts));
@@ -113,7 +116,7 @@ program
   .argument('<pool>')
   .argument('<size>')
   .option('--wait', 'wait until exactly <size> machines are ready')
-  .option('--timeout <seconds>', 'give up waiting after this long (exit 1)', '600')
+  .option('--timeout <duration>', 'give up waiting after this long, e.g. 90s, 10m (a bare number counts seconds; exit 1)', '600')
   .option('--json', 'JSON output')
   .action(async (pool, size, opts) => (await import('./commands/scale.js')).scaleCommand(client(), realClock, pool, size, opts));
 

@@ -4,6 +4,7 @@ import type { YAMLError } from 'yaml';
 import type { AppliedConfig } from '../store/store.js';
 import { toApplied } from './applied.js';
 import { crossChecks } from './checks.js';
+import { environmentChecks, type ConfigEnvironment } from './environment-checks.js';
 import { describeIssue } from './issues.js';
 import type { Problem } from './issues.js';
 import { formatPath, locate } from './locate.js';
@@ -11,6 +12,7 @@ import { FleetConfigSchema } from './schema.js';
 import type { FleetConfig } from './schema.js';
 
 export { toApplied } from './applied.js';
+export type { ConfigEnvironment } from './environment-checks.js';
 
 /** One problem in a config file, placed where an editor can jump to it. */
 export interface ConfigError {
@@ -32,10 +34,31 @@ export type ParseResult =
   | { ok: false; errors: ConfigError[] };
 
 /**
- * Parses and checks a flotte.yaml. Never stops at the first problem: syntax errors are all
- * reported together, and otherwise every schema and cross-reference problem is, in file order.
+ * THE check of a config, for every door that takes one (`flotte up -f`, `flotte apply` and its
+ * API route, the services that load the stored config): the file on its own (parseConfig) and
+ * what it names outside itself (environmentChecks), resolved where the providers will run.
+ */
+export function validateConfig(text: string, file: string, env: ConfigEnvironment): ParseResult {
+  return check(text, file, (raw) => environmentChecks(raw, env));
+}
+
+/** validateConfig bound to one environment: what a composition root hands the API. */
+export const configValidator =
+  (env: ConfigEnvironment) =>
+  (text: string, file: string): ParseResult =>
+    validateConfig(text, file, env);
+
+/**
+ * Parses and checks a flotte.yaml on its own, without looking at the environment (the planner,
+ * tests); a config that will drive providers goes through validateConfig. Never stops at the
+ * first problem: syntax errors are all reported together, and otherwise every schema,
+ * cross-reference and environment problem is, in file order.
  */
 export function parseConfig(text: string, file: string): ParseResult {
+  return check(text, file, () => []);
+}
+
+function check(text: string, file: string, outside: (raw: unknown) => Problem[]): ParseResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -49,13 +72,19 @@ export function parseConfig(text: string, file: string): ParseResult {
     return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: lowerFirst(message), hint: 'simplify the anchors and aliases' }] };
   }
 
-  const result = FleetConfigSchema.safeParse(raw ?? {}, { reportInput: true });
+  // A file with nothing in it (truncated, never written, only comments) would otherwise read as
+  // "no pools" and drain the whole fleet: an empty fleet has to be said out loud (`pools: {}`).
+  if (raw === null || raw === undefined) {
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: 'the file is empty (no YAML document, or only comments)', hint: EMPTY_HINT }] };
+  }
+
+  const result = FleetConfigSchema.safeParse(raw, { reportInput: true });
   const problems: Problem[] = result.success
     ? []
     : result.error.issues.flatMap((issue) => describeIssue(issue, FleetConfigSchema, raw));
   // A field the schema already rejected would only get a second, vaguer message.
   const seen = new Set(problems.map((p) => formatPath(p.path)));
-  problems.push(...crossChecks(raw).filter((p) => !seen.has(formatPath(p.path))));
+  problems.push(...[...crossChecks(raw), ...outside(raw)].filter((p) => !seen.has(formatPath(p.path))));
 
   if (problems.length > 0 || !result.success) {
     const errors = problems.map((p): ConfigError => ({
@@ -89,6 +118,8 @@ export function formatConfigError(e: ConfigError): string {
   const where = e.path ? `${e.path}: ` : '';
   return `${e.file}:${e.line}:${e.col}: ${where}${e.message} (${e.hint})`;
 }
+
+const EMPTY_HINT = 'write the providers, templates and pools to keep; to remove every pool on purpose, apply `pools: {}` with --allow-destroy';
 
 const SYNTAX_HINTS: Record<string, string> = {
   DUPLICATE_KEY: 'remove or rename one of the two',

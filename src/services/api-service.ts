@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
 import { realClock, type Clock } from '../clock/clock.js';
-import { parseConfig } from '../config/load.js';
+import { configValidator } from '../config/load.js';
 import type { ProviderConfig } from '../config/schema.js';
 import { TICK_INTERVAL_MS } from '../control/constants.js';
 import { operationsPort } from '../control/operations/api-port.js';
 import { OPERATION_POLL_MS } from '../control/operations/constants.js';
-import { buildProvider } from '../main.js';
+import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.js';
 import { rateLimited, type RateLimitedProvider } from '../providers/rate-limited.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -40,11 +40,12 @@ export async function startApi(opts: ApiServiceOptions): Promise<RunningApi> {
     // Operations are created here and run by the controller owning their pool; the API only needs the providers' limits for estimates.
     const providers = new Map<string, RateLimitedProvider>();
     const config = await store.currentConfig();
+    if (config) checkStoredConfig(config, PROCESS_ENVIRONMENT);
     for (const [name, cfg] of Object.entries(config?.providers ?? {})) {
       providers.set(name, rateLimited(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir }), { clock }));
     }
     const operations = operationsPort({ store, providers, now: () => clock.now(), observeMs: TICK_INTERVAL_MS + OPERATION_POLL_MS, wake: () => undefined });
-    const app = await buildApp({ store, clock, parseConfig, operations, logger: opts.logger ?? pino({ level: 'warn' }) });
+    const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), operations, logger: opts.logger ?? pino({ level: 'warn' }) });
     const url = await app.listen({ host: opts.host, port: opts.port });
     let closing: Promise<void> | undefined;
     return {

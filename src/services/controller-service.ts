@@ -8,7 +8,7 @@ import { leaseGated } from '../control/lease-gate.js';
 import { ControlLoop } from '../control/loop.js';
 import { runEnvironments } from '../control/environments/reconciler.js';
 import { OperationExecutor } from '../control/operations/executor.js';
-import { buildProvider } from '../main.js';
+import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.js';
 import type { Provider } from '../providers/provider.js';
 import { rateLimited } from '../providers/rate-limited.js';
 import { openStore } from '../store/open-store.js';
@@ -51,6 +51,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
   try {
     const config = await store.currentConfig();
     if (!config) throw new Error('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
+    checkStoredConfig(config, PROCESS_ENVIRONMENT);
     role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
     const providers = new Map<string, Provider>();
     for (const [name, cfg] of Object.entries(config.providers)) {

@@ -2,14 +2,16 @@ import type { Kysely } from 'kysely';
 import type { PoolSpec, Template } from '../domain/types.js';
 import type { Database } from './database.js';
 import { canonicalJson, parseJson } from './json.js';
-import { listPools, writePools } from './pools-repo.js';
-import type { AppliedConfig } from './store.js';
+import { isPostgres } from './migrations/dialect.js';
+import { listPools, toPool, writePools } from './pools-repo.js';
+import type { AppliedConfig, ApplyState } from './store.js';
 
 type TemplateContent = Omit<Template, 'name' | 'version'>;
 type StoredDocument = Pick<AppliedConfig, 'providers' | 'templates' | 'pools'>;
 
-export async function applyConfig(db: Kysely<Database>, config: AppliedConfig, now: number): Promise<PoolSpec[]> {
+export async function applyConfig(db: Kysely<Database>, config: AppliedConfig, now: number, check?: (before: ApplyState) => void): Promise<PoolSpec[]> {
   return db.transaction().execute(async (trx) => {
+    if (check) check(await applyState(trx));
     const document: StoredDocument = { providers: config.providers, templates: config.templates, pools: config.pools };
     await trx
       .insertInto('config')
@@ -19,6 +21,26 @@ export async function applyConfig(db: Kysely<Database>, config: AppliedConfig, n
     await writePools(trx, config.pools, now);
     return listPools(trx);
   });
+}
+
+/**
+ * The state an apply is planned against. In a transaction on PostgreSQL the pool rows are
+ * locked, so a `flotte scale` cannot slip between the check and the write (SQLite runs one
+ * write transaction at a time anyway).
+ */
+export async function applyState(db: Kysely<Database>): Promise<ApplyState> {
+  let pools = db.selectFrom('pools').selectAll().orderBy('name');
+  if (db.isTransaction && isPostgres(db as Kysely<unknown>)) pools = pools.forUpdate();
+  const rows = await pools.execute();
+  const counts = await db.selectFrom('machines').select(['pool', (eb) => eb.fn.countAll<number | string>().as('n')]).where('state', '!=', 'gone').groupBy('pool').execute();
+  const versions = await db.selectFrom('templates').select(['name', (eb) => eb.fn.max('version').as('version')]).groupBy('name').execute();
+  return {
+    pools: rows.map(toPool),
+    fileDesired: new Map(rows.map((r) => [r.name, r.file_desired])),
+    machines: new Map(counts.map((c) => [c.pool, Number(c.n)])),
+    config: await currentConfig(db),
+    versions: new Map(versions.map((v) => [v.name, Number(v.version)])),
+  };
 }
 
 /** Stores a new version only when the content differs from the latest one: versions are immutable. */

@@ -20,7 +20,7 @@ import * as poolsRepo from './pools-repo.js';
 import * as retentionRepo from './retention-repo.js';
 import * as revisionRepo from './revision.js';
 import type { PruneRule } from '../domain/retention.js';
-import type { AppliedConfig, DesiredChange, EventQuery, HealingPause, JoinSecret, OperationQuery, Store } from './store.js';
+import type { AppliedConfig, ApplyState, DesiredChange, EventQuery, HealingPause, JoinSecret, OperationQuery, Store } from './store.js';
 import * as tokensRepo from './tokens-repo.js';
 
 /** The `Store` on any Kysely dialect; the repositories hold the SQL, this only routes. */
@@ -35,8 +35,11 @@ export class KyselyStore implements Store {
     return this.db;
   }
 
-  applyConfig(config: AppliedConfig, now: number): Promise<PoolSpec[]> {
-    return configRepo.applyConfig(this.db, config, now);
+  applyConfig(config: AppliedConfig, now: number, check?: (before: ApplyState) => void): Promise<PoolSpec[]> {
+    return configRepo.applyConfig(this.db, config, now, check);
+  }
+  applyState(): Promise<ApplyState> {
+    return configRepo.applyState(this.db);
   }
   currentConfig(): Promise<AppliedConfig | undefined> {
     return configRepo.currentConfig(this.db);
@@ -48,6 +51,7 @@ export class KyselyStore implements Store {
   listPools(): Promise<PoolSpec[]> {
     return poolsRepo.listPools(this.db);
   }
+
   getPool(name: string): Promise<PoolSpec | undefined> {
     return poolsRepo.getPool(this.db, name);
   }

@@ -7,6 +7,7 @@ import { appendEvents } from './events-repo.js';
 import { parseJson } from './json.js';
 import type { DesiredChange } from './store.js';
 import { isEnvPool } from '../domain/environments/types.js';
+import { desiredAfterApply } from '../domain/apply-plan.js';
 
 export function toPool(row: Selectable<PoolsTable>): PoolSpec {
   return {
@@ -74,13 +75,12 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   const existing = new Map((await trx.selectFrom('pools').select(['name', 'desired', 'file_desired']).execute()).map((r) => [r.name, r]));
   for (const pool of pools) {
     const before = existing.get(pool.name);
-    const kept = before && before.file_desired === pool.desired ? before.desired : pool.desired;
     const row = {
       provider: pool.provider,
       template: pool.template,
       min: pool.min,
       max: pool.max,
-      desired: Math.min(pool.max, Math.max(pool.min, kept)),
+      desired: desiredAfterApply(before && { desired: before.desired, fileDesired: before.file_desired }, pool),
       file_desired: pool.desired,
       zones: JSON.stringify(pool.zones),
       labels: JSON.stringify(pool.labels),

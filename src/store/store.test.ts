@@ -98,6 +98,7 @@ function storeContract(open: () => Promise<Store>): void {
 
     const [kept] = await store.applyConfig(config({ pools: [pool({ maxLaunching: 9 })] }), T0 + 1);
     expect(kept).toMatchObject({ desired: 7, maxLaunching: 9 });
+    expect((await store.applyState()).fileDesired).toEqual(new Map([['web', pool().desired]]));
 
     const [changed] = await store.applyConfig(config({ pools: [pool({ desired: 4 })] }), T0 + 2);
     expect(changed?.desired).toBe(4);
@@ -126,6 +127,29 @@ function storeContract(open: () => Promise<Store>): void {
     expect(same?.event).toBeUndefined();
     expect(await store.listEvents({ pool: 'web' })).toHaveLength(sizes.length);
     expect(await store.changeDesired('nope', 5, () => ({ at: T0, pool: 'nope', reason: 'DesiredChanged', message: 'x' }))).toBeUndefined();
+  });
+
+  it('an apply hands its check the state it changes (pools, file sizes, machines, versions), and a throw there stores nothing', async () => {
+    await store.applyConfig(config({ pools: [pool(), pool({ name: 'batch' })] }), T0);
+    await store.setDesired('web', 7);
+    await store.saveMachines([machine(1, { pool: 'web' }), machine(2, { pool: 'web' }), machine(3, { pool: 'web', state: 'gone' })]);
+    const seen = await store.applyState();
+    expect(seen).toMatchObject({ fileDesired: new Map([['batch', pool().desired], ['web', pool().desired]]), machines: new Map([['web', 2]]), versions: new Map([['web', 1]]) });
+    expect(seen.pools.map((p) => [p.name, p.desired])).toEqual([['batch', pool().desired], ['web', 7]]);
+    expect(seen.config).toEqual(config({ pools: [pool(), pool({ name: 'batch' })] }));
+
+    const refused = new Error('refused by the check');
+    let checked: unknown;
+    await expect(
+      store.applyConfig(config({ templates: [template({ image: 'img-2' })] }), T0 + 1, (before) => {
+        checked = before;
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
+    expect(checked).toEqual(seen);
+    expect(await store.applyState()).toEqual(seen);
+    expect((await store.getPool('batch'))?.removedAt).toBeUndefined();
+    expect((await store.getTemplate('web'))?.version).toBe(1);
   });
 
   it('holds a pool the file no longer lists at zero, marked removed, until the controller deletes it empty', async () => {

@@ -17,6 +17,19 @@ export interface AppliedConfig {
   pools: PoolSpec[];
 }
 
+/**
+ * What an apply is planned against: the pools as stored (with the file's `desired` at the last
+ * apply), their machines that are not gone, the last applied config and each template's latest
+ * version. `applyConfig` reads it in its own transaction, so a check sees what it changes.
+ */
+export interface ApplyState {
+  pools: PoolSpec[];
+  fileDesired: Map<string, number>;
+  machines: Map<string, number>;
+  config: AppliedConfig | undefined;
+  versions: Map<string, number>;
+}
+
 export interface EventQuery {
   pool?: string | undefined;
   machine?: string | undefined;
@@ -36,9 +49,12 @@ export interface Store {
    * Stores a config in one transaction. A template whose content changed gets a new version
    * (versions are immutable once stored); `desired` of an existing pool is kept unless the
    * file's value differs from what the file said last time (so `flotte scale` survives a re-apply).
-   * Returns the pools as stored.
+   * Returns the pools as stored. `check` sees the state the apply changes, in its transaction
+   * (pools locked on PostgreSQL): whatever it throws rolls the apply back and is rethrown.
    */
-  applyConfig(config: AppliedConfig, now: number): Promise<PoolSpec[]>;
+  applyConfig(config: AppliedConfig, now: number, check?: (before: ApplyState) => void): Promise<PoolSpec[]>;
+  /** The state an apply would be planned against, for a dry run. */
+  applyState(): Promise<ApplyState>;
   /** The last applied config, or undefined before the first apply. */
   currentConfig(): Promise<AppliedConfig | undefined>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeApply, describeDestroy, planAgainst, type ApplyPlan } from '../../domain/apply-plan.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
@@ -8,10 +9,19 @@ export function configRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'POST',
       url: '/api/v1/apply',
-      summary: 'Validate and store a flotte.yaml; a bad file changes nothing',
+      summary: 'Validate a flotte.yaml, plan what it changes, and store it; a bad file, a dry run or an unallowed destroy changes nothing',
       tags: ['config'],
       permission: 'config:apply',
-      body: z.object({ source: z.string(), file: z.string().default('flotte.yaml') }).strict(),
+      body: z
+        .object({
+          source: z.string(),
+          file: z.string().default('flotte.yaml'),
+          /** Answer the plan and change nothing. */
+          dryRun: z.boolean().default(false),
+          /** Allow removing pools and shrinking a pool by more than half of its machines. */
+          allowDestroy: z.boolean().default(false),
+        })
+        .strict(),
       async handler({ body }) {
         const parsed = deps.parseConfig(body.source, body.file);
         if (!parsed.ok) {
@@ -22,10 +32,29 @@ export function configRoutes(deps: ApiDeps) {
             { errors: parsed.errors },
           );
         }
-        const pools = await deps.store.applyConfig(parsed.applied, deps.clock.now());
+        const applied = parsed.applied;
+        if (body.dryRun) {
+          const plan = planAgainst(await deps.store.applyState(), applied);
+          return { dryRun: true, applied: false, plan, lines: describeApply(plan, body.file), pools: [] };
+        }
+        let plan: ApplyPlan | undefined;
+        // Planned and checked in the apply's own transaction: what is refused is what would have been written.
+        const pools = await deps.store.applyConfig(applied, deps.clock.now(), (before) => {
+          plan = planAgainst(before, applied);
+          if (plan.destructive.length > 0 && !body.allowDestroy) throw destroyNotAllowed(plan, body.file);
+        });
         deps.wake?.();
-        return { pools: pools.map((p) => ({ name: p.name, min: p.min, max: p.max, desired: p.desired })) };
+        return { dryRun: false, applied: true, plan: plan!, lines: describeApply(plan!, body.file), pools: pools.map((p) => ({ name: p.name, min: p.min, max: p.max, desired: p.desired })) };
       },
     }),
   ];
+}
+
+function destroyNotAllowed(plan: ApplyPlan, file: string): ApiError {
+  return new ApiError(
+    'destroy_not_allowed',
+    `${describeDestroy(plan, file)} (if that is meant, apply again with --allow-destroy; API: allowDestroy: true)`,
+    plan.destructive.map((p) => ({ field: `pools.${p.pool}`, message: p.change === 'remove' ? `removed: terminates ${p.terminate} of ${p.machines} machines` : `desired ${p.desired.from} → ${p.desired.to}: terminates ${p.terminate} of ${p.machines} machines` })),
+    { plan, lines: describeApply(plan, file) },
+  );
 }

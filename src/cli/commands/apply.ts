@@ -3,25 +3,52 @@ import { ApiRequestError, CliError, type ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
 import type { ConfigProblem as Problem } from '../../api/app.js';
 
-export const formatProblem = (p: Problem): string => `${p.file}:${p.line}:${p.col}: ${p.path}: ${p.message} (${p.hint})`;
+export const formatProblem = (p: Problem): string => `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ''}${p.message} (${p.hint})`;
 
-export async function applyCommand(client: ApiClient, opts: { file: string; json?: boolean }): Promise<void> {
+interface ApplyAnswer {
+  dryRun: boolean;
+  applied: boolean;
+  /** The plan as data (see src/domain/apply-plan.ts); `lines` is the same for people. */
+  plan: unknown;
+  lines: string[];
+  pools: { name: string; desired: number; min: number; max: number }[];
+}
+
+export interface ApplyOptions {
+  file: string;
+  dryRun?: boolean;
+  allowDestroy?: boolean;
+  json?: boolean;
+}
+
+/** Prints the plan, then applies it unless it is a dry run; a destructive plan needs --allow-destroy. */
+export async function applyCommand(client: ApiClient, opts: ApplyOptions): Promise<void> {
   let source: string;
   try {
     source = readFileSync(opts.file, 'utf8');
   } catch (e) {
-    throw new CliError(`cannot read ${opts.file}: ${(e as Error).message}`, 2);
+    throw new CliError(`cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message} (check the path)`, 2);
   }
   try {
-    const out = await client.request<{ pools: { name: string; desired: number; min: number; max: number }[] }>('POST', '/api/v1/apply', { source, file: opts.file });
+    const out = await client.request<ApplyAnswer>('POST', '/api/v1/apply', { source, file: opts.file, dryRun: opts.dryRun === true, allowDestroy: opts.allowDestroy === true });
     if (opts.json) return printJson(out);
-    for (const p of out.pools) println(`pool ${p.name}: desired ${p.desired} (min ${p.min}, max ${p.max})`);
+    for (const line of out.lines) println(line);
+    if (out.dryRun) return println('Dry run: nothing was changed.');
+    println(`Applied ${opts.file}.`);
   } catch (e) {
-    if (e instanceof ApiRequestError && e.body?.error?.code === 'invalid_config') {
-      const problems = (e.body.error.errors ?? []) as Problem[];
+    if (!(e instanceof ApiRequestError)) throw e;
+    const error = e.body?.error;
+    if (error?.code === 'invalid_config') {
+      const problems = (error.errors ?? []) as Problem[];
       // One plain `file:line:col:` line per problem, so editors and CI annotators can jump to it.
       for (const p of problems) process.stderr.write(`${formatProblem(p)}\n`);
       throw new CliError(`${opts.file}: ${problems.length} problem(s); nothing was changed`, 2);
+    }
+    if (error?.code === 'destroy_not_allowed') {
+      const lines = ((error as { lines?: string[] }).lines ?? []);
+      if (opts.json) printJson(error);
+      else for (const line of lines) println(line);
+      throw new CliError(error.message, 2);
     }
     throw e;
   }

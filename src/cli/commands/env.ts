@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
+import { serverDurationFlag } from '../flags.js';
+import { waitOrInterrupt } from '../interrupt.js';
 
 /** The environment as the API returns it; the CLI depends on the API contract only. */
 interface EnvJson {
@@ -62,6 +64,9 @@ function showIdle(i: IdleJson): void {
   println(table(['ROLE', 'MACHINE', 'BUSY', 'SESSIONS', 'CPU'], i.machines.map((m) => [m.role, m.machine, m.report?.busy ?? '?', m.report?.sessions ?? '?', m.report ? `${pct(m.report.cpu)} (idle ≤ ${pct(i.maxCpu)})` : 'no report'])));
 }
 
+/** What Ctrl-C during a wait says: the environment's change goes on on the server. */
+const goesOn = (e: EnvJson, doing: string, undo: string): string => `stopped waiting; environment ${e.name} (${e.id}) goes on ${doing} on the server (follow: flotte env show ${e.id}; ${undo})`;
+
 /** Polls until the environment settles, printing each change of progress (one line each, so logs read well too). */
 async function follow(client: ApiClient, id: string, quiet: boolean): Promise<EnvJson> {
   let last = '';
@@ -103,8 +108,9 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--no-wait', 'return at once; follow with `flotte env show`')
     .option('--json', 'JSON output')
     .action(async (name: string, opts: { template: string; param: Record<string, string>; ttl?: string; wait: boolean; json?: boolean }) => {
-      const made = await client().request<EnvJson>('POST', '/api/v1/environments', { name, template: opts.template, params: opts.param, ...(opts.ttl ? { ttl: opts.ttl } : {}) });
-      const e = opts.wait ? await follow(client(), made.id, opts.json === true) : made;
+      const ttl = opts.ttl === undefined ? undefined : serverDurationFlag('--ttl', opts.ttl, '8h or 2d');
+      const made = await client().request<EnvJson>('POST', '/api/v1/environments', { name, template: opts.template, params: opts.param, ...(ttl ? { ttl } : {}) });
+      const e = opts.wait ? await waitOrInterrupt(() => goesOn(made, 'being created', `destroy: flotte env destroy ${made.id}`), () => follow(client(), made.id, opts.json === true)) : made;
       if (opts.json) printJson(e);
       else show(e);
       if (e.status === 'failed') throw new CliError(`environment ${e.name} failed: ${e.reason ?? 'unknown reason'}`, 1);
@@ -140,7 +146,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .requiredOption('--by <duration>', 'e.g. 4h')
     .option('--json', 'JSON output')
     .action(async (id: string, opts: { by: string; json?: boolean }) => {
-      const e = await client().request<EnvJson>('POST', `${path(id)}/extend`, { by: opts.by });
+      const e = await client().request<EnvJson>('POST', `${path(id)}/extend`, { by: serverDurationFlag('--by', opts.by, '4h or 1d') });
       if (opts.json) return printJson(e);
       println(`${e.name} (${e.id}) now expires ${new Date(e.expiresAt).toISOString()}`);
     });
@@ -153,7 +159,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--json', 'JSON output')
     .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
       const started = await client().request<EnvJson>('POST', `${path(id)}/stop`);
-      const e = opts.wait ? await untilMachines(client(), started.id, 'stopped', opts.json === true) : started;
+      const e = opts.wait ? await waitOrInterrupt(() => goesOn(started, 'stopping', `wake it: flotte env start ${started.id}`), () => untilMachines(client(), started.id, 'stopped', opts.json === true)) : started;
       if (opts.json) return printJson(e);
       println(`${e.name} (${e.id}): ${e.status}`);
     });
@@ -166,7 +172,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--json', 'JSON output')
     .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
       const started = await client().request<EnvJson>('POST', `${path(id)}/start`);
-      const e = opts.wait ? await follow(client(), started.id, opts.json === true) : started;
+      const e = opts.wait ? await waitOrInterrupt(() => goesOn(started, 'starting', `stop it: flotte env stop ${started.id}`), () => follow(client(), started.id, opts.json === true)) : started;
       if (opts.json) printJson(e);
       else show(e);
     });
@@ -179,7 +185,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--json', 'JSON output')
     .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
       const started = await client().request<EnvJson>('DELETE', path(id));
-      const e = opts.wait ? await follow(client(), started.id, opts.json === true) : started;
+      const e = opts.wait ? await waitOrInterrupt(() => goesOn(started, 'being destroyed', 'it cannot be undone'), () => follow(client(), started.id, opts.json === true)) : started;
       if (opts.json) return printJson(e);
       println(`${e.name} (${e.id}): ${e.status}`);
     });
@@ -190,7 +196,8 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--since <duration>', 'window back from now', '30d')
     .option('--json', 'JSON output')
     .action(async (opts: { since: string; json?: boolean }) => {
-      const out = await client().get<{ items: { scope: string; environments: number; machineHours: number; cost: number; unpriced: string[] }[] }>(`/api/v1/environment-usage?since=${encodeURIComponent(opts.since)}`);
+      const since = serverDurationFlag('--since', opts.since, '7d or 30d');
+      const out = await client().get<{ items: { scope: string; environments: number; machineHours: number; cost: number; unpriced: string[] }[] }>(`/api/v1/environment-usage?since=${encodeURIComponent(since)}`);
       if (opts.json) return printJson(out);
       println(table(['SCOPE', 'ENVS', 'MACHINE-HOURS', 'COST', 'UNPRICED SIZES'], out.items.map((r) => [r.scope, r.environments, r.machineHours, r.cost, r.unpriced.join(' ')])));
     });

@@ -1,4 +1,5 @@
 import { CliError } from '../client.js';
+import { durationFlag } from '../flags.js';
 
 /** Flags of `flotte restart|replace|stop|start`, as commander hands them over. */
 export interface OperationFlags {
@@ -25,11 +26,9 @@ export function parseAmount(flag: string, text: string): { count: number } | { p
   return m[2] ? { percent: Number(m[1]) } : { count: Math.floor(Number(m[1])) };
 }
 
-/** `90`, `90s`, `5m`, `1h` → seconds. */
+/** `90`, `90s`, `5m`, `1h` → seconds; 0 is allowed (no wait). */
 export function parseSeconds(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
-  if (!m) throw new CliError(`${flag} takes a duration like 60s, 5m or 1h, got "${text}"`, 2);
-  return Number(m[1]) * ({ s: 1, m: 60, h: 3600 } as const)[(m[2] ?? 's') as 's' | 'm' | 'h'];
+  return durationFlag(flag, text, { bare: 's', example: '60s, 5m or 1h', zero: true }) / 1000;
 }
 
 function positiveInt(flag: string, text: string): number {

@@ -3,6 +3,7 @@ import { realClock, type Clock } from '../../clock/clock.js';
 import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { operationBody, type OperationFlags } from './operation-flags.js';
+import { waitOrInterrupt } from '../interrupt.js';
 
 interface OpView {
   id: string;
@@ -33,8 +34,13 @@ export function progressLine(s: ShowBody): string {
   return `${c.done ?? 0} done, ${c['in-progress'] ?? 0} in progress, ${c.pending ?? 0} pending, ${c.failed ?? 0} failed | ${p.perMinute.toFixed(1)}/min | ETA ${secs(p.etaMs)} | API ${p.api.operation.calls} calls, ${p.api.operation.throttled} throttled${budget}`;
 }
 
-/** Follows an operation until it ends: a progress bar on a terminal, JSON lines with --json, plain lines otherwise. */
-export async function follow(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
+/** Follows an operation until it ends; Ctrl-C stops the following, not the operation, and says so. */
+export function follow(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
+  return waitOrInterrupt(() => `stopped following; operation ${id} carries on on the server (follow: flotte ops show ${id}; cancel: flotte ops cancel ${id})`, () => followUntilEnd(client, clock, id, json));
+}
+
+/** A progress bar on a terminal, JSON lines with --json, plain lines otherwise. */
+async function followUntilEnd(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
   // Imported here, not at the top: every CLI command registers this module, few draw a bar.
   const bar = process.stderr.isTTY && !json ? new (await import('cli-progress')).SingleBar({ format: `${id} [{bar}] {value}/{total} | {line}`, stream: process.stderr, hideCursor: true }) : null;
   let last = '';

@@ -1,6 +1,8 @@
 import { SingleBar } from 'cli-progress';
 import type { Clock } from '../../clock/clock.js';
 import { CliError, type ApiClient } from '../client.js';
+import { durationFlag } from '../flags.js';
+import { waitOrInterrupt } from '../interrupt.js';
 import { printJson, println } from '../output.js';
 import type { PoolSummary } from './pools.js';
 
@@ -21,26 +23,32 @@ export async function scaleCommand(
 ): Promise<void> {
   const desired = Number(size);
   if (!Number.isInteger(desired) || desired < 0) throw new CliError(`size must be a whole number ≥ 0, got "${size}"`, 2);
+  const timeoutMs = durationFlag('--timeout', opts.timeout, { bare: 's', example: '90s, 5m or 1h' });
   const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
+  // Read first only to say how to undo, should the wait be interrupted.
+  const previous = opts.wait ? (await client.get<PoolSummary>(path)).desired : undefined;
   await client.request('PUT', `${path}/desired`, { desired });
   if (!opts.wait) {
     if (opts.json) return printJson({ pool, desired });
     return println(`pool ${pool}: desired ${desired}`);
   }
-  const deadline = clock.now() + Number(opts.timeout) * 1000;
+  const deadline = clock.now() + timeoutMs;
   const bar = process.stderr.isTTY && !opts.json ? new SingleBar({ format: `${pool} [{bar}] {value}/{total} ready | {present} present`, stream: process.stderr }) : null;
   bar?.start(desired, 0, { present: 0 });
-  for (;;) {
-    const p = await client.get<PoolSummary>(path);
-    const present = LIVE.reduce((n, s) => n + (p.counts[s] ?? 0), 0);
-    bar?.update(Math.min(p.ready, desired), { present });
-    if (converged(p)) break;
-    if (clock.now() > deadline) {
-      bar?.stop();
-      throw new CliError(`timed out after ${opts.timeout}s: ${p.ready} of ${desired} ready, ${present} present`, 1);
+  const notice = () => `stopped waiting; pool ${pool} goes on toward ${desired} on the server (follow: flotte pools; undo: flotte scale ${pool} ${previous})`;
+  await waitOrInterrupt(notice, async () => {
+    for (;;) {
+      const p = await client.get<PoolSummary>(path);
+      const present = LIVE.reduce((n, s) => n + (p.counts[s] ?? 0), 0);
+      bar?.update(Math.min(p.ready, desired), { present });
+      if (converged(p)) return;
+      if (clock.now() > deadline) {
+        bar?.stop();
+        throw new CliError(`timed out after ${Math.round(timeoutMs / 1000)}s: ${p.ready} of ${desired} ready, ${present} present; pool ${pool} goes on toward ${desired} on the server (undo: flotte scale ${pool} ${previous})`, 1);
+      }
+      await clock.sleep(500);
     }
-    await clock.sleep(500);
-  }
+  });
   bar?.stop();
   if (opts.json) return printJson({ pool, desired, ready: desired });
   println(`pool ${pool}: ${desired} ready`);

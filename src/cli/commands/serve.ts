@@ -2,8 +2,10 @@ import { pino } from 'pino';
 import { startApi } from '../../services/api-service.js';
 import { startController } from '../../services/controller-service.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
+import { ConfigInvalid } from '../../main.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
+import { durationFlag } from '../flags.js';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -24,7 +26,9 @@ function untilSignal(): Promise<NodeJS.Signals> {
 /** `flotte api`: one stateless API replica. */
 export async function apiCommand(opts: ServiceOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
-  const api = await startApi({ database: opts.database, dataDir: opts.dataDir, host: opts.host, port: Number(opts.port), logger });
+  const api = await startApi({ database: opts.database, dataDir: opts.dataDir, host: opts.host, port: Number(opts.port), logger }).catch((e: unknown) => {
+    throw e instanceof ConfigInvalid ? new CliError(e.message, 2) : e;
+  });
   println(`flotte api listening at ${api.url} (state: ${opts.database ?? `${opts.dataDir}/state.db`})`);
   const signal = await untilSignal();
   logger.info({ signal }, 'shutting down: finishing requests in flight');
@@ -41,12 +45,13 @@ export async function controllerCommand(opts: ServiceOptions & { interval: strin
       dataDir: opts.dataDir,
       host: opts.host,
       port: Number(opts.port),
-      intervalMs: Number(opts.interval),
-      leaseMs: Number(opts.lease),
+      intervalMs: durationFlag('--interval', opts.interval, { bare: 'ms', example: '2000 or 2s' }),
+      leaseMs: durationFlag('--lease', opts.lease, { bare: 'ms', example: '10000 or 10s' }),
       logger,
     });
   } catch (e) {
     if (e instanceof SingleControllerError) throw new CliError(e.message, 1);
+    if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);
     throw e;
   }
   const member = ctl.role.ownership?.id ?? 'single (SQLite)';

@@ -14,9 +14,9 @@ interface TokenRow {
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** `90s`, `30m`, `12h`, `30d` → seconds. */
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = '--ttl'): number {
   const m = /^(\d+)([smhd])$/.exec(text.trim());
-  if (!m || Number(m[1]) === 0) throw new CliError(`"${text}" is not a duration (use e.g. 90s, 30m, 12h, 30d)`, 2);
+  if (!m || Number(m[1]) === 0) throw new CliError(`${flag} takes a duration above zero like 12h or 30d (also 90s, 30m); got "${text}" (nothing was sent)`, 2);
   return Number(m[1]) * UNIT_SECONDS[m[2]!]!;
 }
 

@@ -5,6 +5,7 @@ import { ConfigInvalid, defaultConfigFile, startFlotte } from '../../main.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
+import { durationFlag } from '../flags.js';
 
 export interface UpOptions {
   file?: string;
@@ -15,11 +16,13 @@ export interface UpOptions {
   interval: string;
   logLevel: string;
   metricsNeedToken?: boolean;
+  allowDestroy?: boolean;
 }
 
 /** All in one process: API and controller on the embedded defaults, until SIGINT or SIGTERM. */
 export async function upCommand(opts: UpOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
+  const intervalMs = durationFlag('--interval', opts.interval, { bare: 'ms', example: '2000 or 2s' });
   const configFile = opts.file ?? defaultConfigFile();
   let flotte;
   try {
@@ -29,9 +32,10 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       database: opts.database,
       host: opts.host,
       port: Number(opts.port),
-      intervalMs: Number(opts.interval),
+      intervalMs,
       logger,
       metricsNeedToken: opts.metricsNeedToken,
+      allowDestroy: opts.allowDestroy,
     });
   } catch (e) {
     if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);

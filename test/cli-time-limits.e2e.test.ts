@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/api/app.js';
+import { issueToken } from '../src/api/tokens.js';
+import { realClock } from '../src/clock/clock.js';
+import { parseConfig } from '../src/config/load.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
+import { freePort, runCli, tempDir } from './support/process.js';
+
+// Duration flags are checked before anything is sent: the real `flotte` binary, a real API.
+
+const FLEET = `cluster: limits
+providers:
+  sim: { type: sim, zones: [sim-a, sim-b] }
+templates:
+  small: { provider: sim, image: img-1, size: m5.large }
+pools:
+  web: { template: small, min: 0, max: 100, desired: 10 }
+`;
+
+let store: Store;
+let app: FastifyInstance;
+let server: string;
+let env: Record<string, string>;
+beforeEach(async () => {
+  store = await openStore(':memory:');
+  const parsed = parseConfig(FLEET, 'flotte.yaml');
+  if (!parsed.ok) throw new Error('fixture must parse');
+  await store.applyConfig(parsed.applied, realClock.now());
+  app = await buildApp({ store, clock: realClock, parseConfig });
+  server = await app.listen({ host: '127.0.0.1', port: 0 });
+  env = { FLOTTE_TOKEN: (await issueToken(store, { name: 'cli-test', role: 'admin', createdBy: 'test' }, realClock.now())).secret };
+});
+afterEach(async () => {
+  await app.close();
+  await store.close();
+});
+
+describe('CLI time limits are checked before any request', () => {
+  it.each([
+    ['abc', []],
+    ['-5', ['--wait']],
+    ['0', ['--wait']],
+  ])('scale --timeout %s is refused with exit 2 naming the flag and a valid value, and the pool is not touched', async (timeout, extra) => {
+    const r = await runCli(['scale', 'web', '20', ...extra, '--timeout', timeout], { server, env, cwd: tempDir() });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe(`flotte: --timeout takes a duration above zero like 90s, 5m or 1h; a bare number counts seconds; got "${timeout}" (nothing was sent)`);
+    expect((await store.getPool('web'))!.desired).toBe(10);
+    expect((await store.listEvents({ pool: 'web' })).filter((e) => e.reason === 'DesiredChanged')).toEqual([]);
+    expect((await store.listAudit()).filter((a) => a.action.startsWith('PUT'))).toEqual([]);
+  });
+
+  it('every other duration flag is refused before anything is sent (a server that does not listen is never reached)', async () => {
+    const nowhere = `http://127.0.0.1:${await freePort()}`;
+    const cases: [string[], string][] = [
+      [['restart', 'web', '--bake', 'soon', '--canary', '1'], '--bake'],
+      [['env', 'create', 'mine', '--template', 'dev', '--ttl', '8'], '--ttl'],
+      [['env', 'extend', 'env-1', '--by', '-1h'], '--by'],
+      [['env', 'usage', '--since', 'forever'], '--since'],
+      [['tokens', 'create', '--role', 'viewer', '--name', 'ci', '--ttl', '0d'], '--ttl'],
+    ];
+    for (const [args, flag] of cases) {
+      const r = await runCli(args, { server: nowhere, env, cwd: tempDir() });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^flotte: ${flag} takes a duration (above zero )?like .*; got ".*" \\(nothing was sent\\)\\n$`));
+    }
+  });
+});
