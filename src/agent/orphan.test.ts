@@ -10,13 +10,13 @@ import { BIN, runCli } from '../../test/support/process.js';
 import { realClock } from '../clock/clock.js';
 import { runAgent } from './agent.js';
 
-/** A controller stand-in that accepts every join and heartbeat until it is closed for good. */
+/** A controller stand-in that accepts every join (handing out a credential, as the API does) and heartbeat until it is closed for good. */
 async function controller(): Promise<{ url: string; joins: () => number; close: () => Promise<void> }> {
   let joins = 0;
   const server: Server = createServer((req, res) => {
     req.resume();
     if (req.url === '/api/v1/agents/join') joins++;
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ heartbeatIntervalMs: 100, drain: null })));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ heartbeatIntervalMs: 100, drain: null, credential: 'fac_test' })));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   let closed = false;
@@ -84,7 +84,7 @@ describe('an agent whose controller is gone', () => {
     let drain = false;
     const server: Server = createServer((req, res) => {
       req.resume();
-      const orders = { heartbeatIntervalMs: 100, drain: drain ? { deadline: realClock.now() + 60_000, preStop: { command: `echo $$ > ${hookPid}; exec sleep 60`, timeoutMs: 60_000 } } : null };
+      const orders = { heartbeatIntervalMs: 100, credential: 'fac_test', drain: drain ? { deadline: realClock.now() + 60_000, preStop: { command: `echo $$ > ${hookPid}; exec sleep 60`, timeoutMs: 60_000 } } : null };
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(orders)));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
