@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { realClock } from '../clock/clock.js';
-import { ApiClient, CliError, DEFAULT_SERVER, resolveToken } from './client.js';
+import { ApiClient, DEFAULT_SERVER, resolveToken } from './client.js';
+import { endQuietlyOnClosedPipe, reportFailure } from './failure.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerHealthCommands } from './commands/healing.js';
 import { registerEnvCommands } from './commands/env.js';
@@ -159,14 +160,10 @@ registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);
 
+endQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof CliError) {
-    process.stderr.write(`flotte: ${e.message}\n`);
-    process.exit(e.exitCode);
-  }
-  process.stderr.write(`flotte: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
+  process.exit(reportFailure(e, (text) => process.stderr.write(text)));
 }

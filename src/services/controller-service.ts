@@ -12,6 +12,8 @@ import { buildProvider } from '../main.js';
 import type { Provider } from '../providers/provider.js';
 import { rateLimited } from '../providers/rate-limited.js';
 import { openStore } from '../store/open-store.js';
+import { Refusal } from '../domain/refusal.js';
+import { listenOn } from './listen.js';
 import type { Store } from '../store/store.js';
 import { Autoscaler } from '../control/autoscaler.js';
 import { storeAgentLoad } from '../metrics/agents.js';
@@ -49,7 +51,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
   let role: ControllerRole;
   try {
     const config = await store.currentConfig();
-    if (!config) throw new Error('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
+    if (!config) throw new Refusal('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
     role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
     const providers = new Map<string, Provider>();
     for (const [name, cfg] of Object.entries(config.providers)) {
@@ -75,7 +77,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     const ownership = role.ownership;
     const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
     const scaling = autoscaler.run(stop.signal);
-    const url = await app.listen({ host: opts.host, port: opts.port });
+    const url = await listenOn(app, opts.host, opts.port);
     let closing: Promise<void> | undefined;
     return {
       url,
