@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
+import { asStoreDamaged, checkStateFile, checkStateFileHeader } from './state-file.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -41,11 +42,19 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
 
 function openSqlite(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // Only a missing file is a new install: anything else must be a sound flotte store.
+  const existed = path !== ':memory:' && checkStateFileHeader(path);
   const database = new SQLite(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  database.pragma('foreign_keys = ON');
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    database.pragma('foreign_keys = ON');
+    if (existed) checkStateFile(path, database);
+  } catch (e) {
+    database.close();
+    throw asStoreDamaged(path, e);
+  }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 
