@@ -156,6 +156,24 @@ program
   .option('--json', 'JSON output')
   .action(async (opts) => (await import('./commands/audit.js')).auditCommand(client(), realClock.now(), opts));
 
+program
+  .command('backup')
+  .description('copy the SQLite state to <file> while flotte runs (one consistent snapshot, mode 0600); on PostgreSQL use pg_dump (docs/operations.md)')
+  .argument('<file>')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <file>', 'the SQLite file (default <data-dir>/state.db)')
+  .option('--force', 'overwrite <file> if it exists')
+  .action(async (file, opts) => (await import('./commands/backup.js')).backupCommand(file, opts));
+
+program
+  .command('restore')
+  .description('replace the SQLite state with a backup from `flotte backup` (stop flotte first; the replaced file is kept); on PostgreSQL use pg_restore')
+  .argument('<file>')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <file>', 'the SQLite file (default <data-dir>/state.db)')
+  .option('--yes', 'do it; without it, only show what would be replaced')
+  .action(async (file, opts) => (await import('./commands/backup.js')).restoreCommand(file, opts));
+
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);

@@ -18,7 +18,8 @@ const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 export class StoreDamaged extends Refusal {
   constructor(
     readonly path: string,
-    problem: string,
+    /** What is wrong with the file, e.g. `is empty (0 bytes)`. */
+    readonly problem: string,
   ) {
     super(`${path} ${problem}: restore a backup (\`flotte restore FILE\`), or move the file away to start afresh (the fleet it knew is then forgotten and its machines keep running in the cloud)`, 1);
     this.name = 'StoreDamaged';
