@@ -23,6 +23,7 @@ export interface Database {
   members: MembersTable;
   leases: LeasesTable;
   scaling_decisions: ScalingDecisionsTable;
+  store_probe: StoreProbeTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -229,4 +230,10 @@ export interface ScalingDecisionsTable {
   held: number;
   summary: string;
   detail: string;
+}
+
+/** One row (migration 0013), rewritten by the readiness probe: see `Store.probeWrite`. */
+export interface StoreProbeTable {
+  id: number;
+  at: number;
 }

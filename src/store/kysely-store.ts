@@ -173,6 +173,9 @@ export class KyselyStore implements Store {
   revision(): Promise<string> {
     return revisionRepo.revision(this.db, this.dialect);
   }
+  async probeWrite(now: number): Promise<void> {
+    await this.db.insertInto('store_probe').values({ id: 1, at: now }).onConflict((oc) => oc.column('id').doUpdateSet({ at: now })).execute();
+  }
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]> {
     return revisionRepo.eventCounts(this.db);
   }

@@ -120,6 +120,8 @@ export interface Store {
 
   /** Changes whenever committed data changes, from any process: a key for caches derived from the store. */
   revision(): Promise<string>;
+  /** Commits one tiny write; throws what the store throws when it does not take writes (full disk, I/O error, read-only). */
+  probeWrite(now: number): Promise<void>;
   /** How many events each pool has per reason. */
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]>;
 
