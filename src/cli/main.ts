@@ -144,6 +144,14 @@ tokens
   .option('--ttl <duration>', 'lifetime, e.g. 12h or 30d (default: until revoked)')
   .option('--json', 'JSON output')
   .action(async (opts) => (await import('./commands/tokens.js')).tokensCreateCommand(client(), opts));
+tokens
+  .command('bootstrap')
+  .description('create the first admin token of a store, once (for `flotte api`/`controller` on PostgreSQL, where no `flotte up` made one); audited; writes it to a new file, mode 0600')
+  .requiredOption('--out <path>', 'new file to write the token to (mode 0600)')
+  .option('--database <url>', 'postgres://… (the one the services share), or a SQLite file')
+  .option('--data-dir <dir>', 'where state lives, for SQLite', '.flotte')
+  .option('--name <name>', 'the token\'s name', 'bootstrap-admin')
+  .action(async (opts) => (await import('./commands/tokens-bootstrap.js')).tokensBootstrapCommand(opts));
 tokens.command('list').description('list tokens (never their secrets)').option('--json', 'JSON output').action(async (opts) => (await import('./commands/tokens.js')).tokensListCommand(client(), opts));
 tokens.command('revoke').description('revoke a token by id').argument('<id>').option('--json', 'JSON output').action(async (id, opts) => (await import('./commands/tokens.js')).tokensRevokeCommand(client(), id, opts));
 

@@ -159,6 +159,9 @@ export class KyselyStore implements Store {
   countTokens(): Promise<number> {
     return tokensRepo.countTokens(this.db);
   }
+  bootstrapAdminToken(token: ApiToken, hash: string, audit: Omit<AuditRecord, 'id'>): Promise<{ created: true } | { created: false; existing: ApiToken }> {
+    return tokensRepo.bootstrapAdminToken(this.db, token, hash, audit);
+  }
   revokeToken(id: string, now: number): Promise<ApiToken | undefined> {
     return tokensRepo.revokeToken(this.db, id, now);
   }

@@ -110,6 +110,8 @@ export interface Store {
   /** Tokens in id order after the cursor. */
   listTokens(query?: { after?: string | undefined; limit?: number | undefined }): Promise<ApiToken[]>;
   countTokens(): Promise<number>;
+  /** Creates the first admin token with its audit record, only while no live admin token exists; else returns that one. */
+  bootstrapAdminToken(token: ApiToken, hash: string, audit: Omit<AuditRecord, 'id'>): Promise<{ created: true } | { created: false; existing: ApiToken }>;
   /** Marks a token revoked (the first time wins). Undefined when the id is unknown. */
   revokeToken(id: string, now: number): Promise<ApiToken | undefined>;
 
