@@ -21,7 +21,7 @@ const SIDE_FILES = ['-wal', '-shm'] as const;
 /** Opens a flotte store file that must exist and be sound; `role` words the refusal for a backup file. */
 function openSound(path: string, role: 'state' | 'backup'): SQLite.Database {
   try {
-    if (!checkStateFileHeader(path)) throw new Refusal(`${path} does not exist`, role === 'backup' ? 2 : 1);
+    if (!checkStateFileHeader(path)) throw new Refusal(role === 'backup' ? `${path} does not exist: name a file \`flotte backup\` wrote` : `${path} does not exist: nothing to back up (pass the --data-dir or --database flotte runs with)`, role === 'backup' ? 2 : 1);
   } catch (e) {
     throw role === 'backup' && e instanceof StoreDamaged ? new Refusal(`${path} is not a flotte backup: it ${e.problem}`, 2) : e;
   }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Refusal } from '../../domain/refusal.js';
 import { lockSqliteController, SingleControllerError, type SqliteLock } from '../../services/sqlite-lock.js';
 import { backupStateFile, planRestore, restoreStateFile, type RestorePlan, type StateSummary } from '../../store/backup.js';
@@ -59,7 +59,7 @@ export async function restoreCommand(file: string, opts: StateFileOptions & { ye
   println(`restore ${file} (${describe(plan.backup)})`);
   println(`in place of ${currentLine(plan.current)}`);
   if (!opts.yes) throw new CliError('nothing changed: this replaces the fleet flotte knows with the backup\'s; re-run with --yes to do it', 2);
-  if (!existsSync(join(statePath, '..'))) mkdirSync(join(statePath, '..'), { recursive: true, mode: 0o700 });
+  if (!existsSync(dirname(statePath))) mkdirSync(dirname(statePath), { recursive: true, mode: 0o700 });
   const lock = lockOut(statePath);
   try {
     const { keptAside } = await restoreStateFile(file, statePath, Date.now());
