@@ -17,6 +17,7 @@ import { ControlLoop } from './control/loop.js';
 import { runEnvironments } from './control/environments/reconciler.js';
 import { Pruner, firstMember } from './control/retention.js';
 import { ControllerRole } from './services/controller-role.js';
+import { listenOn } from './services/listen.js';
 import { operationsPort } from './control/operations/api-port.js';
 import { OPERATION_POLL_MS } from './control/operations/constants.js';
 import { OperationExecutor } from './control/operations/executor.js';
@@ -152,7 +153,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
   const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
   const stop = new AbortController();
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  const url = await listenOn(app, opts.host, opts.port);
   agentServer = url;
   await role.join();
   const leases = role.run(stop.signal);

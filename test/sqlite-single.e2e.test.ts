@@ -21,6 +21,7 @@ describe('SQLite runs one controller (real processes)', () => {
       expect(second.stderr).toContain('another flotte controller is already running');
       expect(second.stderr).toContain(`pid ${up.proc.pid}`);
       expect(second.stderr).toContain('PostgreSQL');
+      expect(second.stderr.trimEnd().split('\n'), second.stderr).toHaveLength(1);
     }
     // The lock dies with its process, even on kill -9: a restart never waits.
     await up.kill();

@@ -6,6 +6,7 @@ import type { Clock } from '../clock/clock.js';
 import type { ConfigError } from '../config/load.js';
 import type { Store, AppliedConfig } from '../store/store.js';
 import { ApiError } from './errors.js';
+import { isStorageFailure, storageFailureCode } from '../store/storage-failure.js';
 import { register, type RouteDef } from './route.js';
 import { configRoutes } from './routes/config.js';
 import { planRoutes } from './routes/plan.js';
@@ -69,6 +70,10 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     if (err instanceof ApiError) return reply.code(err.status).send(err.toJSON());
     const status = (err as { statusCode?: number }).statusCode ?? 500;
     if (status < 500) return reply.code(status).send(new ApiError('invalid_request', (err as Error).message).toJSON());
+    if (isStorageFailure(err)) {
+      deps.logger?.error({ err }, 'store failed');
+      return reply.code(503).header('retry-after', '1').send(new ApiError('storage_unavailable', `the store did not take this request (${storageFailureCode(err)}: ${(err as Error).message}); retry once /readyz answers ok`).toJSON());
+    }
     deps.logger?.error({ err }, 'request failed');
     return reply.code(500).send(new ApiError('internal', 'internal error; see the server log').toJSON());
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock/clock.js';
+import { isStorageFailure } from '../store/storage-failure.js';
 import type { Store } from '../store/store.js';
 import { callerOf } from './auth.js';
 
@@ -61,6 +62,11 @@ export function installAudit(app: FastifyInstance, deps: { store: Store; clock: 
       status: reply.statusCode,
       result: resultOf(reply.statusCode, payload),
       source: request.ip,
+    }).catch((e: unknown) => {
+      // A refusal because the store fails has changed nothing, and its record cannot be
+      // written either: the caller still gets the refusal, not an error about the audit.
+      if (!(reply.statusCode >= 400 && isStorageFailure(e))) throw e;
+      request.log.error({ err: e }, 'audit record lost: the store does not take writes');
     });
     return payload;
   });

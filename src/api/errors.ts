@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  /** The store does not take writes (full disk, I/O error, read-only): nothing to fix in the request; retry once /readyz is ok. */
+  storage_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 

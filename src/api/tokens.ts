@@ -52,3 +52,27 @@ export async function ensureAdminToken(store: Store, dataDir: string, now: numbe
   chmodSync(file, 0o600);
   return file;
 }
+
+export type Bootstrap = { created: true; token: ApiToken; secret: string } | { created: false; existing: ApiToken };
+
+/**
+ * The first admin token of a store no `flotte up` made (the HA path: `flotte api` and
+ * `flotte controller` on PostgreSQL never make one). Created at most once: while a live admin
+ * token exists it changes nothing and returns that one. Audited as `tokens bootstrap`.
+ */
+export async function bootstrapAdmin(store: Store, spec: { name: string; source: string }, now: number): Promise<Bootstrap> {
+  const secret = TOKEN_PREFIX + randomBytes(SECRET_BYTES).toString('base64url');
+  const token: ApiToken = { id: `tok-${randomBytes(6).toString('hex')}`, name: spec.name, role: 'admin', createdAt: now, createdBy: 'bootstrap' };
+  const outcome = await store.bootstrapAdminToken(token, hashSecret(secret), {
+    at: now,
+    actor: 'bootstrap',
+    tokenId: token.id,
+    role: 'admin',
+    action: 'tokens bootstrap',
+    params: { name: spec.name },
+    status: 201,
+    result: 'ok',
+    source: spec.source,
+  });
+  return outcome.created ? { created: true, token, secret } : outcome;
+}

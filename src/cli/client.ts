@@ -1,16 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Refusal } from '../domain/refusal.js';
 
 /** The CLI's only way to flotte: its HTTP API, like kubectl's. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
 
-export class CliError extends Error {
-  constructor(
-    message: string,
-    /** 1: the thing failed; 2: the input was bad. */
-    readonly exitCode: 1 | 2,
-  ) {
-    super(message);
+/** A CLI command's own refusal (1: the thing failed; 2: the input was bad). */
+export class CliError extends Refusal {
+  constructor(message: string, exitCode: 1 | 2) {
+    super(message, exitCode);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { realClock } from '../clock/clock.js';
-import { ApiClient, CliError, DEFAULT_SERVER, resolveToken } from './client.js';
+import { ApiClient, DEFAULT_SERVER, resolveToken } from './client.js';
+import { endQuietlyOnClosedPipe, reportFailure } from './failure.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerHealthCommands } from './commands/healing.js';
 import { registerEnvCommands } from './commands/env.js';
@@ -148,6 +149,14 @@ tokens
   .option('--ttl <duration>', 'lifetime, e.g. 12h or 30d (default: until revoked)')
   .option('--json', 'JSON output')
   .action(async (opts) => (await import('./commands/tokens.js')).tokensCreateCommand(client(), opts));
+tokens
+  .command('bootstrap')
+  .description('create the first admin token of a store, once (for `flotte api`/`controller` on PostgreSQL, where no `flotte up` made one); audited; writes it to a new file, mode 0600')
+  .requiredOption('--out <path>', 'new file to write the token to (mode 0600)')
+  .option('--database <url>', 'postgres://… (the one the services share), or a SQLite file')
+  .option('--data-dir <dir>', 'where state lives, for SQLite', '.flotte')
+  .option('--name <name>', 'the token\'s name', 'bootstrap-admin')
+  .action(async (opts) => (await import('./commands/tokens-bootstrap.js')).tokensBootstrapCommand(opts));
 tokens.command('list').description('list tokens (never their secrets)').option('--json', 'JSON output').action(async (opts) => (await import('./commands/tokens.js')).tokensListCommand(client(), opts));
 tokens.command('revoke').description('revoke a token by id').argument('<id>').option('--json', 'JSON output').action(async (id, opts) => (await import('./commands/tokens.js')).tokensRevokeCommand(client(), id, opts));
 
@@ -160,18 +169,32 @@ program
   .option('--json', 'JSON output')
   .action(async (opts) => (await import('./commands/audit.js')).auditCommand(client(), realClock.now(), opts));
 
+program
+  .command('backup')
+  .description('copy the SQLite state to <file> while flotte runs (one consistent snapshot, mode 0600); on PostgreSQL use pg_dump (docs/operations.md)')
+  .argument('<file>')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <file>', 'the SQLite file (default <data-dir>/state.db)')
+  .option('--force', 'overwrite <file> if it exists')
+  .action(async (file, opts) => (await import('./commands/backup.js')).backupCommand(file, opts));
+
+program
+  .command('restore')
+  .description('replace the SQLite state with a backup from `flotte backup` (stop flotte first; the replaced file is kept); on PostgreSQL use pg_restore')
+  .argument('<file>')
+  .option('--data-dir <dir>', 'where state lives', '.flotte')
+  .option('--database <file>', 'the SQLite file (default <data-dir>/state.db)')
+  .option('--yes', 'do it; without it, only show what would be replaced')
+  .action(async (file, opts) => (await import('./commands/backup.js')).restoreCommand(file, opts));
+
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);
 
+endQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  if (e instanceof CliError) {
-    process.stderr.write(`flotte: ${e.message}\n`);
-    process.exit(e.exitCode);
-  }
-  process.stderr.write(`flotte: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
+  process.exit(reportFailure(e, (text) => process.stderr.write(text)));
 }

@@ -10,6 +10,7 @@ import { OPERATION_POLL_MS } from '../control/operations/constants.js';
 import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.js';
 import { rateLimited, type RateLimitedProvider } from '../providers/rate-limited.js';
 import { openStore } from '../store/open-store.js';
+import { listenOn } from './listen.js';
 import type { Store } from '../store/store.js';
 
 export interface ApiServiceOptions {
@@ -46,7 +47,7 @@ export async function startApi(opts: ApiServiceOptions): Promise<RunningApi> {
     }
     const operations = operationsPort({ store, providers, now: () => clock.now(), observeMs: TICK_INTERVAL_MS + OPERATION_POLL_MS, wake: () => undefined });
     const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), operations, logger: opts.logger ?? pino({ level: 'warn' }) });
-    const url = await app.listen({ host: opts.host, port: opts.port });
+    const url = await listenOn(app, opts.host, opts.port);
     let closing: Promise<void> | undefined;
     return {
       url,

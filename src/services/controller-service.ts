@@ -12,6 +12,9 @@ import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.j
 import type { Provider } from '../providers/provider.js';
 import { rateLimited } from '../providers/rate-limited.js';
 import { openStore } from '../store/open-store.js';
+import { WriteProbe } from '../store/write-probe.js';
+import { Refusal } from '../domain/refusal.js';
+import { listenOn } from './listen.js';
 import type { Store } from '../store/store.js';
 import { Autoscaler } from '../control/autoscaler.js';
 import { storeAgentLoad } from '../metrics/agents.js';
@@ -50,7 +53,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
   let role: ControllerRole;
   try {
     const config = await store.currentConfig();
-    if (!config) throw new Error('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
+    if (!config) throw new Refusal('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
     checkStoredConfig(config, PROCESS_ENVIRONMENT);
     role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
     const providers = new Map<string, Provider>();
@@ -66,7 +69,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     await executor.start();
     const metrics = new ControllerMetrics(role.ownership);
     const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log, metrics.observeTick);
-    const app = healthApp(store, role, loop, metrics);
+    const app = healthApp(store, role, loop, metrics, clock);
     const stop = new AbortController();
     await role.join();
     const leases = role.run(stop.signal);
@@ -79,7 +82,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     const scaling = autoscaler.run(stop.signal);
     // Old history is deleted on a timer of its own, in small batches: never inside a tick.
     const pruning = new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(stop.signal);
-    const url = await app.listen({ host: opts.host, port: opts.port });
+    const url = await listenOn(app, opts.host, opts.port);
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -102,16 +105,19 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
   }
 }
 
-function healthApp(store: Store, role: ControllerRole, loop: ControlLoop, metrics: ControllerMetrics): FastifyInstance {
+function healthApp(store: Store, role: ControllerRole, loop: ControlLoop, metrics: ControllerMetrics, clock: Clock): FastifyInstance {
   const app = Fastify();
+  const writable = new WriteProbe(store, () => clock.now());
   app.get('/healthz', async () => ({ ok: true }));
-  // Ready once the store answers and, when sharing pools, this controller is in the members table.
+  // Ready once the store answers and takes writes and, when sharing pools, this controller is in the members table.
   app.get('/readyz', async (_req, reply) => {
     try {
       await store.revision();
     } catch (e) {
       return reply.code(503).send({ ok: false, reason: `store unreachable: ${(e as Error).message}` });
     }
+    const notWritable = await writable.problem();
+    if (notWritable) return reply.code(503).send({ ok: false, reason: notWritable });
     if (role.ownership && !role.ownership.members().some((m) => m.id === role.ownership!.id)) return reply.code(503).send({ ok: false, reason: 'not yet a member' });
     return { ok: true };
   });

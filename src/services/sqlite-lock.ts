@@ -2,9 +2,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import SQLite from 'better-sqlite3';
 import { PRIVATE_FILE, privateFile } from '../store/data-dir.js';
+import { Refusal } from '../domain/refusal.js';
 
 /** A second controller was started on SQLite state that already has one. */
-export class SingleControllerError extends Error {}
+export class SingleControllerError extends Refusal {}
 
 export interface SqliteLock {
   release(): void;
@@ -27,11 +28,7 @@ export function lockSqliteController(statePath: string): SqliteLock {
     if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
     const holder = existsSync(who) ? (JSON.parse(readFileSync(who, 'utf8')) as { pid: number; host: string; since: string }) : undefined;
     throw new SingleControllerError(
-      [
-        `another flotte controller is already running on ${statePath}${holder ? ` (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : ''}.`,
-        'SQLite state runs exactly one controller, because SQLite has no way to fence a second one out.',
-        'Stop the other one, or, to run several controllers, keep the state in PostgreSQL: --database postgres://user@host/db (see docs/deploy.md).',
-      ].join('\n'),
+      `another flotte controller is already running on ${statePath}${holder ? ` (pid ${holder.pid} on ${holder.host}, since ${holder.since})` : ''}: SQLite state runs exactly one, having no way to fence a second out; stop the other one, or keep the state in PostgreSQL to run several (--database postgres://user@host/db, see docs/deploy.md)`,
     );
   }
   writeFileSync(who, JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }), { mode: PRIVATE_FILE });

@@ -25,6 +25,7 @@ export interface Database {
   leases: LeasesTable;
   scaling_decisions: ScalingDecisionsTable;
   event_counts: EventCountsTable;
+  store_probe: StoreProbeTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -250,4 +251,10 @@ export interface EventCountsTable {
   pool: string;
   reason: string;
   count: number;
+}
+
+/** One row (migration 0013), rewritten by the readiness probe: see `Store.probeWrite`. */
+export interface StoreProbeTable {
+  id: number;
+  at: number;
 }

@@ -180,6 +180,9 @@ export class KyselyStore implements Store {
   countTokens(): Promise<number> {
     return tokensRepo.countTokens(this.db);
   }
+  bootstrapAdminToken(token: ApiToken, hash: string, audit: Omit<AuditRecord, 'id'>): Promise<{ created: true } | { created: false; existing: ApiToken }> {
+    return tokensRepo.bootstrapAdminToken(this.db, token, hash, audit);
+  }
   revokeToken(id: string, now: number): Promise<ApiToken | undefined> {
     return tokensRepo.revokeToken(this.db, id, now);
   }
@@ -197,6 +200,9 @@ export class KyselyStore implements Store {
 
   revision(): Promise<string> {
     return revisionRepo.revision(this.db, this.dialect);
+  }
+  async probeWrite(now: number): Promise<void> {
+    await this.db.insertInto('store_probe').values({ id: 1, at: now }).onConflict((oc) => oc.column('id').doUpdateSet({ at: now })).execute();
   }
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]> {
     return revisionRepo.eventCounts(this.db);

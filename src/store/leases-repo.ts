@@ -13,6 +13,9 @@ function dbNow(db: Kysely<Database>): RawBuilder<number> {
     : sql<number>`cast((julianday('now') - 2440587.5) * 86400000 as integer)`;
 }
 
+/** How long the row of a member that stopped heartbeating stays after it lapsed. */
+export const DEAD_MEMBER_KEPT_MS = 10 * 60_000;
+
 /** Refreshes this member's heartbeat and returns every live member (itself included), by id. */
 export async function heartbeat(db: Kysely<Database>, id: string, info: Record<string, unknown>, ttlMs: number): Promise<Member[]> {
   const now = dbNow(db);
@@ -21,6 +24,9 @@ export async function heartbeat(db: Kysely<Database>, id: string, info: Record<s
     .values({ id, info: JSON.stringify(info), started_at: now, expires_at: sql<number>`${now} + ${ttlMs}` })
     .onConflict((oc) => oc.column('id').doUpdateSet({ expires_at: sql<number>`${now} + ${ttlMs}` }))
     .execute();
+  // A member killed without leaving (kill -9, a lost host) would stay forever: kept a while for
+  // whoever looks into what happened, then dropped by the next live member's heartbeat.
+  await db.deleteFrom('members').where('expires_at', '<', sql<number>`${now} - ${DEAD_MEMBER_KEPT_MS}`).execute();
   const rows = await db.selectFrom('members').selectAll().where('expires_at', '>', now).orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, info: JSON.parse(r.info) as Record<string, unknown>, startedAt: r.started_at, expiresAt: r.expires_at }));
 }

@@ -7,6 +7,7 @@ import { PRIVATE_DIR, privateFile, secureDataDir } from './data-dir.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
+import { asStoreDamaged, checkStateFile, checkStateFileHeader } from './state-file.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -47,18 +48,26 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
 
 function openSqlite(path: string): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR });
+  // Only a missing file is a new install: anything else must be a sound flotte store.
+  const existed = path !== ':memory:' && checkStateFileHeader(path);
   const database = new SQLite(path);
-  if (path !== ':memory:') {
-    // Before the first write: SQLite gives the -wal and -shm it makes the mode of the database
-    // file, and those left by an older flotte keep the mode they had then.
-    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) privateFile(file);
+  try {
+    if (path !== ':memory:') {
+      // Before the first write: SQLite gives the -wal and -shm it makes the mode of the database
+      // file, and those left by an older flotte keep the mode they had then.
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) privateFile(file);
+    }
+    // Deleted rows (migration 0011's plaintext tokens) are zeroed in the page being written anyway: no extra I/O.
+    database.pragma('secure_delete = FAST');
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    database.pragma('foreign_keys = ON');
+    if (existed) checkStateFile(path, database);
+  } catch (e) {
+    database.close();
+    throw asStoreDamaged(path, e);
   }
-  // Deleted rows (migration 0011's plaintext tokens) are zeroed in the page being written anyway: no extra I/O.
-  database.pragma('secure_delete = FAST');
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-  database.pragma('foreign_keys = ON');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
 }
 

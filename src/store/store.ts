@@ -143,6 +143,8 @@ export interface Store {
   /** Tokens in id order after the cursor. */
   listTokens(query?: { after?: string | undefined; limit?: number | undefined }): Promise<ApiToken[]>;
   countTokens(): Promise<number>;
+  /** Creates the first admin token with its audit record, only while no live admin token exists; else returns that one. */
+  bootstrapAdminToken(token: ApiToken, hash: string, audit: Omit<AuditRecord, 'id'>): Promise<{ created: true } | { created: false; existing: ApiToken }>;
   /** Marks a token revoked (the first time wins). Undefined when the id is unknown. */
   revokeToken(id: string, now: number): Promise<ApiToken | undefined>;
 
@@ -159,6 +161,8 @@ export interface Store {
 
   /** Changes whenever committed data changes, from any process: a key for caches derived from the store. */
   revision(): Promise<string>;
+  /** Commits one tiny write; throws what the store throws when it does not take writes (full disk, I/O error, read-only). */
+  probeWrite(now: number): Promise<void>;
   /** How many events each pool has had per reason, counting those retention has pruned since. */
   eventCounts(): Promise<{ pool: string; reason: string; count: number }[]>;
 

@@ -1,6 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { ApiToken, Role } from '../domain/access.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ApiToken, AuditRecord, Role } from '../domain/access.js';
+import { appendAudit } from './audit-repo.js';
 import type { ApiTokensTable, Database } from './database.js';
+import { isPostgres } from './migrations/dialect.js';
 
 function toToken(row: Selectable<ApiTokensTable>): ApiToken {
   const t: ApiToken = { id: row.id, name: row.name, role: row.role as Role, createdAt: row.created_at, createdBy: row.created_by };
@@ -49,3 +51,30 @@ export async function revokeToken(db: Kysely<Database>, id: string, now: number)
   const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toToken(row);
 }
+
+/**
+ * Creates `token` (an admin token) and its audit record in one transaction, only while no
+ * live admin token exists; otherwise changes nothing and returns the live one. Concurrent
+ * bootstraps are serialised (PostgreSQL: a transaction-scoped advisory lock; SQLite: one
+ * writer at a time), so exactly one of them creates a token.
+ */
+export async function bootstrapAdminToken(db: Kysely<Database>, token: ApiToken, hash: string, audit: Omit<AuditRecord, 'id'>): Promise<{ created: true } | { created: false; existing: ApiToken }> {
+  return db.transaction().execute(async (tx) => {
+    if (isPostgres(db as Kysely<unknown>)) await sql`select pg_advisory_xact_lock(${BOOTSTRAP_LOCK})`.execute(tx);
+    const live = await tx
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('role', '=', 'admin')
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', token.createdAt)]))
+      .orderBy('created_at')
+      .executeTakeFirst();
+    if (live) return { created: false as const, existing: toToken(live) };
+    await createToken(tx, token, hash);
+    await appendAudit(tx, audit);
+    return { created: true as const };
+  });
+}
+
+/** An arbitrary constant naming the bootstrap's advisory lock (`flotte` in ASCII). */
+const BOOTSTRAP_LOCK = 0x666c6f747465;

@@ -80,7 +80,13 @@ export async function startUp(cwd: string, args: string[] = [], env: Record<stri
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const token = readFileSync(join(cwd, '.flotte', 'admin-token'), 'utf8').trim();
+  let token: string;
+  try {
+    token = readFileSync(join(cwd, '.flotte', 'admin-token'), 'utf8').trim();
+  } catch (e) {
+    proc.kill('SIGKILL'); // no token to hand back: the caller cannot stop what it never got
+    throw e;
+  }
   tokens.set(new URL(url).origin, token);
   const end = async (signal: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

@@ -1,3 +1,4 @@
+import { WriteProbe } from '../../store/write-probe.js';
 import { ApiError } from '../errors.js';
 import type { ApiMetrics, StatsSource } from '../metrics.js';
 import { openApiDocument } from '../openapi.js';
@@ -13,6 +14,7 @@ export const API_VERSION = '1.0.0';
 export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () => readonly RouteDef[]) {
   const providers: ReadonlyMap<string, StatsSource> = deps.providers ?? new Map();
   let doc: string | undefined;
+  const writable = new WriteProbe(deps.store, () => deps.clock.now());
   return [
     defineRoute({
       method: 'GET',
@@ -25,7 +27,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
     defineRoute({
       method: 'GET',
       url: '/readyz',
-      summary: 'Readiness: the store answers',
+      summary: 'Readiness: the store answers and takes writes',
       tags: ['system'],
       permission: 'public',
       async handler() {
@@ -34,6 +36,8 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
         } catch (e) {
           throw new ApiError('unavailable', `store unreachable: ${(e as Error).message}`);
         }
+        const notWritable = await writable.problem();
+        if (notWritable) throw new ApiError('storage_unavailable', notWritable);
         return { ok: true };
       },
     }),

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { startApi } from '../../services/api-service.js';
+import { ensurePortFree } from '../../services/listen.js';
 import { startController } from '../../services/controller-service.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { ConfigInvalid } from '../../main.js';
@@ -26,6 +27,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 /** `flotte api`: one stateless API replica. */
 export async function apiCommand(opts: ServiceOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
+  await ensurePortFree(opts.host, Number(opts.port));
   const api = await startApi({ database: opts.database, dataDir: opts.dataDir, host: opts.host, port: Number(opts.port), logger }).catch((e: unknown) => {
     throw e instanceof ConfigInvalid ? new CliError(e.message, 2) : e;
   });
@@ -38,6 +40,7 @@ export async function apiCommand(opts: ServiceOptions): Promise<void> {
 /** `flotte controller`: the loops; on PostgreSQL one of several, sharing the pools through fenced leases. */
 export async function controllerCommand(opts: ServiceOptions & { interval: string; lease: string }): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
+  await ensurePortFree(opts.host, Number(opts.port));
   let ctl;
   try {
     ctl = await startController({

@@ -1,7 +1,9 @@
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ADMIN_TOKEN_FILE } from '../../api/tokens.js';
 import { ConfigInvalid, defaultConfigFile, startFlotte } from '../../main.js';
+import { ensurePortFree } from '../../services/listen.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { CliError } from '../client.js';
 import { println } from '../output.js';
@@ -24,6 +26,9 @@ export async function upCommand(opts: UpOptions): Promise<void> {
   const logger = pino({ level: opts.logLevel }, pino.destination(2));
   const intervalMs = durationFlag('--interval', opts.interval, { bare: 'ms', example: '2000 or 2s' });
   const configFile = opts.file ?? defaultConfigFile();
+  // A refused first start leaves no data dir behind: the next start must not mistake it for an install.
+  const freshDataDir = !existsSync(opts.dataDir);
+  await ensurePortFree(opts.host, Number(opts.port));
   let flotte;
   try {
     flotte = await startFlotte({
@@ -38,6 +43,7 @@ export async function upCommand(opts: UpOptions): Promise<void> {
       allowDestroy: opts.allowDestroy,
     });
   } catch (e) {
+    if (freshDataDir) rmSync(opts.dataDir, { recursive: true, force: true });
     if (e instanceof ConfigInvalid) throw new CliError(e.message, 2);
     if (e instanceof SingleControllerError) throw new CliError(e.message, 1);
     throw e;

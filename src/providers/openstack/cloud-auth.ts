@@ -1,3 +1,4 @@
+import { Refusal } from '../../domain/refusal.js';
 import type { TlsOptions } from './http.js';
 
 export const INTERFACES = ['public', 'internal', 'admin'] as const;
@@ -37,9 +38,9 @@ export interface ResolvedCloud {
 }
 
 /** A clouds.yaml or OS_* problem, naming the file and the key so the user can fix it. */
-export class CloudConfigError extends Error {
+export class CloudConfigError extends Refusal {
   constructor(readonly file: string, readonly key: string, problem: string) {
-    super(`${file}: ${key}: ${problem}`);
+    super(`${file}: ${key}: ${problem}`, 2);
     this.name = 'CloudConfigError';
   }
 }

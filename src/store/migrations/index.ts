@@ -10,6 +10,7 @@ import { envIdleStop } from './0008-env-idle-stop.js';
 import { poolRemoval } from './0009-pool-removal.js';
 import { agentSecrets } from './0011-agent-secrets.js';
 import { retention } from './0012-retention.js';
+import { storeProbe } from './0013-store-probe.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0009-pool-removal': poolRemoval,
   '0011-agent-secrets': agentSecrets,
   '0012-retention': retention,
+  '0013-store-probe': storeProbe,
 };
 
 export const migrationProvider: MigrationProvider = {
