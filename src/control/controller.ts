@@ -137,6 +137,7 @@ export class Controller {
       if (this.tenures.get(spec.name) !== fence.token) {
         this.state.replacePool(spec.name, await this.deps.store.listMachines({ pool: spec.name }));
         this.unreplaced.delete(spec.name);
+        this.health.forget(spec.name);
         this.tenures.set(spec.name, fence.token);
         this.deps.log.info({ pool: spec.name, token: fence.token, machines: this.state.machines(spec.name).size }, 'pool acquired: machines loaded');
       }
@@ -213,7 +214,7 @@ export class Controller {
     const byId = new Map<string, ProviderMachine>();
     for (const pm of seen) byId.set(pm.id, pm);
     const unreplaced = this.unreplacedOf(spec.name);
-    const h = this.health.forPool(spec, provider, snap);
+    const h = this.health.forPool(spec, provider, snap, now);
 
     // Observe: adopt what carries our tags but we have no record of (a crash between a launch and its record).
     for (const pm of seen) {

@@ -3,7 +3,6 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { AgentsTable, Database } from './database.js';
 import { parseJson } from './json.js';
-import type { HealingPause } from './store.js';
 
 function toBeat(row: Selectable<AgentsTable>): AgentHeartbeat {
   return {
@@ -64,23 +63,6 @@ export async function joinToken(db: Kysely<Database>, pool: string, now: number)
 
 export async function getJoinToken(db: Kysely<Database>, pool: string): Promise<string | undefined> {
   return (await db.selectFrom('join_tokens').select('token').where('pool', '=', pool).executeTakeFirst())?.token;
-}
-
-export async function setHealingPaused(db: Kysely<Database>, pool: string, pause: HealingPause | null): Promise<void> {
-  if (!pause) {
-    await db.deleteFrom('healing_pauses').where('pool', '=', pool).execute();
-    return;
-  }
-  await db
-    .insertInto('healing_pauses')
-    .values({ pool, at: pause.at, reason: pause.reason })
-    .onConflict((oc) => oc.column('pool').doUpdateSet({ at: pause.at, reason: pause.reason }))
-    .execute();
-}
-
-export async function listHealingPaused(db: Kysely<Database>): Promise<Map<string, HealingPause>> {
-  const rows = await db.selectFrom('healing_pauses').selectAll().execute();
-  return new Map(rows.map((r) => [r.pool, { at: r.at, reason: r.reason }]));
 }
 
 export async function setProtection(db: Kysely<Database>, machine: string, value: boolean, now: number): Promise<void> {

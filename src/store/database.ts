@@ -14,7 +14,7 @@ export interface Database {
   events: EventsTable;
   agents: AgentsTable;
   join_tokens: JoinTokensTable;
-  healing_pauses: HealingPausesTable;
+  pool_conditions: PoolConditionsTable;
   protections: ProtectionsTable;
   operations: OperationsTable;
   operation_items: OperationItemsTable;
@@ -186,11 +186,16 @@ export interface JoinTokensTable {
   created_at: number;
 }
 
-/** Pools whose auto-replacement the mass-failure brake paused; a row's removal resumes it. */
-export interface HealingPausesTable {
+/** A pool's conditions (migration 0010), one row per (pool, type); a row's removal clears it. */
+export interface PoolConditionsTable {
   pool: string;
-  at: number;
+  type: string;
+  since: number;
   reason: string;
+  message: string;
+  until: number | null;
+  /** JSON, or null. */
+  data: string | null;
 }
 
 export interface ProtectionsTable {

@@ -1,3 +1,4 @@
+import type { ConditionType, PoolCondition } from '../domain/conditions.js';
 import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
@@ -79,6 +80,12 @@ export interface Store {
   /** Pauses (or, with null, resumes) a pool's automatic replacement. */
   setHealingPaused(pool: string, pause: HealingPause | null): Promise<void>;
   listHealingPaused(): Promise<Map<string, HealingPause>>;
+  /** Sets (inserts or replaces) a pool's condition of that type. */
+  setCondition(condition: PoolCondition): Promise<void>;
+  /** Clears a pool's condition; true when there was one. */
+  clearCondition(pool: string, type: ConditionType): Promise<boolean>;
+  /** Conditions as stored, by pool and type; timed ones past their end included (see `activeConditions`). */
+  listConditions(query?: { pool?: string | undefined; type?: ConditionType | undefined }): Promise<PoolCondition[]>;
   /** Scale-in protection asked through the API; the controller folds it into the machine. */
   setProtection(machine: string, value: boolean, now: number): Promise<void>;
   listProtections(): Promise<Map<string, boolean>>;
@@ -151,4 +158,6 @@ export interface OperationQuery {
 export interface HealingPause {
   at: number;
   reason: string;
+  /** The machines the brake counted when it tripped; it releases itself once they recover. Absent on pauses from before 0010. */
+  machines?: string[] | undefined;
 }

@@ -8,6 +8,7 @@ import { leases } from './0006-leases.js';
 import { environments } from './0007-environments.js';
 import { envIdleStop } from './0008-env-idle-stop.js';
 import { poolRemoval } from './0009-pool-removal.js';
+import { poolConditions } from './0010-pool-conditions.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-environments': environments,
   '0008-env-idle-stop': envIdleStop,
   '0009-pool-removal': poolRemoval,
+  '0010-pool-conditions': poolConditions,
 };
 
 export const migrationProvider: MigrationProvider = {
