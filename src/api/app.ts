@@ -73,7 +73,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send(new ApiError('internal', 'internal error; see the server log').toJSON());
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(new ApiError('not_found', `no route ${req.method} ${req.url}`).toJSON()));
-  const metrics = deps.metrics ?? new ApiMetrics();
+  const metrics = deps.metrics ?? new ApiMetrics(deps.clock);
   installAccess(app, deps, metrics);
   const routes: RouteDef[] = [];
   routes.push(...systemRoutes(deps, metrics, () => routes), ...apiRoutes(deps));

@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RealClock, type Clock } from '../clock/clock.js';
+import { activeConditions, CONDITION_TYPES } from '../domain/conditions.js';
 import { MACHINE_STATES } from '../domain/lifecycle.js';
 import { ITEM_STATUSES } from '../domain/operations/types.js';
 import { ACTION_KINDS } from '../providers/provider.js';
@@ -32,9 +34,11 @@ export class ApiMetrics {
   private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly conditions = new Gauge({ name: 'flotte_pool_condition', help: 'Pool conditions: 1 while the condition holds (HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold), else 0', labelNames: ['pool', 'type'], registers: [this.registry] });
   private readonly requests = new Histogram({ name: 'flotte_api_request_duration_seconds', help: 'API request duration by route and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
-  constructor() {
+  /** `clock` decides whether a timed condition still holds at scrape time. */
+  constructor(private readonly clock: Clock = new RealClock()) {
     collectDefaultMetrics({ register: this.registry, prefix: 'flotte_process_' });
   }
 
@@ -54,6 +58,13 @@ export class ApiMetrics {
     }
   }
 
+  private async poolConditions(store: Store, pools: readonly string[]): Promise<void> {
+    this.conditions.reset();
+    for (const pool of pools) for (const type of CONDITION_TYPES) this.conditions.set({ pool, type }, 0);
+    // A timed pause past its end no longer holds, though the autoscaler may not have cleared it yet.
+    for (const c of activeConditions(await store.listConditions(), this.clock.now())) this.conditions.set({ pool: c.pool, type: c.type }, 1);
+  }
+
   /** Refreshes what is read at scrape time, then renders the text format. */
   async scrape(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
     const [pools, machines, counts] = await Promise.all([store.listPools(), store.listMachines(), store.eventCounts()]);
@@ -67,6 +78,7 @@ export class ApiMetrics {
     for (const m of machines) this.machines.inc({ pool: m.pool, state: m.state });
     for (const p of pools) this.ready.set({ pool: p.name }, machines.filter((m) => m.pool === p.name && m.state === 'ready').length);
     await this.operations(store);
+    await this.poolConditions(store, pools.map((p) => p.name));
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
     for (const c of [this.calls, this.throttles, this.retries, this.errors]) c.reset();
