@@ -125,7 +125,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
   await executor.start();
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
+  const app = await buildApp({ store, clock, parseConfig, wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability() });
   const stop = new AbortController();
   const url = await app.listen({ host: opts.host, port: opts.port });
   agentServer = url;

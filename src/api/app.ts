@@ -3,6 +3,7 @@ import { whoamiRoutes } from './routes/whoami.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
+import type { Reachability } from '../domain/reachability.js';
 import type { ConfigError } from '../config/load.js';
 import type { Store, AppliedConfig } from '../store/store.js';
 import { ApiError } from './errors.js';
@@ -50,6 +51,8 @@ export interface ApiDeps {
   handlerTimeoutMs?: number | undefined;
   /** Bulk operations, where a controller runs them (main.ts); their routes answer 503 without it. */
   operations?: OperationsPort | undefined;
+  /** Whether each provider answered the in-process controller lately (`flotte up`); /readyz shows it. */
+  reachability?: (() => ReadonlyMap<string, Reachability>) | undefined;
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {

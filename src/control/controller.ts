@@ -15,6 +15,8 @@ import { Launcher, toMachine } from './launcher.js';
 import { applyDrainActions, noteDrainEnd } from './drain.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
 import { fencedWrites, underLease } from './lease-gate.js';
+import { ProviderWatch } from './provider-watch.js';
+import type { Reachability } from '../domain/reachability.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -77,6 +79,7 @@ export class Controller {
   /** Machine → when a stop or start was last sent, so a slow cloud is not asked again every tick. */
   private readonly lastPowerSend = new Map<string, { kind: 'stop' | 'start'; at: number }>();
   private health!: HealthControl;
+  private readonly watch: ProviderWatch;
   private holds: OperationHolds | undefined;
   /** Pool → fencing token its machines were loaded under; a new token means reload. */
   private readonly tenures = new Map<string, number>();
@@ -87,6 +90,7 @@ export class Controller {
     if (deps.ownership) this.deps = { ...deps, store: fencedWrites(deps.store) };
     this.launcher = new Launcher(this.deps.store, deps.cluster);
     this.health = new HealthControl(this.deps.store);
+    this.watch = new ProviderWatch(this.deps.store);
   }
 
   /** Loads what the store knows; the first tick then adopts and resolves whatever the cloud holds. */
@@ -178,6 +182,11 @@ export class Controller {
     await this.inFlight.get(pool)?.catch(() => undefined);
   }
 
+  /** Whether each provider answered this controller's calls lately. */
+  reachability(): ReadonlyMap<string, Reachability> {
+    return this.watch.status();
+  }
+
   /** One list call per provider per tick, shared by its pools. */
   private async listAll(pools: PoolSpec[], now: number): Promise<Map<string, Map<string, ProviderMachine[]>>> {
     const out = new Map<string, Map<string, ProviderMachine[]>>();
@@ -186,6 +195,11 @@ export class Controller {
       [...names].map(async (name) => {
         const provider = this.deps.providers.get(name);
         if (!provider) return this.deps.log.error({ provider: name }, 'pool names an unknown provider');
+        const own = pools.filter((p) => p.provider === name).map((p) => p.name);
+        const note = async (outcome: { ok: true } | { ok: false; error: string }) => {
+          const events = await this.watch.note(name, own, outcome, now);
+          if (events.length > 0) this.deps.onEvents?.(events);
+        };
         try {
           const byPool = new Map<string, ProviderMachine[]>();
           for (const pm of await provider.list({ cluster: this.deps.cluster })) {
@@ -198,7 +212,10 @@ export class Controller {
           out.set(name, byPool);
         } catch (e) {
           this.deps.log.warn({ provider: name, err: e, at: now }, 'list failed; skipping its pools this tick');
+          await note({ ok: false, error: e instanceof Error ? e.message : String(e) }).catch((err: unknown) => this.deps.log.error({ err, provider: name }, 'could not record the provider as unavailable'));
+          return;
         }
+        await note({ ok: true }).catch((err: unknown) => this.deps.log.error({ err, provider: name }, 'could not record the provider as answering'));
       }),
     );
     return out;
