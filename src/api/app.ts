@@ -22,6 +22,7 @@ import type { RateLimit } from './auth.js';
 import { BODY_LIMIT_BYTES, HANDLER_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.js';
 import { ApiMetrics, type StatsSource } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
+import { autoscalingRoutes } from './routes/autoscaling.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -56,7 +57,7 @@ export interface ApiDeps {
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
-  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
+  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
 }
 
 /** The app factory: everything wired, nothing listening. Tests use `app.inject()`. */

@@ -155,6 +155,21 @@ program
   .option('--json', 'JSON output')
   .action(async (opts) => (await import('./commands/audit.js')).auditCommand(client(), realClock.now(), opts));
 
+const autoscaling = program.command('autoscaling').description("pause or resume a pool's autoscaler, so a manual `flotte scale` holds");
+autoscaling
+  .command('pause')
+  .description('leave the pool at the size `flotte scale` sets, for a while or until resumed (audited; shown as the AutoscalingPaused condition)')
+  .argument('<pool>')
+  .option('--for <duration>', 'how long, e.g. 30m, 1h or 2d (default: until resumed)')
+  .option('--json', 'JSON output')
+  .action(async (pool, opts) => (await import('./commands/autoscaling.js')).autoscalingPauseCommand(client(), pool, opts));
+autoscaling
+  .command('resume')
+  .description('hand the size back to the autoscaler; it decides at its next evaluation')
+  .argument('<pool>')
+  .option('--json', 'JSON output')
+  .action(async (pool, opts) => (await import('./commands/autoscaling.js')).autoscalingResumeCommand(client(), pool, opts));
+
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);

@@ -5,6 +5,7 @@ import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import { machineView, poolView } from '../views.js';
 import { allPoolConditions, poolConditions } from './healing.js';
+import { autoscalingNotice } from './autoscaling.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { RevisionCache, requestRevision } from '../revision-cache.js';
 
@@ -92,7 +93,9 @@ export function poolRoutes(deps: ApiDeps) {
           ]);
         }
         deps.wake?.();
-        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired };
+        // Whoever sets the size of an autoscaled pool should hear that the autoscaler sets it again.
+        const autoscaling = await autoscalingNotice(store, updated, body.desired, deps.clock.now());
+        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired, autoscaling };
       },
     }),
   ];

@@ -22,9 +22,11 @@ export async function scaleCommand(
   const desired = Number(size);
   if (!Number.isInteger(desired) || desired < 0) throw new CliError(`size must be a whole number ≥ 0, got "${size}"`, 2);
   const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
-  await client.request('PUT', `${path}/desired`, { desired });
+  const set = await client.request<{ autoscaling?: { paused: boolean; until?: string | null; message: string } | null }>('PUT', `${path}/desired`, { desired });
+  // An autoscaled pool's size is the autoscaler's to set: say so where a person looks, not in the JSON on stdout.
+  if (set.autoscaling && !set.autoscaling.paused) process.stderr.write(`flotte: warning: ${set.autoscaling.message}\n`);
   if (!opts.wait) {
-    if (opts.json) return printJson({ pool, desired });
+    if (opts.json) return printJson({ pool, desired, autoscaling: set.autoscaling ?? null });
     return println(`pool ${pool}: desired ${desired}`);
   }
   const deadline = clock.now() + Number(opts.timeout) * 1000;
