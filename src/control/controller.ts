@@ -16,6 +16,7 @@ import { applyDrainActions, noteDrainEnd } from './drain.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
 import { fencedWrites, underLease } from './lease-gate.js';
 import { ProviderWatch } from './provider-watch.js';
+import { BlastGuard } from './blast-guard.js';
 import type { Reachability } from '../domain/reachability.js';
 
 export interface ControllerDeps {
@@ -80,6 +81,7 @@ export class Controller {
   private readonly lastPowerSend = new Map<string, { kind: 'stop' | 'start'; at: number }>();
   private health!: HealthControl;
   private readonly watch: ProviderWatch;
+  private readonly blast: BlastGuard;
   private holds: OperationHolds | undefined;
   /** Pool → fencing token its machines were loaded under; a new token means reload. */
   private readonly tenures = new Map<string, number>();
@@ -91,6 +93,7 @@ export class Controller {
     this.launcher = new Launcher(this.deps.store, deps.cluster);
     this.health = new HealthControl(this.deps.store);
     this.watch = new ProviderWatch(this.deps.store);
+    this.blast = new BlastGuard(this.deps.store);
   }
 
   /** Loads what the store knows; the first tick then adopts and resolves whatever the cloud holds. */
@@ -301,6 +304,7 @@ export class Controller {
 
     const agent = h.agent ? await this.bootstrap(spec, now) : undefined;
     if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
+    p.actions = await this.blast.guard(spec, p.actions, machines, journal, now);
     await this.act(spec, template, provider, p.actions, intents, resend, journal, now, agent, healthy.inputs.busy);
     if (doomed?.terminate.length) {
       await this.terminate(spec, provider, doomed.terminate, 'Interrupted', journal, now);

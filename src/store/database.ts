@@ -62,6 +62,10 @@ export interface PoolsTable {
   health: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** JSON `ScalingSpec` (migration 0003), null when the pool does not autoscale. */
   scaling: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** Share of healthy machines one change may terminate per interval (migration 0010); null: the default. */
+  blast_radius: ColumnType<number | null, number | null | undefined, number | null | undefined>;
+  /** The size an explicit `allowDestroy` was given for (migration 0010); any later size change clears it. */
+  destroy_allowed_to: ColumnType<number | null, number | null | undefined, number | null | undefined>;
   /** 1 while the pool is suspended (migration 0008): its machines stopped, none replaced. */
   suspended: ColumnType<number, number | undefined, number | undefined>;
   /** When an apply dropped the pool from the file (migration 0009): drained to zero, deleted once empty. */

@@ -54,6 +54,9 @@ export class KyselyStore implements Store {
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined> {
     return poolsRepo.setDesired(this.db, name, desired);
   }
+  allowDestroy(pools: readonly string[]): Promise<void> {
+    return poolsRepo.allowDestroy(this.db, pools);
+  }
   deleteRemovedPool(name: string): Promise<boolean> {
     return poolsRepo.deleteRemovedPool(this.db, name);
   }

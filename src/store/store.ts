@@ -46,6 +46,12 @@ export interface Store {
   getPool(name: string): Promise<PoolSpec | undefined>;
   /** Sets desired; the caller has checked the bounds. Returns the updated pool, undefined if unknown. */
   setDesired(name: string, desired: number): Promise<PoolSpec | undefined>;
+  /**
+   * Lets the size change just made to these pools terminate past the blast-radius guard (the
+   * explicit `allowDestroy` of `flotte scale --allow-destroy` and of an apply), for as long as each
+   * pool's size stays what it is now. Call it right after the change.
+   */
+  allowDestroy(pools: readonly string[]): Promise<void>;
   /** Deletes a pool an apply removed (`removedAt`), once it is empty; false when it is not (or no longer) removed. */
   deleteRemovedPool(name: string): Promise<boolean>;
 

@@ -19,9 +19,14 @@ export const poolConditions: Migration = {
       .execute();
     await sql`insert into pool_conditions (pool, type, since, reason, message) select pool, 'HealingPaused', at, 'MassFailure', reason from healing_pauses`.execute(db);
     await db.schema.dropTable('healing_pauses').execute();
+    // The blast-radius guard: the pool's share per interval, and the size an explicit allowance was given for.
+    await db.schema.alterTable('pools').addColumn('blast_radius', 'real').execute();
+    await db.schema.alterTable('pools').addColumn('destroy_allowed_to', 'integer').execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.alterTable('pools').dropColumn('destroy_allowed_to').execute();
+    await db.schema.alterTable('pools').dropColumn('blast_radius').execute();
     await db.schema
       .createTable('healing_pauses')
       .addColumn('pool', 'text', (c) => c.primaryKey())
