@@ -65,3 +65,18 @@ describe('pool conditions: what a controller decided, as any API process shows i
     expect((await store.listHealingPaused()).get('analysis')?.machines).toEqual(['m-1', 'm-2', 'm-3']);
   });
 });
+
+describe('scale with allowDestroy', () => {
+  it('PUT desired with allowDestroy records the allowance for exactly that size; without it, none', async () => {
+    const put = (payload: object) => t.app.inject({ method: 'PUT', url: '/api/v1/pools/analysis/desired', headers: t.headers, payload });
+    const res = await put({ desired: 3, allowDestroy: true });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ desired: 3, allowDestroy: true });
+    expect((await store.getPool('analysis'))?.destroyAllowedTo).toBe(3);
+    expect((await put({ desired: 2 })).json()).toMatchObject({ desired: 2, allowDestroy: false });
+    expect((await store.getPool('analysis'))?.destroyAllowedTo).toBeUndefined();
+    const bad = await put({ desired: 2, allowDestroy: 'yes' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toMatch(/body\.allowDestroy/);
+  });
+});

@@ -111,6 +111,7 @@ program
   .argument('<pool>')
   .argument('<size>')
   .option('--wait', 'wait until exactly <size> machines are ready')
+  .option('--allow-destroy', "let this scale-in terminate more than the pool's blastRadius share (default half) of its healthy machines per minute")
   .option('--timeout <seconds>', 'give up waiting after this long (exit 1)', '600')
   .option('--json', 'JSON output')
   .action(async (pool, size, opts) => (await import('./commands/scale.js')).scaleCommand(client(), realClock, pool, size, opts));

@@ -10,13 +10,14 @@ const isScaleIn = (a: Action): a is Extract<Action, { kind: 'drain' | 'terminate
 
 /**
  * Applies the blast-radius guard to a pool's planned actions: scale-in of healthy machines beyond
- * the pool's share per interval is held for a later tick (the level-triggered planner proposes it
+ * the pool's share per interval, for one change (one size asked, by a scale, an apply or the
+ * autoscaler), is held for a later tick (the level-triggered planner proposes it
  * again), and the pool carries `BlastRadiusHold` while anything is held. Bulk operations do not
  * pass here: they replace or reboot within their own max-unavailable budget and never shrink a pool.
  */
 export class BlastGuard {
-  /** Pool → healthy machines let go, with when. */
-  private readonly taken = new Map<string, { at: number; n: number }[]>();
+  /** Pool → healthy machines let go, with when and for which change (the size asked). */
+  private readonly taken = new Map<string, { at: number; n: number; source: number }[]>();
   /** Pool → the hold message last stored ('' once cleared). */
   private readonly shown = new Map<string, string>();
   /** Pool → when its current hold began. */
@@ -25,8 +26,9 @@ export class BlastGuard {
   constructor(private readonly store: Store) {}
 
   async guard(spec: PoolSpec, actions: Action[], machines: ReadonlyMap<string, Machine>, journal: Journal, now: number): Promise<Action[]> {
-    // Most ticks shrink nothing: then no machine is counted.
-    if (!actions.some(isScaleIn)) {
+    // Most ticks shrink nothing: then no machine is counted. An environment's machines are one
+    // person's own, and stopping or destroying it is the request itself.
+    if (spec.keepStopped || !actions.some(isScaleIn)) {
       await this.show(spec, '', 0, journal, now);
       return actions;
     }
@@ -35,7 +37,8 @@ export class BlastGuard {
     const share = spec.blastRadius ?? DEFAULT_BLAST_RADIUS;
     let healthy = 0;
     for (const m of machines.values()) if (m.state === 'ready') healthy++;
-    const taken = recent.reduce((n, t) => n + t.n, 0);
+    // Each change is its own source: a second, separate request is a second decision, and gets its own share.
+    const taken = recent.reduce((n, t) => (t.source === spec.desired ? n + t.n : n), 0);
     let budget = blastBudget({ healthy, taken, share, allowed: spec.destroyAllowedTo !== undefined && spec.destroyAllowedTo === spec.desired });
     let wanted = 0;
     let held = 0;
@@ -57,7 +60,7 @@ export class BlastGuard {
       const ids = a.ids.filter((id) => !isHealthy(id) || split.go.includes(id));
       if (ids.length > 0) out.push({ ...a, ids });
     }
-    if (went > 0) recent.push({ at: now, n: went });
+    if (went > 0) recent.push({ at: now, n: went, source: spec.desired });
     await this.show(spec, held > 0 ? this.message(spec, held, wanted, healthy + taken, share) : '', held, journal, now);
     return out;
   }

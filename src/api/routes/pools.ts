@@ -74,7 +74,13 @@ export function poolRoutes(deps: ApiDeps) {
       tags: ['pools'],
       permission: 'pools:scale',
       params: poolParams,
-      body: z.object({ desired: z.number().int().nonnegative() }).strict(),
+      body: z
+        .object({
+          desired: z.number().int().nonnegative(),
+          /** Lets this change terminate more than the pool's blast-radius share of healthy machines per minute. */
+          allowDestroy: z.boolean().optional(),
+        })
+        .strict(),
       async handler({ params, body }) {
         const pool = await store.getPool(params.name);
         if (!pool) throw notFound('pool', params.name);
@@ -87,6 +93,7 @@ export function poolRoutes(deps: ApiDeps) {
           );
         }
         const updated = (await store.setDesired(pool.name, body.desired))!;
+        if (body.allowDestroy) await store.allowDestroy([pool.name]);
         if (updated.desired !== pool.desired) {
           await store.appendEvents([
             { at: deps.clock.now(), pool: pool.name, reason: 'DesiredChanged', message: `desired ${pool.desired} → ${body.desired}`, data: { from: pool.desired, to: body.desired } },
@@ -95,7 +102,7 @@ export function poolRoutes(deps: ApiDeps) {
         deps.wake?.();
         // Whoever sets the size of an autoscaled pool should hear that the autoscaler sets it again.
         const autoscaling = await autoscalingNotice(store, updated, body.desired, deps.clock.now());
-        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired, autoscaling };
+        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired, allowDestroy: body.allowDestroy === true, autoscaling };
       },
     }),
   ];

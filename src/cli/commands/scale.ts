@@ -17,12 +17,12 @@ export async function scaleCommand(
   clock: Clock,
   pool: string,
   size: string,
-  opts: { wait?: boolean; timeout: string; json?: boolean },
+  opts: { wait?: boolean; timeout: string; json?: boolean; allowDestroy?: boolean },
 ): Promise<void> {
   const desired = Number(size);
   if (!Number.isInteger(desired) || desired < 0) throw new CliError(`size must be a whole number ≥ 0, got "${size}"`, 2);
   const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
-  const set = await client.request<{ autoscaling?: { paused: boolean; until?: string | null; message: string } | null }>('PUT', `${path}/desired`, { desired });
+  const set = await client.request<{ autoscaling?: { paused: boolean; until?: string | null; message: string } | null }>('PUT', `${path}/desired`, { desired, ...(opts.allowDestroy ? { allowDestroy: true } : {}) });
   // An autoscaled pool's size is the autoscaler's to set: say so where a person looks, not in the JSON on stdout.
   if (set.autoscaling && !set.autoscaling.paused) process.stderr.write(`flotte: warning: ${set.autoscaling.message}\n`);
   if (!opts.wait) {
