@@ -5,6 +5,7 @@ import { harness, type Harness } from '../../test/support/harness.js';
 import { testApp, type TestApp } from '../../test/support/api.js';
 import { jsonServer, type JsonServer } from '../../test/support/json-server.js';
 import { scalingSpec } from '../../test/support/scaling.js';
+import { runCli } from '../../test/support/process.js';
 import { Autoscaler } from './autoscaler.js';
 
 let h: Harness | undefined;
@@ -87,5 +88,37 @@ describe('autoscaled pools say who decides', () => {
     expect((await call('POST', '/api/v1/pools/analysis/autoscaling/resume')).json()).toEqual({ pool: 'analysis', resumed: false });
     await autoscaler.runOnce();
     expect(await desired()).toBe(6);
+  });
+
+  it('the real CLI: scale warns on stderr; autoscaling pause/resume; pools and explain show the pause; a bad --for is exit 2', async () => {
+    await setup();
+    const server = await t!.app.listen({ host: '127.0.0.1', port: 0 });
+    const env = { FLOTTE_TOKEN: t!.headers.authorization!.replace(/^Bearer /, '') };
+    const cli = (args: string[]) => runCli(args, { server, env });
+
+    const warned = await cli(['scale', 'analysis', '80']);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stdout).toBe('pool analysis: desired 80\n');
+    expect(warned.stderr).toBe('flotte: warning: analysis is autoscaled: the autoscaler sets its size at its next evaluation (every 10 s); to keep 80, run `flotte autoscaling pause analysis [--for 1h]` first, and `flotte autoscaling resume analysis` after\n');
+
+    const bad = await cli(['autoscaling', 'pause', 'analysis', '--for', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--for must be a duration like 30m, 1h or 2d, got "soon"/);
+    expect(await h!.store.listConditions({ pool: 'analysis' })).toEqual([]);
+
+    const paused = await cli(['autoscaling', 'pause', 'analysis', '--for', '1h']);
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toMatch(/^autoscaling of analysis paused until \d{4}-.*Z/);
+    const quiet = await cli(['scale', 'analysis', '80']);
+    expect(quiet.stderr).toBe('');
+    const pools = await cli(['pools']);
+    expect(pools.stdout).toMatch(/analysis .*AutoscalingPaused/);
+    expect(pools.stdout).toMatch(/analysis: AutoscalingPaused since .* until .*: autoscaling paused by request for 1h/);
+    const explain = await cli(['explain', 'analysis']);
+    expect(explain.stdout).toMatch(/Condition AutoscalingPaused since .* until /);
+
+    const resumed = await cli(['autoscaling', 'resume', 'analysis']);
+    expect(resumed.stdout).toBe('autoscaling of analysis resumed: it sets the size at its next evaluation\n');
+    expect(await h!.store.listConditions({ pool: 'analysis' })).toEqual([]);
   });
 });
