@@ -16,16 +16,24 @@ const isScaleIn = (a: Action): a is Extract<Action, { kind: 'drain' | 'terminate
  * pass here: they replace or reboot within their own max-unavailable budget and never shrink a pool.
  */
 export class BlastGuard {
-  /** Pool → healthy machines let go, with when and for which change (the size asked). */
+  /** Pool → healthy machines let go, with when and for which change. */
   private readonly taken = new Map<string, { at: number; n: number; source: number }[]>();
   /** Pool → the hold message last stored ('' once cleared). */
   private readonly shown = new Map<string, string>();
+  /** Pool → the size last seen and the change it belongs to: a new size is a new change. */
+  private readonly change = new Map<string, { desired: number; seq: number }>();
+  private seq = 0;
   /** Pool → when its current hold began. */
   private readonly since = new Map<string, number>();
 
   constructor(private readonly store: Store) {}
 
   async guard(spec: PoolSpec, actions: Action[], machines: ReadonlyMap<string, Machine>, journal: Journal, now: number): Promise<Action[]> {
+    // Each change is its own source: a second, separate request is a second decision and gets its
+    // own share. Seen every tick, so the same size asked again later is a new change too.
+    let change = this.change.get(spec.name);
+    if (change?.desired !== spec.desired) this.change.set(spec.name, (change = { desired: spec.desired, seq: ++this.seq }));
+    const source = change.seq;
     // Most ticks shrink nothing: then no machine is counted. An environment's machines are one
     // person's own, and stopping or destroying it is the request itself.
     if (spec.keepStopped || !actions.some(isScaleIn)) {
@@ -37,8 +45,7 @@ export class BlastGuard {
     const share = spec.blastRadius ?? DEFAULT_BLAST_RADIUS;
     let healthy = 0;
     for (const m of machines.values()) if (m.state === 'ready') healthy++;
-    // Each change is its own source: a second, separate request is a second decision, and gets its own share.
-    const taken = recent.reduce((n, t) => (t.source === spec.desired ? n + t.n : n), 0);
+    const taken = recent.reduce((n, t) => (t.source === source ? n + t.n : n), 0);
     let budget = blastBudget({ healthy, taken, share, allowed: spec.destroyAllowedTo !== undefined && spec.destroyAllowedTo === spec.desired });
     let wanted = 0;
     let held = 0;
@@ -60,7 +67,7 @@ export class BlastGuard {
       const ids = a.ids.filter((id) => !isHealthy(id) || split.go.includes(id));
       if (ids.length > 0) out.push({ ...a, ids });
     }
-    if (went > 0) recent.push({ at: now, n: went, source: spec.desired });
+    if (went > 0) recent.push({ at: now, n: went, source });
     await this.show(spec, held > 0 ? this.message(spec, held, wanted, healthy + taken, share) : '', held, journal, now);
     return out;
   }

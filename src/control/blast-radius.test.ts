@@ -55,6 +55,17 @@ describe('blast-radius guard (sim, virtual clock)', () => {
     expect(await terminating()).toBe(10);
   });
 
+  it('a second, separate change is its own source, with its own share of what is left', async () => {
+    await fleetOf(20);
+    await h.store.setDesired('analysis', 10);
+    await h.runTick();
+    expect(await terminating()).toBe(10);
+    await h.clock.advance(5_000);
+    await h.store.setDesired('analysis', 2);
+    await h.runTick();
+    expect(await terminating()).toBe(15); // half of the 10 still ready
+  });
+
   it('replacing dead machines is never held, however many died', async () => {
     await fleetOf(10);
     h.sim.kill(simLive(h.sim).slice(0, 8).map((m) => m.id));
