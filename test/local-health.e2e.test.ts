@@ -106,6 +106,10 @@ describe('local machines: health and replacement (real agent processes)', () => 
     expect(paused.message).toMatch(/of 5 machines failed within 120 s/);
     const tripped = (await events(up)).find((e) => e.reason === 'HealingPaused')!;
     expect(tripped.message).toMatch(/resume-healing workers/);
+    // The brake shows where people look first.
+    const listed = await runCli(['pools'], { cwd: dir, server: up.url });
+    expect(listed.stdout).toMatch(/workers .*HealingPaused/);
+    expect(listed.stdout).toMatch(/workers: HealingPaused since .*resume-healing workers/);
 
     // Held for a while: at most one replacement (20%, under the 30% share) was started before the brake tripped.
     await new Promise((r) => setTimeout(r, 4_000));
