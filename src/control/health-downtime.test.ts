@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_HEALTH, type HealthPolicy } from '../domain/health.js';
 import { harness, simLive, type Harness } from '../../test/support/harness.js';
+import { poolLease, type Fence } from '../store/fence.js';
 import { Controller } from './controller.js';
 
 let h: Harness;
@@ -90,6 +91,29 @@ describe('healing that survives its own downtime (virtual clock)', () => {
     }
     for (let i = 0; i < 5; i++) await second();
     expect((await eventsAfter(before)).filter((e) => e.reason === 'Unhealthy')).toEqual([]);
+  });
+
+  it('a pool whose lease this controller takes again (after a time without it) is judged only after one timeout of the new tenure', async () => {
+    await fleetOf(3);
+    let current: Fence | undefined = (await h.store.acquireLease(poolLease('analysis'), 'b', 600_000))!;
+    const b = new Controller({ store: h.store, providers: new Map([['sim', h.provider]]), clock: h.clock, cluster: 'test', log: pino({ level: 'silent' }), agentServer: () => 'http://127.0.0.1:7400', ownership: { fence: () => current, lost: () => undefined } });
+    await b.start();
+    h.controller = b;
+    for (let i = 0; i < 3; i++) await second();
+
+    // The lease moves away, and while nobody hears them the agents' reports go nowhere.
+    const first = current;
+    current = undefined;
+    await h.runTick();
+    await h.clock.advance(3 * policy.heartbeatTimeoutMs);
+    await h.store.releaseLease(first);
+    current = (await h.store.acquireLease(poolLease('analysis'), 'b', 600_000))!;
+    expect(current.token).toBeGreaterThan(first.token);
+    const mark = await lastEventId();
+    await h.runTick(); // taken again, before any agent reached us
+    await h.clock.advance(TICK_MS);
+    for (let i = 0; i < 5; i++) await second();
+    expect((await eventsAfter(mark)).filter((e) => ['Unhealthy', 'HealingPaused'].includes(e.reason))).toEqual([]);
   });
 
   it('the brake releases itself when the machines it counted report again (a partition, not deaths)', async () => {
