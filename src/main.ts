@@ -9,7 +9,7 @@ import { demoConfigYaml } from './config/demo.js';
 import { configValidator, formatConfigError, validateConfig, type ConfigEnvironment } from './config/load.js';
 import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
-import { describeApply, describeDestroy, planAgainst } from './domain/apply-plan.js';
+import { describeApply, describeDestroy, planAgainst, shrunk } from './domain/apply-plan.js';
 import { Autoscaler } from './control/autoscaler.js';
 import { Controller } from './control/controller.js';
 import { leaseGated } from './control/lease-gate.js';
@@ -100,12 +100,15 @@ async function applyStartupConfig(store: Store, file: string | undefined, clock:
   const parsed = validateConfig(source, name, env);
   if (!parsed.ok) throw new ConfigInvalid(parsed.errors.map(formatConfigError).join('\n'));
   // The same rule as `flotte apply`: a file given at start may not drop pools or halve one unasked.
+  let shrinking: string[] = [];
   await store.applyConfig(parsed.applied, clock.now(), (before) => {
     const plan = planAgainst(before, parsed.applied);
     if (plan.destructive.length > 0 && !allowDestroy) {
       throw new ConfigInvalid(`${describeApply(plan, name).join('\n')}\n${describeDestroy(plan, name)} (if that is meant, start again with --allow-destroy)`);
     }
+    shrinking = shrunk(plan);
   });
+  if (allowDestroy) await store.allowDestroy(shrinking);
 }
 
 /**
@@ -137,7 +140,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const config = (await store.currentConfig())!;
   // First start: an admin token in <dataDir>/admin-token (mode 0600), where the CLI looks.
   await ensureAdminToken(store, opts.dataDir, clock.now());
-  const metrics = new ApiMetrics();
+  const metrics = new ApiMetrics({ clock });
   const providers = new Map<string, RateLimitedProvider>();
   for (const [name, cfg] of Object.entries(config.providers)) {
     providers.set(name, rateLimited(observed(leaseGated(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir })), metrics.observeProviderCall), { clock }));
@@ -151,7 +154,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
   await executor.start();
   const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log });
+  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability() });
   const stop = new AbortController();
   const url = await listenOn(app, opts.host, opts.port);
   agentServer = url;

@@ -127,4 +127,21 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await page.screenshot({ path: artifact('pool-phone-dark.png'), fullPage: true });
     await page.close();
   });
+
+  it("a pool's conditions show as badges with their message: a scale-in held by the blast-radius guard", async () => {
+    const scale = await fetch(`${up.url}/api/v1/pools/analysis/desired`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ desired: 2 }),
+    });
+    expect(scale.status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await login(page, adminToken);
+    await page.goto(`${up.url}/#/pools/analysis`);
+    const badge = page.getByTestId('condition-BlastRadiusHold');
+    await badge.waitFor({ timeout: 30_000 });
+    expect(await badge.textContent()).toMatch(/^BlastRadiusHold: \d+ of \d+ scale-in terminations held: .*--allow-destroy/);
+    await page.screenshot({ path: artifact('pool-condition.png') });
+    await page.close();
+  });
 });

@@ -1,7 +1,14 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, waitFor, type UpProcess } from './support/process.js';
+import { BIN, runCli, startUp, waitFor, type UpProcess } from './support/process.js';
 import { agentPid, agentProcesses, alive, events, killAgents, localConfig, localDir, localMachineIds, pool, readyCount, startLocal } from './support/local.js';
+
+/** localConfig's health timings, and `startUp`'s tick. */
+const HEARTBEAT_INTERVAL_MS = 1_000;
+const HEARTBEAT_TIMEOUT_MS = 4_000;
+const TICK_MS = 500;
+/** Two cores shared with other suites: a tick or a write may start late. */
+const SCHEDULING_SLACK_MS = 1_500;
 
 let up: UpProcess | undefined;
 let dir: string | undefined;
@@ -48,6 +55,43 @@ describe('local machines: health and replacement (real agent processes)', () => 
     console.log(line);
   });
 
+  it('flotte up stopped for 3× the heartbeat timeout, then started again: no replacement, no brake, no Unhealthy; then a kill -9 is replaced within timeout + one tick', async () => {
+    dir = localDir(localConfig({ desired: 3 }));
+    up = await startLocal(dir);
+    const before = await readyCount(3, up);
+    const pids = new Map(before.machines.map((m) => [m.id, agentPid(dir!, m.id)]));
+    const port = Number(new URL(up.url).port);
+    await up.stop(); // SIGTERM: an orderly stop, as an upgrade would do
+    for (const pid of pids.values()) expect(alive(pid)).toBe(true);
+    await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_TIMEOUT_MS));
+
+    up = await startUp(dir, ['--log-level', 'info'], {}, { port });
+    const mark = Math.max(...(await events(up)).map((e) => e.id));
+    // Long enough for a wrong verdict to show: it would come at the first ticks, and the brake with it.
+    await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_TIMEOUT_MS));
+    const back = await readyCount(3, up);
+    expect(back.machines.map((m) => m.id).sort()).toEqual([...pids.keys()].sort());
+    expect(back.conditions).toEqual([]);
+    const since = (await events(up)).filter((e) => e.id > mark);
+    expect(since.filter((e) => ['Unhealthy', 'HealingPaused', 'Replacing', 'Launched', 'Terminating'].includes(e.reason))).toEqual([]);
+    expect(localMachineIds(dir).sort()).toEqual([...pids.keys()].sort());
+
+    const victim = back.machines[0]!.id;
+    const killedAt = Date.now();
+    process.kill(agentPid(dir, victim), 'SIGKILL');
+    const replacement = await waitFor('replacement launched', async () => (await events(up!)).find((e) => e.reason === 'Replacing' && e.id > mark), 60_000);
+    const unhealthy = (await events(up)).find((e) => e.reason === 'Unhealthy' && e.machine === victim)!;
+    expect(unhealthy).toBeDefined();
+    expect((await events(up)).some((e) => e.reason === 'HealingPaused' && e.id > mark)).toBe(false);
+    // The agent's last beat was at most one interval before the kill; the verdict comes at the next tick (500 ms) after the timeout.
+    const bound = HEARTBEAT_INTERVAL_MS + HEARTBEAT_TIMEOUT_MS + TICK_MS + SCHEDULING_SLACK_MS;
+    const took = Date.parse(replacement.at) - killedAt;
+    console.log(`after a controller restart: kill -9 → replacement launched in ${(took / 1000).toFixed(1)} s (bound ${bound / 1000} s)`);
+    expect(took).toBeLessThanOrEqual(bound);
+    expect(Date.parse(replacement.at)).toBeGreaterThanOrEqual(Date.parse(unhealthy.at));
+    await readyCount(3, up);
+  });
+
   it('kill -9 of 60% of the pool: the brake trips, nothing is mass-replaced; after resume-healing the pool is whole', async () => {
     dir = localDir(localConfig({ desired: 5 }));
     up = await startLocal(dir);
@@ -62,6 +106,10 @@ describe('local machines: health and replacement (real agent processes)', () => 
     expect(paused.message).toMatch(/of 5 machines failed within 120 s/);
     const tripped = (await events(up)).find((e) => e.reason === 'HealingPaused')!;
     expect(tripped.message).toMatch(/resume-healing workers/);
+    // The brake shows where people look first.
+    const listed = await runCli(['pools'], { cwd: dir, server: up.url });
+    expect(listed.stdout).toMatch(/workers .*HealingPaused/);
+    expect(listed.stdout).toMatch(/workers: HealingPaused since .*resume-healing workers/);
 
     // Held for a while: at most one replacement (20%, under the 30% share) was started before the brake tripped.
     await new Promise((r) => setTimeout(r, 4_000));

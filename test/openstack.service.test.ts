@@ -232,7 +232,7 @@ await serviceSuite(openstackService(), 'openstack: a pool of 20 rebooted by one 
     expect(after.ready).toBe(20);
     expect((await admin.serversOf(cluster)).every((s) => s.status === 'ACTIVE')).toBe(true);
 
-    const shrink = await cli(['scale', 'builders', '0', '--wait', '--timeout', '300']);
+    const shrink = await cli(['scale', 'builders', '0', '--wait', '--timeout', '300', '--allow-destroy']);
     expect(shrink.code, shrink.stderr + shrink.stdout).toBe(0);
     for (let i = 0; i < 60 && (await admin.serversOf(cluster)).some((s) => s.status !== 'DELETED'); i++) await new Promise((r) => setTimeout(r, 2_000));
     expect((await admin.serversOf(cluster)).filter((s) => s.status !== 'DELETED')).toEqual([]);

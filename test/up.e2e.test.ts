@@ -66,7 +66,7 @@ describe('flotte up (real processes)', () => {
     expect(grow.code, grow.stderr).toBe(0);
     expect(grow.stdout).toContain('80 ready');
     const before = (await getJson<PoolBody>(`${up.url}/api/v1/pools/analysis`)).machines;
-    const shrink = await runCli(['scale', 'analysis', '20', '--wait', '--timeout', '60'], { cwd: dir, server: up.url });
+    const shrink = await runCli(['scale', 'analysis', '20', '--wait', '--timeout', '60', '--allow-destroy'], { cwd: dir, server: up.url });
     expect(shrink.code, shrink.stderr).toBe(0);
     const after = (await getJson<PoolBody>(`${up.url}/api/v1/pools/analysis`)).machines;
     expect(after).toHaveLength(20);

@@ -3,6 +3,7 @@ import { whoamiRoutes } from './routes/whoami.js';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
+import type { Reachability } from '../domain/reachability.js';
 import type { ConfigError } from '../config/load.js';
 import type { Store, AppliedConfig } from '../store/store.js';
 import { ApiError } from './errors.js';
@@ -22,6 +23,7 @@ import type { RateLimit } from './auth.js';
 import { BODY_LIMIT_BYTES, HANDLER_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from './limits.js';
 import { ApiMetrics, type StatsSource } from './metrics.js';
 import { auditRoutes } from './routes/audit.js';
+import { autoscalingRoutes } from './routes/autoscaling.js';
 import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -51,10 +53,12 @@ export interface ApiDeps {
   handlerTimeoutMs?: number | undefined;
   /** Bulk operations, where a controller runs them (main.ts); their routes answer 503 without it. */
   operations?: OperationsPort | undefined;
+  /** Whether each provider answered the in-process controller lately (`flotte up`); /readyz shows it. */
+  reachability?: (() => ReadonlyMap<string, Reachability>) | undefined;
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
-  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
+  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
 }
 
 /** The app factory: everything wired, nothing listening. Tests use `app.inject()`. */
@@ -78,7 +82,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
     return reply.code(500).send(new ApiError('internal', 'internal error; see the server log').toJSON());
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(new ApiError('not_found', `no route ${req.method} ${req.url}`).toJSON()));
-  const metrics = deps.metrics ?? new ApiMetrics();
+  const metrics = deps.metrics ?? new ApiMetrics({ clock: deps.clock });
   installAccess(app, deps, metrics);
   const routes: RouteDef[] = [];
   routes.push(...systemRoutes(deps, metrics, () => routes), ...apiRoutes(deps));

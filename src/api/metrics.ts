@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { activeConditions, CONDITION_TYPES } from '../domain/conditions.js';
 import { MACHINE_STATES } from '../domain/lifecycle.js';
 import { ITEM_STATUSES } from '../domain/operations/types.js';
 import { ACTION_KINDS } from '../providers/provider.js';
@@ -47,6 +48,7 @@ export class ApiMetrics {
   private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly conditions = new Gauge({ name: 'flotte_pool_condition', help: 'Pool conditions: 1 while the condition holds (HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold), else 0', labelNames: ['pool', 'type'], registers: [this.registry] });
   private readonly renders = new Counter({ name: 'flotte_metrics_renders_total', help: 'Times this process read the store to render /metrics (at most one per second, whatever the scrapers do)', registers: [this.registry] });
   private readonly clock: Clock;
   private readonly renderEveryMs: number;
@@ -75,6 +77,13 @@ export class ApiMetrics {
     }
   }
 
+  private async poolConditions(store: Store, pools: readonly string[]): Promise<void> {
+    this.conditions.reset();
+    for (const pool of pools) for (const type of CONDITION_TYPES) this.conditions.set({ pool, type }, 0);
+    // A timed pause past its end no longer holds, though the autoscaler may not have cleared it yet.
+    for (const c of activeConditions(await store.listConditions(), this.clock.now())) this.conditions.set({ pool: c.pool, type: c.type }, 1);
+  }
+
   /** The text format, rendered anew only when the last rendering is METRICS_RENDER_MS old (a failed one is not kept). */
   scrape(store: Store, providers: ReadonlyMap<string, StatsSource>): Promise<string> {
     const now = this.clock.now();
@@ -101,6 +110,7 @@ export class ApiMetrics {
     for (const m of machines) this.machines.inc({ pool: m.pool, state: m.state });
     for (const p of pools) this.ready.set({ pool: p.name }, machines.filter((m) => m.pool === p.name && m.state === 'ready').length);
     await this.operations(store);
+    await this.poolConditions(store, pools.map((p) => p.name));
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
     for (const c of [this.calls, this.throttles, this.retries, this.errors]) c.reset();

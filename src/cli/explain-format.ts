@@ -17,6 +17,8 @@ export interface DecisionView {
 export interface DecisionsPage {
   pool: string;
   desired: number;
+  /** Why the pool is not doing what it normally would (healing or autoscaling paused, …). */
+  conditions?: { type: string; since: string; reason: string; message: string; until?: string | undefined }[] | undefined;
   autoscaling: { dryRun: boolean; evaluationInterval: number; policies: number } | null;
   items: DecisionView[];
 }
@@ -38,6 +40,7 @@ export function formatExplain(page: DecisionsPage): string {
       ? `Pool ${page.pool}: desired ${page.desired}; ${a.policies} scaling ${a.policies === 1 ? 'policy' : 'policies'}, evaluated every ${a.evaluationInterval} s${a.dryRun ? ', DRY RUN (decides and explains, never acts)' : ''}.`
       : `Pool ${page.pool}: desired ${page.desired}; no autoscaling configured.`,
   );
+  for (const c of page.conditions ?? []) out.push(`Condition ${c.type} since ${c.since}${c.until ? ` until ${c.until}` : ''}: ${c.message}`);
   if (page.items.length === 0) out.push('No decisions yet.');
   for (const d of [...page.items].reverse()) out.push('', ...formatDecision(d));
   return out.join('\n');

@@ -117,6 +117,7 @@ program
   .argument('<pool>')
   .argument('<size>')
   .option('--wait', 'wait until exactly <size> machines are ready')
+  .option('--allow-destroy', "let this scale-in terminate more than the pool's blastRadius share (default half) of its healthy machines per minute")
   .option('--timeout <duration>', 'give up waiting after this long, e.g. 90s, 10m (a bare number counts seconds; exit 1)', '600')
   .option('--json', 'JSON output')
   .action(async (pool, size, opts) => (await import('./commands/scale.js')).scaleCommand(client(), realClock, pool, size, opts));
@@ -186,6 +187,21 @@ program
   .option('--database <file>', 'the SQLite file (default <data-dir>/state.db)')
   .option('--yes', 'do it; without it, only show what would be replaced')
   .action(async (file, opts) => (await import('./commands/backup.js')).restoreCommand(file, opts));
+
+const autoscaling = program.command('autoscaling').description("pause or resume a pool's autoscaler, so a manual `flotte scale` holds");
+autoscaling
+  .command('pause')
+  .description('leave the pool at the size `flotte scale` sets, for a while or until resumed (audited; shown as the AutoscalingPaused condition)')
+  .argument('<pool>')
+  .option('--for <duration>', 'how long, e.g. 30m, 1h or 2d (default: until resumed)')
+  .option('--json', 'JSON output')
+  .action(async (pool, opts) => (await import('./commands/autoscaling.js')).autoscalingPauseCommand(client(), pool, opts));
+autoscaling
+  .command('resume')
+  .description('hand the size back to the autoscaler; it decides at its next evaluation')
+  .argument('<pool>')
+  .option('--json', 'JSON output')
+  .action(async (pool, opts) => (await import('./commands/autoscaling.js')).autoscalingResumeCommand(client(), pool, opts));
 
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);

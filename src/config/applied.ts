@@ -25,6 +25,7 @@ export function toApplied(config: FleetConfig, source: string): AppliedConfig {
       labels: { ...p.labels },
       maxLaunching: p.maxLaunching,
       deletionOrder: p.deletionOrder,
+      ...(p.blastRadius !== undefined ? { blastRadius: p.blastRadius } : {}),
       ...(p.scaling ? { scaling: p.scaling } : {}),
       ...(p.health ? { health: p.health } : {}),
     };

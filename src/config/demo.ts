@@ -56,6 +56,7 @@ pools:
     desired: 50                  # default: min
     maxLaunching: 200            # machines starting at once, at most
     deletionOrder: oldest-first  # or newest-first
+    blastRadius: 0.5             # one scale-in or apply takes at most half the ready machines a minute, unless --allow-destroy
     labels:
       team: demo
     # Autoscaling: the pool follows a built-in synthetic workload (a daily curve with bursts,

@@ -162,6 +162,8 @@ export const PoolSchema = z.strictObject({
   labels: StringMap.default({}),
   maxLaunching: z.int().min(1).default(200),
   deletionOrder: z.enum(DELETION_ORDERS).default('oldest-first'),
+  /** Share of the healthy machines one change (scale-in, apply) may terminate per minute without `--allow-destroy`; default 0.5, 1 turns the guard off. */
+  blastRadius: z.number().gt(0).max(1).optional(),
   /** Autoscaling: see scaling-schema.ts. */
   scaling: ScalingSchema.optional(),
   /** Health, replacement and drain: see health-schema.ts. */

@@ -53,7 +53,8 @@ export class Autoscaler {
   /** Evaluates every pool that is due at `now`; returns the decisions made. Runs once at time T. */
   async runOnce(now = this.deps.clock.now()): Promise<ScalingDecision[]> {
     const owns = this.deps.owns ?? (() => true);
-    const pools = (await this.deps.store.listPools()).filter((p) => p.scaling && p.scaling.policies.length > 0 && owns(p.name));
+    const paused = await this.pausedPools(now);
+    const pools = (await this.deps.store.listPools()).filter((p) => p.scaling && p.scaling.policies.length > 0 && owns(p.name) && !paused.has(p.name));
     for (const name of this.pools.keys()) if (!pools.some((p) => p.name === name)) await this.forget(name);
     const due = pools.filter((p) => (this.pools.get(p.name)?.nextAt ?? 0) <= now);
     const out = await Promise.all(
@@ -65,6 +66,28 @@ export class Autoscaler {
       ),
     );
     return out.filter((d): d is ScalingDecision => d !== undefined);
+  }
+
+  /**
+   * Pools a person paused (`flotte autoscaling pause`): left alone until resumed or the pause
+   * ends. An ended pause is cleared here, with an event, since nothing else would notice its end.
+   */
+  private async pausedPools(now: number): Promise<Set<string>> {
+    const out = new Set<string>();
+    const owns = this.deps.owns ?? (() => true);
+    for (const c of await this.deps.store.listConditions({ type: 'AutoscalingPaused' })) {
+      if (c.until === undefined || c.until > now) {
+        out.add(c.pool);
+        continue;
+      }
+      if (!owns(c.pool) || !(await this.deps.store.clearCondition(c.pool, 'AutoscalingPaused'))) continue;
+      const stored = await this.deps.store.appendEvents([{ at: now, pool: c.pool, reason: 'AutoscalingResumed', message: `autoscaling resumed: the pause ended at ${new Date(c.until).toISOString()}` }]);
+      this.deps.onEvents?.(stored);
+      // Decide at once rather than at the end of an interval that ran while paused.
+      const rt = this.pools.get(c.pool);
+      if (rt) rt.nextAt = 0;
+    }
+    return out;
   }
 
   /** Evaluates one pool now, due or not. */

@@ -17,3 +17,7 @@ export const INTENT_RETRY_MS = 5_000;
 export const AUTOSCALER_POLL_MS = 1_000;
 /** A decision that repeats the last one is still stored this often, so `flotte explain` shows fresh inputs. */
 export const DECISION_HEARTBEAT_MS = 60_000;
+/** A provider whose list calls have failed without a break this long marks its pools `ProviderUnavailable`. */
+export const PROVIDER_UNAVAILABLE_AFTER_MS = 15_000;
+/** The blast-radius guard's interval: terminations of healthy machines are counted over this window. */
+export const BLAST_RADIUS_INTERVAL_MS = 60_000;

@@ -21,6 +21,9 @@ import { UnavailableOfferings } from './unavailable-offerings.js';
 
 /** A launch's agent settings, by launch intent (each intent has its own join token). */
 type AgentsOf = (intent: string) => AgentBootstrap;
+import { ProviderWatch } from './provider-watch.js';
+import { BlastGuard } from './blast-guard.js';
+import type { Reachability } from '../domain/reachability.js';
 
 export interface ControllerDeps {
   store: Store;
@@ -84,6 +87,8 @@ export class Controller {
   /** Machine → when a stop or start was last sent, so a slow cloud is not asked again every tick. */
   private readonly lastPowerSend = new Map<string, { kind: 'stop' | 'start'; at: number }>();
   private health!: HealthControl;
+  private readonly watch: ProviderWatch;
+  private readonly blast: BlastGuard;
   private holds: OperationHolds | undefined;
   /** Pool → fencing token its machines were loaded under; a new token means reload. */
   private readonly tenures = new Map<string, number>();
@@ -94,6 +99,8 @@ export class Controller {
     if (deps.ownership) this.deps = { ...deps, store: fencedWrites(deps.store) };
     this.launcher = new Launcher(this.deps.store, deps.cluster);
     this.health = new HealthControl(this.deps.store);
+    this.watch = new ProviderWatch(this.deps.store);
+    this.blast = new BlastGuard(this.deps.store);
   }
 
   /** Loads what the store knows; the first tick then adopts and resolves whatever the cloud holds. */
@@ -144,6 +151,7 @@ export class Controller {
       if (this.tenures.get(spec.name) !== fence.token) {
         this.state.replacePool(spec.name, await this.deps.store.listMachines({ pool: spec.name }));
         this.unreplaced.delete(spec.name);
+        this.health.forget(spec.name);
         this.tenures.set(spec.name, fence.token);
         this.deps.log.info({ pool: spec.name, token: fence.token, machines: this.state.machines(spec.name).size }, 'pool acquired: machines loaded');
       }
@@ -184,6 +192,11 @@ export class Controller {
     await this.inFlight.get(pool)?.catch(() => undefined);
   }
 
+  /** Whether each provider answered this controller's calls lately. */
+  reachability(): ReadonlyMap<string, Reachability> {
+    return this.watch.status();
+  }
+
   /** One list call per provider per tick, shared by its pools. */
   private async listAll(pools: PoolSpec[], now: number): Promise<Map<string, Map<string, ProviderMachine[]>>> {
     const out = new Map<string, Map<string, ProviderMachine[]>>();
@@ -192,6 +205,11 @@ export class Controller {
       [...names].map(async (name) => {
         const provider = this.deps.providers.get(name);
         if (!provider) return this.deps.log.error({ provider: name }, 'pool names an unknown provider');
+        const own = pools.filter((p) => p.provider === name).map((p) => p.name);
+        const note = async (outcome: { ok: true } | { ok: false; error: string }) => {
+          const events = await this.watch.note(name, own, outcome, now);
+          if (events.length > 0) this.deps.onEvents?.(events);
+        };
         try {
           const byPool = new Map<string, ProviderMachine[]>();
           for (const pm of await provider.list({ cluster: this.deps.cluster })) {
@@ -204,7 +222,10 @@ export class Controller {
           out.set(name, byPool);
         } catch (e) {
           this.deps.log.warn({ provider: name, err: e, at: now }, 'list failed; skipping its pools this tick');
+          await note({ ok: false, error: e instanceof Error ? e.message : String(e) }).catch((err: unknown) => this.deps.log.error({ err, provider: name }, 'could not record the provider as unavailable'));
+          return;
         }
+        await note({ ok: true }).catch((err: unknown) => this.deps.log.error({ err, provider: name }, 'could not record the provider as answering'));
       }),
     );
     return out;
@@ -220,7 +241,7 @@ export class Controller {
     const byId = new Map<string, ProviderMachine>();
     for (const pm of seen) byId.set(pm.id, pm);
     const unreplaced = this.unreplacedOf(spec.name);
-    const h = this.health.forPool(spec, provider, snap);
+    const h = this.health.forPool(spec, provider, snap, now);
 
     // Observe: adopt what carries our tags but we have no record of (a crash between a launch and its record).
     for (const pm of seen) {
@@ -278,6 +299,7 @@ export class Controller {
 
     const agent = h.agent ? await this.bootstrap(spec, now) : undefined;
     if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
+    p.actions = await this.blast.guard(spec, p.actions, machines, journal, now);
     await this.act(spec, template, provider, p.actions, intentsToSend, resend, journal, now, agent, healthy.inputs.busy);
     if (doomed?.terminate.length) {
       await this.terminate(spec, provider, doomed.terminate, 'Interrupted', journal, now);

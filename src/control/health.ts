@@ -1,4 +1,4 @@
-import { brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type AgentHeartbeat, type HealthPolicy, type OfferingFailure } from '../domain/health.js';
+import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type AgentHeartbeat, type HealthPolicy, type OfferingFailure } from '../domain/health.js';
 import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 import type { Provider, ProviderMachine } from '../providers/provider.js';
@@ -24,6 +24,10 @@ export interface PoolHealth {
   /** The machines run agents: `ready` waits for the join and heartbeats decide health. */
   agent: boolean;
   paused: boolean;
+  /** The brake's stored pause, when healing is paused. */
+  pause: HealingPause | undefined;
+  /** Since when this controller has watched the pool (see `HealthInput.observedFrom`). */
+  observedFrom: number;
   protections: ReadonlyMap<string, boolean>;
   beat(id: string): AgentHeartbeat | undefined;
   /** Joined and heartbeating within the timeout. */
@@ -39,14 +43,25 @@ export class HealthControl {
   private readonly turned = new Map<string, Map<string, number>>();
   private readonly failures = new Map<string, OfferingFailure[]>();
   private readonly wasPaused = new Set<string>();
+  /** Pool → when this controller began to watch it: its start, or its taking of the pool's lease. */
+  private readonly observed = new Map<string, number>();
 
   private readonly probes = new ProbeResults();
 
   constructor(private readonly store: Store) {}
 
-  forPool(spec: PoolSpec, provider: Provider, snap: HealthSnapshot): PoolHealth {
+  /** Starts the pool's observation afresh: a pool taken over (new lease) is watched from now on. */
+  forget(pool: string): void {
+    this.observed.delete(pool);
+    this.turned.delete(pool);
+  }
+
+  forPool(spec: PoolSpec, provider: Provider, snap: HealthSnapshot, now: number): PoolHealth {
     const policy = spec.health ?? DEFAULT_HEALTH;
-    const paused = snap.paused.has(spec.name);
+    const pause = snap.paused.get(spec.name);
+    const paused = pause !== undefined;
+    let observedFrom = this.observed.get(spec.name);
+    if (observedFrom === undefined) this.observed.set(spec.name, (observedFrom = now));
     // A resume clears the brake's memory, or the same failures would trip it again at once.
     if (!paused && this.wasPaused.delete(spec.name)) this.turned.delete(spec.name);
     if (paused) this.wasPaused.add(spec.name);
@@ -54,6 +69,8 @@ export class HealthControl {
       policy,
       agent: policy.agent ?? provider.capabilities.agent ?? false,
       paused,
+      pause,
+      observedFrom,
       protections: snap.protections,
       beat: (id) => snap.beats.get(id),
       joined: (m, now) => {
@@ -80,7 +97,7 @@ export class HealthControl {
   judgeAll(spec: PoolSpec, machines: Iterable<Machine>, h: PoolHealth, journal: Journal, now: number): Machine[] {
     const out: Machine[] = [];
     for (const m of machines) {
-      const verdict = judge(m, { agent: h.agent, beat: h.beat(m.id), probeFailures: this.probes.failures(m.id) }, h.policy, now);
+      const verdict = judge(m, { agent: h.agent, beat: h.beat(m.id), probeFailures: this.probes.failures(m.id), observedFrom: h.observedFrom }, h.policy, now);
       if (!verdict) continue;
       const sick: Machine = { ...m, state: 'unhealthy', since: now };
       out.push(sick);
@@ -90,14 +107,32 @@ export class HealthControl {
     return out;
   }
 
-  /** Trips the brake when too much of the pool failed within the window; returns whether healing is paused. */
-  async brake(spec: PoolSpec, h: PoolHealth, target: number, journal: Journal, now: number): Promise<boolean> {
-    if (h.paused) return true;
-    const times = [...(this.turned.get(spec.name)?.values() ?? [])];
+  /**
+   * Trips the brake when too much of the pool failed within the window, and releases it once the
+   * machines it counted have recovered; returns whether healing is paused.
+   */
+  async brake(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, target: number, journal: Journal, now: number): Promise<boolean> {
+    if (h.pause) {
+      const counted = h.pause.machines;
+      // A pause without its machines (stored before they were kept) waits for a person.
+      if (!counted) return true;
+      const recovered = (id: string) => machines.get(id)?.state === 'ready';
+      if (brakeHolds(counted, recovered, target, h.policy)) return true;
+      await this.store.setHealingPaused(spec.name, null);
+      const back = counted.filter(recovered);
+      const turned = this.turned.get(spec.name);
+      for (const id of back) turned?.delete(id);
+      this.wasPaused.delete(spec.name);
+      journal.event('HealingResumed', `automatic replacement resumed: ${back.length} of the ${counted.length} machines the brake counted recovered`, undefined, { recovered: back, counted });
+      return false;
+    }
+    const turned = this.turned.get(spec.name) ?? new Map<string, number>();
+    const times = [...turned.values()];
     if (!brakeTrips(times, target, h.policy, now)) return false;
-    const recent = times.filter((t) => now - t <= h.policy.brake.windowMs).length;
+    const counted = [...turned].filter(([, t]) => now - t <= h.policy.brake.windowMs).map(([id]) => id);
+    const recent = counted.length;
     const reason = `${recent} of ${target} machines failed within ${h.policy.brake.windowMs / 1000} s (more than ${Math.round(h.policy.brake.share * 100)}%): automatic replacement paused; run \`flotte pools resume-healing ${spec.name}\` once the cause is understood`;
-    await this.store.setHealingPaused(spec.name, { at: now, reason });
+    await this.store.setHealingPaused(spec.name, { at: now, reason, machines: counted });
     this.wasPaused.add(spec.name);
     journal.event('HealingPaused', reason, undefined, { failed: recent, size: target, share: h.policy.brake.share });
     return true;
@@ -127,7 +162,7 @@ export class HealthControl {
     }
     if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
     for (const sick of this.judgeAll(spec, machines.values(), h, journal, now)) record(sick);
-    const healingPaused = await this.brake(spec, h, target, journal, now);
+    const healingPaused = await this.brake(spec, h, machines, target, journal, now);
     const busy = new Map<string, number>();
     for (const id of machines.keys()) busy.set(id, h.beat(id)?.busy ?? 0);
     return {

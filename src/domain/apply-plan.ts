@@ -248,3 +248,6 @@ function fieldLine(f: FieldChange): string {
   if (f.field === 'scaling' || f.field === 'health') return f.from === 'none' ? `${f.field} set` : f.to === 'none' ? `${f.field} removed` : `${f.field} changed`;
   return `${f.field} ${f.from} → ${f.to}`;
 }
+
+/** Pools whose machines this plan terminates: what an apply's `allowDestroy` lets past the blast-radius guard. */
+export const shrunk = (plan: ApplyPlan): string[] => plan.pools.filter((p) => p.terminate > 0).map((p) => p.pool);

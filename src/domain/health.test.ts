@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type HealthPolicy } from './health.js';
+import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type HealthPolicy } from './health.js';
 import { plan } from './plan.js';
 import { fleet, machine, observed, poolSpec } from './test-fixtures.js';
 
@@ -25,6 +25,34 @@ describe('judge: health verdicts', () => {
     expect(judge(machine('m', { readyAt: 0 }), { agent: false }, policy, 60_000)).toBeNull();
     expect(judge(machine('m', { readyAt: 0 }), { agent: false, probeFailures: 2 }, withProbe, 60_000)).toBeNull();
     expect(judge(machine('m', { readyAt: 0 }), { agent: false, probeFailures: 3 }, withProbe, 60_000)?.reason).toBe('ProbeFailed');
+  });
+});
+
+describe('judge: silence from before the controller watched never counts', () => {
+  const start = Date.UTC(2026, 11, 6, 9, 0);
+  const restart = start + 60_000; // down for 60 s, many heartbeat timeouts
+  it.each([
+    ['last beat before the downtime, judged at once after a restart', machine('m', { readyAt: start }), beat(start + 10_000), restart, null],
+    ['within one timeout of the restart, no beat yet', machine('m', { readyAt: start }), beat(start + 10_000), restart + 4_000, null],
+    ['one full timeout of its own observation without a beat', machine('m', { readyAt: start }), beat(start + 10_000), restart + 4_001, 'HeartbeatTimeout'],
+    ['a beat after the restart, then silence for the timeout', machine('m', { readyAt: start }), beat(restart + 2_000), restart + 6_001, 'HeartbeatTimeout'],
+    ['boot grace that ran out while down: one timeout to join', machine('m', { state: 'booting', launchedAt: start, since: start }), undefined, restart + 4_000, null],
+    ['boot grace out and one timeout of observation passed', machine('m', { state: 'booting', launchedAt: start, since: start }), undefined, restart + 4_001, 'NeverJoined'],
+  ])('%s', (_name, m, b, now, reason) => {
+    expect(judge(m, { agent: true, beat: b, observedFrom: restart }, policy, now)?.reason ?? null).toBe(reason);
+  });
+});
+
+describe('brakeHolds: a tripped brake releases itself when what it counted recovers', () => {
+  const counted = ['a', 'b', 'c'];
+  it.each([
+    ['all three still failed', [], 5, true],
+    ['all three recovered', ['a', 'b', 'c'], 5, false],
+    ['two recovered, one dead: one is no mass failure', ['a', 'b'], 5, false],
+    ['one recovered, two dead in a pool of 5 (40% > 30%)', ['a'], 5, true],
+    ['one recovered, two dead in a pool of 10 (20%)', ['a'], 10, false],
+  ] as const)('%s', (_name, back, size, holds) => {
+    expect(brakeHolds(counted, (id) => (back as readonly string[]).includes(id), size, policy)).toBe(holds);
   });
 });
 

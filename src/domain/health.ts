@@ -49,6 +49,12 @@ export interface HealthInput {
   beat?: AgentBeat | undefined;
   /** Consecutive failed probes, when the pool has a probe. */
   probeFailures?: number | undefined;
+  /**
+   * Since when this controller has watched the pool (its start, or its taking of the pool's
+   * lease). Silence from before then was nobody's to hear: agents report to a controller that
+   * was not there, so it never counts.
+   */
+  observedFrom?: number | undefined;
 }
 
 export interface Verdict {
@@ -67,13 +73,15 @@ export function judge(m: Machine, input: HealthInput, policy: HealthPolicy, now:
     // A machine that was ready before (started again after a stop) boots again: its grace counts from then.
     const bootFrom = m.readyAt !== undefined ? Math.max(m.launchedAt, m.since) : m.launchedAt;
     if (now - bootFrom <= policy.bootGraceMs) return null;
+    // A grace that ran out while nobody watched: the agent gets one heartbeat timeout to reach us.
+    if (input.observedFrom !== undefined && now - input.observedFrom <= policy.heartbeatTimeoutMs) return null;
     if (input.agent && !input.beat) return { reason: 'NeverJoined', cause: `its agent did not join within the ${policy.bootGraceMs / 1000} s boot grace` };
     return null;
   }
   if (m.state !== 'ready') return null;
   if (input.agent) {
     // A machine that became ready counts its heartbeat silence from then, so a slow first beat after a reboot is not a death.
-    const last = Math.max(input.beat?.lastAt ?? 0, m.readyAt ?? m.since);
+    const last = Math.max(input.beat?.lastAt ?? 0, m.readyAt ?? m.since, input.observedFrom ?? 0);
     if (now - last > policy.heartbeatTimeoutMs) {
       return { reason: 'HeartbeatTimeout', cause: `no heartbeat for ${((now - last) / 1000).toFixed(1)} s (timeout ${policy.heartbeatTimeoutMs / 1000} s)` };
     }
@@ -94,6 +102,16 @@ export function brakeTrips(unhealthySince: readonly number[], poolSize: number, 
   const recent = unhealthySince.filter((t) => now - t <= policy.brake.windowMs).length;
   // One machine failing is never a mass failure, however small the pool.
   return recent >= 2 && recent / poolSize > policy.brake.share;
+}
+
+/**
+ * Whether a tripped brake still holds: its counted machines that have not recovered would trip
+ * it on their own. A partition, or a controller's own blindness, ends with the machines
+ * reporting again, and the pause with it; real deaths keep it latched until a person resumes.
+ */
+export function brakeHolds(counted: readonly string[], recovered: (id: string) => boolean, poolSize: number, policy: HealthPolicy): boolean {
+  const failed = counted.filter((id) => !recovered(id)).length;
+  return failed >= 2 && (poolSize <= 0 || failed / poolSize > policy.brake.share);
 }
 
 /** Replacements that failed (died or turned unhealthy before ready, or whose launch failed), per offering. */

@@ -34,6 +34,10 @@ export interface PoolSpec {
   deletionOrder: DeletionOrder;
   /** Health, replacement and drain policy; the defaults (`DEFAULT_HEALTH`) when absent. */
   health?: HealthPolicy | undefined;
+  /** Share (0 < share ≤ 1) of healthy machines one change may terminate per interval; DEFAULT_BLAST_RADIUS when absent. */
+  blastRadius?: number | undefined;
+  /** The size an explicit `allowDestroy` was given for: while `desired` is this, the guard lets the change through. */
+  destroyAllowedTo?: number | undefined;
   /** Autoscaling policies and their metric sources; the pool keeps its desired size when absent. */
   scaling?: ScalingSpec | undefined;
   /**

@@ -64,6 +64,35 @@ function agentsContract(open: () => Promise<Store>): void {
     expect([...(await store.listProtections())].sort()).toEqual([['m1', true], ['m2', false]]);
     await store.close();
   });
+
+  it('pool conditions: set, replaced, listed by pool and type, cleared; a pool blastRadius and its allowDestroy kept', async () => {
+    const store = await open();
+    const at = Date.UTC(2026, 11, 6, 9, 0);
+    await store.setCondition({ pool: 'workers', type: 'AutoscalingPaused', since: at, reason: 'Requested', message: 'paused', until: at + 3_600_000 });
+    await store.setCondition({ pool: 'workers', type: 'ProviderUnavailable', since: at, reason: 'ProviderUnavailable', message: 'refused', data: { provider: 'ec2', lastOkAt: null } });
+    await store.setCondition({ pool: 'workers', type: 'AutoscalingPaused', since: at + 1, reason: 'Requested', message: 'paused again' });
+    expect(await store.listConditions({ pool: 'workers' })).toEqual([
+      { pool: 'workers', type: 'AutoscalingPaused', since: at + 1, reason: 'Requested', message: 'paused again' },
+      { pool: 'workers', type: 'ProviderUnavailable', since: at, reason: 'ProviderUnavailable', message: 'refused', data: { provider: 'ec2', lastOkAt: null } },
+    ]);
+    expect((await store.listConditions({ type: 'ProviderUnavailable' })).map((c) => c.pool)).toEqual(['workers']);
+    expect(await store.clearCondition('workers', 'ProviderUnavailable')).toBe(true);
+    expect(await store.clearCondition('workers', 'ProviderUnavailable')).toBe(false);
+    expect(await store.listConditions({ type: 'ProviderUnavailable' })).toEqual([]);
+
+    const pool = { name: 'web', provider: 'sim', template: 'small', min: 0, max: 10, desired: 8, zones: [], labels: {}, maxLaunching: 10, deletionOrder: 'oldest-first' as const, blastRadius: 0.25 };
+    const config = { source: '# test', cluster: 'c', providers: { sim: { type: 'sim' } }, templates: [{ name: 'small', provider: 'sim', image: 'img', sizes: ['m5.large'], zones: ['a'], tags: {} }], pools: [pool] };
+    await store.applyConfig(config, at);
+    await store.setDesired('web', 2);
+    await store.allowDestroy(['web']);
+    expect(await store.getPool('web')).toMatchObject({ blastRadius: 0.25, desired: 2, destroyAllowedTo: 2 });
+    await store.setDesired('web', 1);
+    expect((await store.getPool('web'))?.destroyAllowedTo).toBeUndefined();
+    await store.applyConfig({ ...config, pools: [] }, at + 1);
+    await store.allowDestroy(['web']);
+    expect(await store.getPool('web')).toMatchObject({ desired: 0, destroyAllowedTo: 0 });
+    await store.close();
+  });
 }
 
 describe('agents, join tokens, pauses, protections on SQLite', () => {

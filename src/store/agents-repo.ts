@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { AgentsTable, Database } from './database.js';
 import { parseJson } from './json.js';
-import type { HealingPause, JoinSecret } from './store.js';
+import type { JoinSecret } from './store.js';
 
 function toBeat(row: Selectable<AgentsTable>): AgentHeartbeat {
   return {
@@ -90,23 +90,6 @@ export async function addJoinSecret(db: Kysely<Database>, s: JoinSecret): Promis
 export async function findJoinSecret(db: Kysely<Database>, pool: string, hash: string): Promise<JoinSecret | undefined> {
   const row = await db.selectFrom('join_secrets').selectAll().where('hash', '=', hash).where('pool', '=', pool).executeTakeFirst();
   return row && { id: row.id, pool: row.pool, hash: row.hash, kind: row.kind as JoinSecret['kind'], createdAt: row.created_at, createdBy: row.created_by };
-}
-
-export async function setHealingPaused(db: Kysely<Database>, pool: string, pause: HealingPause | null): Promise<void> {
-  if (!pause) {
-    await db.deleteFrom('healing_pauses').where('pool', '=', pool).execute();
-    return;
-  }
-  await db
-    .insertInto('healing_pauses')
-    .values({ pool, at: pause.at, reason: pause.reason })
-    .onConflict((oc) => oc.column('pool').doUpdateSet({ at: pause.at, reason: pause.reason }))
-    .execute();
-}
-
-export async function listHealingPaused(db: Kysely<Database>): Promise<Map<string, HealingPause>> {
-  const rows = await db.selectFrom('healing_pauses').selectAll().execute();
-  return new Map(rows.map((r) => [r.pool, { at: r.at, reason: r.reason }]));
 }
 
 export async function setProtection(db: Kysely<Database>, machine: string, value: boolean, now: number): Promise<void> {

@@ -15,7 +15,7 @@ export interface Database {
   agents: AgentsTable;
   join_secrets: JoinSecretsTable;
   cluster_keys: ClusterKeysTable;
-  healing_pauses: HealingPausesTable;
+  pool_conditions: PoolConditionsTable;
   protections: ProtectionsTable;
   operations: OperationsTable;
   operation_items: OperationItemsTable;
@@ -65,6 +65,10 @@ export interface PoolsTable {
   health: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** JSON `ScalingSpec` (migration 0003), null when the pool does not autoscale. */
   scaling: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** Share of healthy machines one change may terminate per interval (migration 0010); null: the default. */
+  blast_radius: ColumnType<number | null, number | null | undefined, number | null | undefined>;
+  /** The size an explicit `allowDestroy` was given for (migration 0010); any later size change clears it. */
+  destroy_allowed_to: ColumnType<number | null, number | null | undefined, number | null | undefined>;
   /** 1 while the pool is suspended (migration 0008): its machines stopped, none replaced. */
   suspended: ColumnType<number, number | undefined, number | undefined>;
   /** When an apply dropped the pool from the file (migration 0009): drained to zero, deleted once empty. */
@@ -201,11 +205,16 @@ export interface ClusterKeysTable {
   created_at: number;
 }
 
-/** Pools whose auto-replacement the mass-failure brake paused; a row's removal resumes it. */
-export interface HealingPausesTable {
+/** A pool's conditions (migration 0010), one row per (pool, type); a row's removal clears it. */
+export interface PoolConditionsTable {
   pool: string;
-  at: number;
+  type: string;
+  since: number;
   reason: string;
+  message: string;
+  until: number | null;
+  /** JSON, or null. */
+  data: string | null;
 }
 
 export interface ProtectionsTable {

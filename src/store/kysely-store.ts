@@ -5,6 +5,8 @@ import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
 import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
 import * as auditRepo from './audit-repo.js';
+import * as conditionsRepo from './conditions-repo.js';
+import type { ConditionType, PoolCondition } from '../domain/conditions.js';
 import * as configRepo from './config-repo.js';
 import * as decisionsRepo from './decisions-repo.js';
 import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
@@ -60,6 +62,9 @@ export class KyselyStore implements Store {
   }
   changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined> {
     return poolsRepo.changeDesired(this.db, name, desired, record);
+  }
+  allowDestroy(pools: readonly string[]): Promise<void> {
+    return poolsRepo.allowDestroy(this.db, pools);
   }
   deleteRemovedPool(name: string): Promise<boolean> {
     return poolsRepo.deleteRemovedPool(this.db, name);
@@ -123,10 +128,19 @@ export class KyselyStore implements Store {
     return agentsRepo.findJoinSecret(this.db, pool, hash);
   }
   setHealingPaused(pool: string, pause: HealingPause | null): Promise<void> {
-    return agentsRepo.setHealingPaused(this.db, pool, pause);
+    return conditionsRepo.setHealingPaused(this.db, pool, pause);
   }
   listHealingPaused(): Promise<Map<string, HealingPause>> {
-    return agentsRepo.listHealingPaused(this.db);
+    return conditionsRepo.listHealingPaused(this.db);
+  }
+  setCondition(condition: PoolCondition): Promise<void> {
+    return conditionsRepo.setCondition(this.db, condition);
+  }
+  clearCondition(pool: string, type: ConditionType): Promise<boolean> {
+    return conditionsRepo.clearCondition(this.db, pool, type);
+  }
+  listConditions(query?: { pool?: string | undefined; type?: ConditionType | undefined }): Promise<PoolCondition[]> {
+    return conditionsRepo.listConditions(this.db, query);
   }
   setProtection(machine: string, value: boolean, now: number): Promise<void> {
     return agentsRepo.setProtection(this.db, machine, value, now);

@@ -23,6 +23,8 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     deletionOrder: row.deletion_order as DeletionOrder,
     ...(row.health ? { health: parseJson<HealthPolicy>(row.health) } : {}),
     ...(row.scaling ? { scaling: parseJson<ScalingSpec>(row.scaling) } : {}),
+    ...(row.blast_radius !== null ? { blastRadius: Number(row.blast_radius) } : {}),
+    ...(row.destroy_allowed_to !== null ? { destroyAllowedTo: Number(row.destroy_allowed_to) } : {}),
     ...(row.suspended ? { suspended: true } : {}),
     ...(row.removed_at !== null ? { removedAt: Number(row.removed_at) } : {}),
     // An environment's machines hold its developer's work: stopped ones are woken, not replaced.
@@ -41,7 +43,8 @@ export async function getPool(db: Kysely<Database>, name: string): Promise<PoolS
 }
 
 export async function setDesired(db: Kysely<Database>, name: string, desired: number): Promise<PoolSpec | undefined> {
-  const result = await db.updateTable('pools').set({ desired }).where('name', '=', name).executeTakeFirst();
+  // A new size ends any allowance given for the old one: `allowDestroy` is asked with each change.
+  const result = await db.updateTable('pools').set({ desired, destroy_allowed_to: null }).where('name', '=', name).executeTakeFirst();
   if (result.numUpdatedRows === 0n) return undefined;
   return getPool(db, name);
 }
@@ -88,6 +91,8 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
       deletion_order: pool.deletionOrder,
       health: pool.health ? JSON.stringify(pool.health) : null,
       scaling: pool.scaling ? JSON.stringify(pool.scaling) : null,
+      blast_radius: pool.blastRadius ?? null,
+      destroy_allowed_to: null,
       updated_at: now,
       // Listed again: a pool that was being drained after a removal is kept after all.
       removed_at: null,
@@ -100,8 +105,21 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   // the controller terminates their machines and deletes each once it is empty.
   const gone = [...existing.keys()].filter((name) => !isEnvPool(name) && !pools.some((p) => p.name === name));
   if (gone.length > 0) {
-    await trx.updateTable('pools').set({ min: 0, max: 0, desired: 0, file_desired: 0, scaling: null, removed_at: now, updated_at: now }).where('name', 'in', gone).where('removed_at', 'is', null).execute();
+    await trx.updateTable('pools').set({ min: 0, max: 0, desired: 0, file_desired: 0, scaling: null, destroy_allowed_to: null, removed_at: now, updated_at: now }).where('name', 'in', gone).where('removed_at', 'is', null).execute();
   }
+}
+
+/**
+ * Lets the size change just made to these pools terminate past the blast-radius guard, for as
+ * long as their size stays what it is now (a removed pool's is zero).
+ */
+export async function allowDestroy(db: Kysely<Database>, pools: readonly string[]): Promise<void> {
+  if (pools.length === 0) return;
+  await db
+    .updateTable('pools')
+    .set((eb) => ({ destroy_allowed_to: eb.case().when('removed_at', 'is not', null).then(0).else(eb.ref('desired')).end() }))
+    .where('name', 'in', pools)
+    .execute();
 }
 
 /** Deletes a pool that an apply removed, once the controller found it empty; a pool listed again since is kept. */

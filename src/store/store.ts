@@ -1,3 +1,4 @@
+import type { ConditionType, PoolCondition } from '../domain/conditions.js';
 import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
@@ -69,6 +70,12 @@ export interface Store {
    * unchanged. Undefined when the pool does not exist.
    */
   changeDesired(name: string, desired: number, record: (from: number) => Omit<FleetEvent, 'id'>): Promise<DesiredChange | undefined>;
+  /**
+   * Lets the size change just made to these pools terminate past the blast-radius guard (the
+   * explicit `allowDestroy` of `flotte scale --allow-destroy` and of an apply), for as long as each
+   * pool's size stays what it is now. Call it right after the change.
+   */
+  allowDestroy(pools: readonly string[]): Promise<void>;
   /** Deletes a pool an apply removed (`removedAt`), once it is empty; false when it is not (or no longer) removed. */
   deleteRemovedPool(name: string): Promise<boolean>;
 
@@ -112,6 +119,12 @@ export interface Store {
   /** Pauses (or, with null, resumes) a pool's automatic replacement. */
   setHealingPaused(pool: string, pause: HealingPause | null): Promise<void>;
   listHealingPaused(): Promise<Map<string, HealingPause>>;
+  /** Sets (inserts or replaces) a pool's condition of that type. */
+  setCondition(condition: PoolCondition): Promise<void>;
+  /** Clears a pool's condition; true when there was one. */
+  clearCondition(pool: string, type: ConditionType): Promise<boolean>;
+  /** Conditions as stored, by pool and type; timed ones past their end included (see `activeConditions`). */
+  listConditions(query?: { pool?: string | undefined; type?: ConditionType | undefined }): Promise<PoolCondition[]>;
   /** Scale-in protection asked through the API; the controller folds it into the machine. */
   setProtection(machine: string, value: boolean, now: number): Promise<void>;
   listProtections(): Promise<Map<string, boolean>>;
@@ -211,4 +224,6 @@ export interface JoinSecret {
 export interface HealingPause {
   at: number;
   reason: string;
+  /** The machines the brake counted when it tripped; it releases itself once they recover. Absent on pauses from before 0010. */
+  machines?: string[] | undefined;
 }

@@ -61,6 +61,8 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'POST /api/v1/agents/join': (s) => ({ url: '/api/v1/agents/join', body: agentReport(s), headers: { authorization: `Bearer ${s.joinToken}` } }),
   'POST /api/v1/agents/heartbeat': (s) => ({ url: '/api/v1/agents/heartbeat', body: agentReport(s), headers: { authorization: `Bearer ${s.credential}` } }),
   'POST /api/v1/pools/:name/resume-healing': (s) => ({ url: `/api/v1/pools/${s.pool}/resume-healing` }),
+  'POST /api/v1/pools/:name/autoscaling/pause': () => ({ url: '/api/v1/pools/batch/autoscaling/pause', body: { for: '1h' } }),
+  'POST /api/v1/pools/:name/autoscaling/resume': () => ({ url: '/api/v1/pools/batch/autoscaling/resume' }),
   'PUT /api/v1/machines/:id/protection': (s) => ({ url: `/api/v1/machines/${s.machine}/protection`, body: { protected: true } }),
   'GET /api/v1/pools/:name/join-token': (s) => ({ url: `/api/v1/pools/${s.pool}/join-token` }),
   // The seeded operation runs on the first pool; a new one goes to the second.
@@ -106,6 +108,11 @@ pools:
     min: 0
     max: 10
     desired: 1
+    scaling:
+      metrics:
+        backlog: { type: trace, curve: { kind: daily, base: 10, peak: 60, peakHour: 14, periodSeconds: 1800, seed: 7 } }
+      policies:
+        - { type: target-tracking, metric: backlog, target: 10 }
 environments:
   templates:
     dev:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeApply, describeDestroy, planAgainst, type ApplyPlan } from '../../domain/apply-plan.js';
+import { describeApply, describeDestroy, planAgainst, shrunk, type ApplyPlan } from '../../domain/apply-plan.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
@@ -43,6 +43,9 @@ export function configRoutes(deps: ApiDeps) {
           plan = planAgainst(before, applied);
           if (plan.destructive.length > 0 && !body.allowDestroy) throw destroyNotAllowed(plan, body.file);
         });
+        // Said explicitly: the pools this apply shrinks may go past the blast-radius guard. Written
+        // after the apply, which resets any earlier allowance; a tick in between holds part of it once.
+        if (body.allowDestroy) await deps.store.allowDestroy(shrunk(plan!));
         deps.wake?.();
         return { dryRun: false, applied: true, plan: plan!, lines: describeApply(plan!, body.file), pools: pools.map((p) => ({ name: p.name, min: p.min, max: p.max, desired: p.desired })) };
       },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ScalingDecision } from '../../domain/scaling/decision.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
+import { poolConditions } from './healing.js';
 import type { ApiDeps } from '../app.js';
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
@@ -37,6 +38,7 @@ export function decisionRoutes(deps: ApiDeps) {
           pool: pool.name,
           desired: pool.desired,
           autoscaling: pool.scaling ? { dryRun: pool.scaling.dryRun, evaluationInterval: pool.scaling.evaluationInterval, policies: pool.scaling.policies.length } : null,
+          conditions: await poolConditions(store, pool.name, deps.clock.now()),
           items: items.map(decisionView),
           next: items.length === query.limit && last ? String(last.id) : null,
         };

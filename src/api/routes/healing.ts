@@ -1,22 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../store/agent-secrets.js';
+import { activeConditions, type ConditionType, type PoolCondition } from '../../domain/conditions.js';
 import type { Store } from '../../store/store.js';
 import type { ApiDeps } from '../app.js';
 import { callerOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 
-export interface PoolCondition {
-  type: 'HealingPaused';
+/** A condition as the API shows it: times as ISO strings. */
+export interface ConditionView {
+  type: ConditionType;
   since: string;
+  reason: string;
   message: string;
+  /** When a timed condition (an autoscaling pause `--for`) ends by itself. */
+  until?: string | undefined;
 }
 
-/** Conditions that explain why a pool is not doing what it normally would. */
-export async function poolConditions(store: Store, pool: string): Promise<PoolCondition[]> {
-  const pause = (await store.listHealingPaused()).get(pool);
-  return pause ? [{ type: 'HealingPaused', since: new Date(pause.at).toISOString(), message: pause.reason }] : [];
+export const conditionView = (c: PoolCondition): ConditionView => ({
+  type: c.type,
+  since: new Date(c.since).toISOString(),
+  reason: c.reason,
+  message: c.message,
+  ...(c.until !== undefined ? { until: new Date(c.until).toISOString() } : {}),
+});
+
+/** Conditions that explain why a pool is not doing what it normally would, as they hold at `now`. */
+export async function poolConditions(store: Store, pool: string, now: number): Promise<ConditionView[]> {
+  return activeConditions(await store.listConditions({ pool }), now).map(conditionView);
+}
+
+/** Every pool's conditions in one read, by pool. */
+export async function allPoolConditions(store: Store, now: number): Promise<Map<string, ConditionView[]>> {
+  const out = new Map<string, ConditionView[]>();
+  for (const c of activeConditions(await store.listConditions(), now)) {
+    let list = out.get(c.pool);
+    if (!list) out.set(c.pool, (list = []));
+    list.push(conditionView(c));
+  }
+  return out;
 }
 
 const poolParams = z.object({ name: z.string().min(1) });

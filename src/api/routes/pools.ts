@@ -4,7 +4,8 @@ import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import { machineView, poolView } from '../views.js';
-import { poolConditions } from './healing.js';
+import { allPoolConditions, poolConditions } from './healing.js';
+import { autoscalingNotice } from './autoscaling.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { RevisionCache, requestRevision } from '../revision-cache.js';
 
@@ -36,11 +37,11 @@ export function poolRoutes(deps: ApiDeps) {
       permission: 'pools:read',
       query: z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT) }),
       async handler({ query }) {
-        const [all, machines] = await Promise.all([store.listPools(), store.listMachines()]);
+        const [all, machines, conditions] = await Promise.all([store.listPools(), store.listMachines(), allPoolConditions(store, deps.clock.now())]);
         // Pools are few: the page is cut in memory, by name, which is the cursor.
         const pools = all.sort((a, b) => (a.name < b.name ? -1 : 1)).filter((p) => query.after === undefined || p.name > query.after).slice(0, query.limit);
         const next = pools.length === query.limit && all.some((p) => p.name > pools.at(-1)!.name) ? pools.at(-1)!.name : null;
-        return { items: pools.map((p) => poolView(p, machines.filter((m) => m.pool === p.name))), next };
+        return { items: pools.map((p) => ({ ...poolView(p, machines.filter((m) => m.pool === p.name)), conditions: conditions.get(p.name) ?? [] })), next };
       },
     }),
     defineRoute({
@@ -57,7 +58,7 @@ export function poolRoutes(deps: ApiDeps) {
           const pool = await store.getPool(params.name);
           if (!pool) return null;
           const machines = await store.listMachines({ pool: pool.name });
-          return encoded(JSON.stringify({ ...poolView(pool, machines), conditions: await poolConditions(store, pool.name), machines: machines.map(machineView) }));
+          return encoded(JSON.stringify({ ...poolView(pool, machines), conditions: await poolConditions(store, pool.name, deps.clock.now()), machines: machines.map(machineView) }));
         });
         if (body === null) throw notFound('pool', params.name);
         reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
@@ -73,7 +74,13 @@ export function poolRoutes(deps: ApiDeps) {
       tags: ['pools'],
       permission: 'pools:scale',
       params: poolParams,
-      body: z.object({ desired: z.number().int().nonnegative() }).strict(),
+      body: z
+        .object({
+          desired: z.number().int().nonnegative(),
+          /** Lets this change terminate more than the pool's blast-radius share of healthy machines per minute. */
+          allowDestroy: z.boolean().optional(),
+        })
+        .strict(),
       async handler({ params, body }) {
         const pool = await store.getPool(params.name);
         if (!pool) throw notFound('pool', params.name);
@@ -95,8 +102,11 @@ export function poolRoutes(deps: ApiDeps) {
         }));
         if (!change) throw notFound('pool', params.name);
         const updated = change.pool;
+        if (body.allowDestroy) await store.allowDestroy([pool.name]);
         deps.wake?.();
-        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired };
+        // Whoever sets the size of an autoscaled pool should hear that the autoscaler sets it again.
+        const autoscaling = await autoscalingNotice(store, updated, body.desired, deps.clock.now());
+        return { name: updated.name, min: updated.min, max: updated.max, desired: updated.desired, allowDestroy: body.allowDestroy === true, autoscaling };
       },
     }),
   ];

@@ -7,6 +7,22 @@ import type { ApiDeps } from '../app.js';
 
 export const API_VERSION = '1.0.0';
 
+/** Each provider's last answer: the in-process controller's view, else what a controller stored as conditions. */
+async function providerReadiness(deps: ApiDeps): Promise<Record<string, { answering: boolean; lastSuccess: string | null; error?: string }>> {
+  const iso = (t: unknown) => (typeof t === 'number' ? new Date(t).toISOString() : null);
+  const out: Record<string, { answering: boolean; lastSuccess: string | null; error?: string }> = {};
+  const seen = deps.reachability?.();
+  if (seen) {
+    for (const [name, r] of seen) out[name] = { answering: !r.unavailable, lastSuccess: iso(r.lastOkAt), ...(r.lastError && r.failingSince !== undefined ? { error: r.lastError } : {}) };
+    return out;
+  }
+  for (const c of await deps.store.listConditions({ type: 'ProviderUnavailable' })) {
+    const name = c.data?.provider;
+    if (typeof name === 'string') out[name] = { answering: false, lastSuccess: iso(c.data?.lastOkAt), error: c.message };
+  }
+  return out;
+}
+
 /**
  * Probes, metrics and the API description. `/healthz`, `/readyz` and (unless
  * `metricsNeedToken`) `/metrics` are the only routes open without a token.
@@ -27,7 +43,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
     defineRoute({
       method: 'GET',
       url: '/readyz',
-      summary: 'Readiness: the store answers and takes writes',
+      summary: "Readiness: the store answers and takes writes; each provider's last answer",
       tags: ['system'],
       permission: 'public',
       async handler() {
@@ -38,7 +54,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
         }
         const notWritable = await writable.problem();
         if (notWritable) throw new ApiError('storage_unavailable', notWritable);
-        return { ok: true };
+        return { ok: true, providers: await providerReadiness(deps) };
       },
     }),
     defineRoute({

@@ -10,6 +10,7 @@ export interface PoolSummary {
   desired: number;
   ready: number;
   counts: Record<string, number>;
+  conditions: { type: string; since: string; reason: string; message: string; until?: string }[];
 }
 
 export async function poolsCommand(client: ApiClient, opts: { json?: boolean }): Promise<void> {
@@ -18,8 +19,10 @@ export async function poolsCommand(client: ApiClient, opts: { json?: boolean }):
   const busy = (p: PoolSummary) => (p.counts.requested ?? 0) + (p.counts.launching ?? 0) + (p.counts.booting ?? 0);
   println(
     table(
-      ['POOL', 'PROVIDER', 'MIN', 'MAX', 'DESIRED', 'READY', 'BOOTING', 'UNHEALTHY', 'DRAINING', 'TERMINATING'],
-      items.map((p) => [p.name, p.provider, p.min, p.max, p.desired, p.ready, busy(p), p.counts.unhealthy ?? 0, p.counts.draining ?? 0, p.counts.terminating ?? 0]),
+      ['POOL', 'PROVIDER', 'MIN', 'MAX', 'DESIRED', 'READY', 'BOOTING', 'UNHEALTHY', 'DRAINING', 'TERMINATING', 'CONDITIONS'],
+      items.map((p) => [p.name, p.provider, p.min, p.max, p.desired, p.ready, busy(p), p.counts.unhealthy ?? 0, p.counts.draining ?? 0, p.counts.terminating ?? 0, p.conditions.map((c) => c.type).join(',') || '-']),
     ),
   );
+  // The table has room for the type only: say why, and what to do, below it.
+  for (const p of items) for (const c of p.conditions) println(`${p.name}: ${c.type} since ${c.since}${c.until ? ` until ${c.until}` : ''}: ${c.message}`);
 }

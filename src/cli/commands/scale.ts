@@ -19,7 +19,7 @@ export async function scaleCommand(
   clock: Clock,
   pool: string,
   size: string,
-  opts: { wait?: boolean; timeout: string; json?: boolean },
+  opts: { wait?: boolean; timeout: string; json?: boolean; allowDestroy?: boolean },
 ): Promise<void> {
   const desired = Number(size);
   if (!Number.isInteger(desired) || desired < 0) throw new CliError(`size must be a whole number ≥ 0, got "${size}"`, 2);
@@ -27,9 +27,11 @@ export async function scaleCommand(
   const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
   // Read first only to say how to undo, should the wait be interrupted.
   const previous = opts.wait ? (await client.get<PoolSummary>(path)).desired : undefined;
-  await client.request('PUT', `${path}/desired`, { desired });
+  const set = await client.request<{ autoscaling?: { paused: boolean; until?: string | null; message: string } | null }>('PUT', `${path}/desired`, { desired, ...(opts.allowDestroy ? { allowDestroy: true } : {}) });
+  // An autoscaled pool's size is the autoscaler's to set: say so where a person looks, not in the JSON on stdout.
+  if (set.autoscaling && !set.autoscaling.paused) process.stderr.write(`flotte: warning: ${set.autoscaling.message}\n`);
   if (!opts.wait) {
-    if (opts.json) return printJson({ pool, desired });
+    if (opts.json) return printJson({ pool, desired, autoscaling: set.autoscaling ?? null });
     return println(`pool ${pool}: desired ${desired}`);
   }
   const deadline = clock.now() + timeoutMs;

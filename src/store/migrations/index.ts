@@ -8,6 +8,7 @@ import { leases } from './0006-leases.js';
 import { environments } from './0007-environments.js';
 import { envIdleStop } from './0008-env-idle-stop.js';
 import { poolRemoval } from './0009-pool-removal.js';
+import { poolConditions } from './0010-pool-conditions.js';
 import { agentSecrets } from './0011-agent-secrets.js';
 import { retention } from './0012-retention.js';
 import { storeProbe } from './0013-store-probe.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-environments': environments,
   '0008-env-idle-stop': envIdleStop,
   '0009-pool-removal': poolRemoval,
+  '0010-pool-conditions': poolConditions,
   '0011-agent-secrets': agentSecrets,
   '0012-retention': retention,
   '0013-store-probe': storeProbe,

@@ -9,7 +9,8 @@ export interface PoolSummary {
   zones: string[];
   ready: number;
   counts: Record<string, number>;
-  conditions?: { type: string; reason?: string; message: string }[];
+  /** Why the pool is not doing what it normally would: HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold. */
+  conditions?: { type: string; reason?: string; message: string; since?: string; until?: string }[];
 }
 
 export interface MachineRow {

@@ -39,6 +39,12 @@ export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: n
       <p>
         desired <strong data-testid="pool-desired">{pool.desired}</strong> · ready <strong data-testid="pool-ready">{pool.ready}</strong> · min {pool.min} · max {pool.max} · zones {pool.zones.join(', ')}
       </p>
+      {(pool.conditions ?? []).map((cond) => (
+        <p class={`badge ${cond.type === 'AutoscalingPaused' ? 'warn' : 'bad'}`} title={cond.message} data-testid={`condition-${cond.type}`}>
+          {cond.type}
+          {cond.until ? ` until ${cond.until.slice(11, 16)} UTC` : ''}: {cond.message}
+        </p>
+      ))}
       {(can(me, 'pools:scale') || can(me, 'ops:write')) && <Actions pool={pool} me={me} />}
       <section class="card">
         <h2>Machines</h2>
