@@ -30,7 +30,7 @@ afterEach(async () => {
 describe('state you can trust (real processes)', () => {
   it('`flotte up` on a zero-byte state.db refuses in one line naming the file, exit 1, and leaves the file alone', async () => {
     const dir = tempDir();
-    mkdirSync(join(dir, '.flotte'));
+    mkdirSync(join(dir, '.flotte'), { mode: 0o700 }); // as flotte makes it: a looser one is tightened, with a warning of its own
     writeFileSync(join(dir, '.flotte', 'state.db'), '');
     const r = await runCli(['up', '--port', String(await freePort())], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(1);

@@ -5,6 +5,7 @@ import { demoConfigYaml } from '../config/demo.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { testApp, type TestApp } from '../../test/support/api.js';
+import { METRICS_RENDER_MS } from './metrics.js';
 
 let store: Store;
 let clock: VirtualClock;
@@ -24,6 +25,8 @@ afterEach(async () => {
 
 const get = async (url: string) => (await t.app.inject({ method: 'GET', url, headers: t.headers })).json();
 const metric = async (pool: string, type: string) => {
+  // /metrics renders at most once per METRICS_RENDER_MS: read it as a scraper a period later would.
+  await clock.advance(METRICS_RENDER_MS);
   const text = (await t.app.inject({ method: 'GET', url: '/metrics', headers: t.headers })).body;
   const line = text.split('\n').find((l) => l.startsWith(`flotte_pool_condition{pool="${pool}",type="${type}"}`));
   return line === undefined ? undefined : Number(line.split(' ').at(-1));

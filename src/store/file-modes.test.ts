@@ -33,8 +33,9 @@ describe('state files are readable by this user only', () => {
   it('a state.db left 0644 by an older flotte is tightened; -wal/-shm that SQLite makes later are 0600 too', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'flotte-modes-'));
     const path = join(dataDir, 'state.db');
+    // An older flotte's store: flotte's schema, left readable by others.
+    await (await openStore(path)).close();
     const old = new SQLite(path);
-    old.pragma('journal_mode = WAL');
     old.exec('create table t (x)');
     old.close();
     chmodSync(path, 0o644);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import { PRIVATE_DIR, privateFile, secureDataDir } from './data-dir.js';
 import type { Database } from './database.js';
@@ -68,7 +68,7 @@ function openSqlite(path: string): Kysely<Database> {
     database.close();
     throw asStoreDamaged(path, e);
   }
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Database>({ dialect: new StoreSqliteDialect(database) });
 }
 
 const pgSchemaOf = (url: string, option: string | undefined): string | undefined => option ?? new URL(url).searchParams.get('schema') ?? undefined;
@@ -114,4 +114,24 @@ async function migrate(db: Kysely<Database>, schema: string | undefined): Promis
   // one added with a lower number than those already applied still runs.
   const { error } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * SQLite ends a transaction by itself on some I/O errors (a full disk, a file-size limit): the
+ * ROLLBACK Kysely then sends fails with "no transaction is active", and that error would replace
+ * the one that tells the API the store failed (503, not 500). Roll back only what is still open.
+ */
+class StoreSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SQLite.Database) {
+    super({ database });
+  }
+
+  override createDriver(): Driver {
+    const database = this.database;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (database.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database });
+  }
 }

@@ -61,10 +61,9 @@ export async function changeDesired(db: Kysely<Database>, name: string, desired:
     if (held.numUpdatedRows === 0n) return undefined;
     const { desired: from } = await trx.selectFrom('pools').select('desired').where('name', '=', name).executeTakeFirstOrThrow();
     let event: FleetEvent | undefined;
-    if (from !== desired) {
-      await trx.updateTable('pools').set({ desired }).where('name', '=', name).execute();
-      [event] = await appendEvents(trx, [record(from)]);
-    }
+    // Any size change, or a repeat of the same size, ends a blast-radius allowance (as setDesired does).
+    await trx.updateTable('pools').set({ desired, destroy_allowed_to: null }).where('name', '=', name).execute();
+    if (from !== desired) [event] = await appendEvents(trx, [record(from)]);
     return { pool: (await getPool(trx, name))!, from, event };
   });
 }
