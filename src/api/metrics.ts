@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MACHINE_STATES } from '../domain/lifecycle.js';
-import { ITEM_STATUSES } from '../domain/operations/types.js';
+import { ACTIVE_STATUSES, ITEM_STATUSES, OPERATION_KINDS, OPERATION_STATUSES } from '../domain/operations/types.js';
 import { ACTION_KINDS } from '../providers/provider.js';
 import type { CallObserver } from '../providers/observed.js';
 import type { LimiterStats } from '../providers/rate-limited.js';
@@ -10,6 +10,8 @@ import type { Store } from '../store/store.js';
 export interface StatsSource {
   stats(): LimiterStats;
 }
+
+const ENDED = OPERATION_STATUSES.filter((s) => !ACTIVE_STATUSES.has(s));
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -32,6 +34,7 @@ export class ApiMetrics {
   private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
+  private readonly opsFinished = new Counter({ name: 'flotte_operations_finished_total', help: 'Operations that ended, by pool, kind and final status (failed, rolled-back, …)', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly requests = new Histogram({ name: 'flotte_api_request_duration_seconds', help: 'API request duration by route and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
   constructor() {
@@ -44,10 +47,15 @@ export class ApiMetrics {
     this.requests.observe({ method, route, status: String(status) }, seconds);
   }
 
-  private async operations(store: Store): Promise<void> {
+  private async operations(store: Store, pools: readonly string[]): Promise<void> {
     this.opsInFlight.reset();
     this.opItems.reset();
-    for (const op of await store.listOperations({ active: true })) {
+    this.opsFinished.reset();
+    // Every series exists at zero first: a rate or increase over it then counts the first end too.
+    for (const pool of pools) for (const kind of OPERATION_KINDS) for (const status of ENDED) this.opsFinished.inc({ pool, kind, status }, 0);
+    const all = await store.listOperations();
+    for (const op of all) if (!ACTIVE_STATUSES.has(op.status)) this.opsFinished.inc({ pool: op.pool, kind: op.kind, status: op.status });
+    for (const op of all.filter((o) => ACTIVE_STATUSES.has(o.status))) {
       this.opsInFlight.inc({ pool: op.pool, kind: op.kind, status: op.status });
       for (const s of ITEM_STATUSES) this.opItems.set({ operation: op.id, pool: op.pool, kind: op.kind, status: s }, 0);
       for (const item of await store.listOperationItems(op.id)) this.opItems.inc({ operation: op.id, pool: op.pool, kind: op.kind, status: item.status });
@@ -66,7 +74,7 @@ export class ApiMetrics {
     }
     for (const m of machines) this.machines.inc({ pool: m.pool, state: m.state });
     for (const p of pools) this.ready.set({ pool: p.name }, machines.filter((m) => m.pool === p.name && m.state === 'ready').length);
-    await this.operations(store);
+    await this.operations(store, pools.map((p) => p.name));
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
     for (const c of [this.calls, this.throttles, this.retries, this.errors]) c.reset();
