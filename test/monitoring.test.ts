@@ -21,8 +21,8 @@ const RULE_TESTS = join(PACK, 'flotte-alerts.test.yaml');
 const DASHBOARD = join(PACK, 'flotte-dashboard.json');
 
 /**
- * Metrics the alerts use that other work adds (a gauge of pool conditions). Listed so the
- * rules can be checked now; the test fails once one exists, to have it taken off this list.
+ * Metrics the pack uses that other work adds (a gauge of pool conditions). Listed so the pack
+ * can be checked now; the test fails once one exists, to have it taken off this list.
  */
 const PENDING_METRICS = ['flotte_pool_condition'];
 
@@ -113,9 +113,9 @@ describe('every metric the pack reads exists in flotte', () => {
     await controller?.close();
   });
 
-  it('in the dashboard', () => {
+  it('in the dashboard, but for the pending ones', () => {
     const d = dashboardSchema.parse(JSON.parse(dashboardText));
-    const missing = exprsOf(d).flatMap(({ panel, expr }) => metricNames(expr).filter((n) => !served.has(n)).map((n) => `${panel}: ${n}`));
+    const missing = exprsOf(d).flatMap(({ panel, expr }) => metricNames(expr).filter((n) => !served.has(n) && !PENDING_METRICS.includes(n)).map((n) => `${panel}: ${n}`));
     expect(missing).toEqual([]);
   });
 
