@@ -115,6 +115,22 @@ describe('/metrics', () => {
     expect(histogramCount(res.body, requests.name, { method: 'GET', route: '/api/v1/pools/:name', status: '200' })).toBe(1);
   });
 
+  it('counts operations that ended by pool, kind and status, so a failed one is still seen once it stopped running', async () => {
+    const { metrics, providers, operation } = await world();
+    const op = (await store!.getOperation(operation))!;
+    await store!.updateOperation({ ...op, status: 'failed', message: '1 machines failed: m-1 (the machine is gone)' });
+    const app = await buildApp({ store: store!, clock: realClock, parseConfig, providers, metrics });
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    await app.close();
+    const all = parsePrometheusTextFormat(res.body);
+    const finished = family(all, 'flotte_operations_finished_total');
+    expect(finished.type).toBe('COUNTER');
+    expect(value(finished, { pool: 'analysis', kind: 'restart', status: 'failed' })).toBe(1);
+    // Present at zero before anything ends, so an alert's increase() sees the first failure.
+    expect(value(finished, { pool: 'analysis', kind: 'replace', status: 'rolled-back' })).toBe(0);
+    expect(value(finished, { pool: 'analysis', kind: 'restart', status: 'succeeded' })).toBe(0);
+  });
+
   it('can be put behind a token', async () => {
     store = await openStore(':memory:');
     const app = await buildApp({ store, clock: realClock, parseConfig, metricsNeedToken: true });

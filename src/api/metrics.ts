@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { activeConditions, CONDITION_TYPES } from '../domain/conditions.js';
 import { MACHINE_STATES } from '../domain/lifecycle.js';
-import { ITEM_STATUSES } from '../domain/operations/types.js';
+import { ACTIVE_STATUSES, ITEM_STATUSES, OPERATION_KINDS, OPERATION_STATUSES } from '../domain/operations/types.js';
 import { ACTION_KINDS } from '../providers/provider.js';
 import type { CallObserver } from '../providers/observed.js';
 import type { LimiterStats } from '../providers/rate-limited.js';
@@ -25,6 +25,8 @@ export interface ApiMetricsOptions {
   /** METRICS_RENDER_MS when omitted. */
   renderEveryMs?: number | undefined;
 }
+
+const ENDED = OPERATION_STATUSES.filter((s) => !ACTIVE_STATUSES.has(s));
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -53,6 +55,7 @@ export class ApiMetrics {
   private readonly clock: Clock;
   private readonly renderEveryMs: number;
   private rendered: { at: number; text: Promise<string> } | undefined;
+  private readonly opsFinished = new Counter({ name: 'flotte_operations_finished_total', help: 'Operations that ended, by pool, kind and final status (failed, rolled-back, …)', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly requests = new Histogram({ name: 'flotte_api_request_duration_seconds', help: 'API request duration by route and status', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
   constructor(opts: ApiMetricsOptions = {}) {
@@ -67,10 +70,15 @@ export class ApiMetrics {
     this.requests.observe({ method, route, status: String(status) }, seconds);
   }
 
-  private async operations(store: Store): Promise<void> {
+  private async operations(store: Store, pools: readonly string[]): Promise<void> {
     this.opsInFlight.reset();
     this.opItems.reset();
-    for (const op of await store.listOperations({ active: true })) {
+    this.opsFinished.reset();
+    // Every series exists at zero first: a rate or increase over it then counts the first end too.
+    for (const pool of pools) for (const kind of OPERATION_KINDS) for (const status of ENDED) this.opsFinished.inc({ pool, kind, status }, 0);
+    const all = await store.listOperations();
+    for (const op of all) if (!ACTIVE_STATUSES.has(op.status)) this.opsFinished.inc({ pool: op.pool, kind: op.kind, status: op.status });
+    for (const op of all.filter((o) => ACTIVE_STATUSES.has(o.status))) {
       this.opsInFlight.inc({ pool: op.pool, kind: op.kind, status: op.status });
       for (const s of ITEM_STATUSES) this.opItems.set({ operation: op.id, pool: op.pool, kind: op.kind, status: s }, 0);
       for (const item of await store.listOperationItems(op.id)) this.opItems.inc({ operation: op.id, pool: op.pool, kind: op.kind, status: item.status });
@@ -109,7 +117,7 @@ export class ApiMetrics {
     }
     for (const m of machines) this.machines.inc({ pool: m.pool, state: m.state });
     for (const p of pools) this.ready.set({ pool: p.name }, machines.filter((m) => m.pool === p.name && m.state === 'ready').length);
-    await this.operations(store);
+    await this.operations(store, pools.map((p) => p.name));
     await this.poolConditions(store, pools.map((p) => p.name));
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);

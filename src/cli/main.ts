@@ -1,4 +1,5 @@
-import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Argument, Command, CommanderError } from 'commander';
 import { realClock } from '../clock/clock.js';
 import { ApiClient, DEFAULT_SERVER, resolveToken } from './client.js';
 import { endQuietlyOnClosedPipe, reportFailure } from './failure.js';
@@ -16,6 +17,10 @@ const program = new Command('flotte')
   .option('--token-file <path>', 'file holding the API token (default: FLOTTE_TOKEN, else <FLOTTE_DATA_DIR or .flotte>/admin-token for a local server)')
   .exitOverride()
   .showHelpAfterError();
+
+// src/cli/ and dist/cli/ both sit two levels below package.json.
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+program.version(pkg.version, '-V, --version', "print flotte's version");
 
 const client = () => {
   const { server, tokenFile } = program.opts<{ server: string; tokenFile?: string }>();
@@ -206,6 +211,15 @@ autoscaling
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);
+
+// Registered last and read when it runs, so the script covers every command above.
+program
+  .command('completion')
+  .description('print a shell completion script: source <(flotte completion bash), or zsh')
+  .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+  .action(async (shell: 'bash' | 'zsh') => {
+    process.stdout.write((await import('./completion.js')).completionScript(program, shell));
+  });
 
 endQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 try {

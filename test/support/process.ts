@@ -56,10 +56,12 @@ export interface UpProcess {
 }
 
 /** Starts `flotte up` in `cwd` and resolves once it serves requests. */
-export async function startUp(cwd: string, args: string[] = [], env: Record<string, string> = {}, opts: { port?: number } = {}): Promise<UpProcess> {
+export async function startUp(cwd: string, args: string[] = [], env: Record<string, string> = {}, opts: { port?: number; launcher?: string[] } = {}): Promise<UpProcess> {
   // A fixed port lets a restarted controller keep the address its agents were given.
   const port = opts.port ?? (await freePort());
-  const proc = spawn(process.execPath, [BIN, 'up', '--port', String(port), '--interval', '500', ...args], { cwd, env: { ...process.env, ...env } });
+  // `launcher` starts flotte some other way than `node bin/flotte.js` (from PATH, through npx).
+  const [command, ...prefix] = opts.launcher ?? [process.execPath, BIN];
+  const proc = spawn(command!, [...prefix, 'up', '--port', String(port), '--interval', '500', ...args], { cwd, env: { ...process.env, ...env } });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
@@ -80,9 +82,10 @@ export async function startUp(cwd: string, args: string[] = [], env: Record<stri
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const dataDir = args.includes('--data-dir') ? args[args.indexOf('--data-dir') + 1]! : '.flotte';
   let token: string;
   try {
-    token = readFileSync(join(cwd, '.flotte', 'admin-token'), 'utf8').trim();
+    token = readFileSync(resolve(cwd, dataDir, 'admin-token'), 'utf8').trim();
   } catch (e) {
     proc.kill('SIGKILL'); // no token to hand back: the caller cannot stop what it never got
     throw e;

@@ -6,6 +6,7 @@ import { ConfigInvalid, defaultConfigFile, startFlotte } from '../../main.js';
 import { ensurePortFree } from '../../services/listen.js';
 import { SingleControllerError } from '../../services/sqlite-lock.js';
 import { CliError } from '../client.js';
+import { commandAsTyped, currentInvocation } from '../invocation.js';
 import { println } from '../output.js';
 import { durationFlag } from '../flags.js';
 
@@ -49,14 +50,27 @@ export async function upCommand(opts: UpOptions): Promise<void> {
     throw e;
   }
   const pools = await flotte.store.listPools();
+  const machines = await flotte.store.listMachines();
   println(`flotte is up at ${flotte.url} (state in ${opts.database ?? `${opts.dataDir}/state.db`}; config: ${configFile ?? 'stored or built-in demo'})`);
-  for (const p of pools) println(`  pool ${p.name}: ${p.desired} machines on ${p.provider} (min ${p.min}, max ${p.max})`);
-  println(`API token: the CLI reads ${join(opts.dataDir, ADMIN_TOKEN_FILE)} (admin, mode 0600) when run from here; others need \`flotte tokens create\``);
-  println('Try: ./bin/flotte.js pools · ./bin/flotte.js machines analysis · ./bin/flotte.js events analysis');
+  for (const p of pools) {
+    const existing = machines.filter((m) => m.pool === p.name).length;
+    println(`  pool ${p.name}: ${plural(existing, 'machine')} on ${p.provider} (desired ${p.desired}, min ${p.min}, max ${p.max})`);
+  }
+  const flotteCommand = commandAsTyped(currentInvocation());
+  println(`API token: the CLI reads ${join(opts.dataDir, ADMIN_TOKEN_FILE)} (admin, mode 0600) when run from here; others need \`${flotteCommand} tokens create\``);
+  println(`Try: ${tryCommands(flotteCommand, pools[0]?.name)}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await flotte.close();
+}
+
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The first commands worth typing, in the words this flotte was started with, on the config's own first pool. */
+export function tryCommands(flotte: string, pool: string | undefined): string {
+  if (pool === undefined) return `${flotte} pools · ${flotte} apply -f flotte.yaml`;
+  return [`${flotte} pools`, `${flotte} machines ${pool}`, `${flotte} events ${pool}`].join(' · ');
 }
