@@ -41,6 +41,18 @@ describe('autoscaler in the controller process', () => {
     expect(events.find((e) => e.reason === 'DesiredChanged')!.message).toBe('autoscaler: desired 2 → 13: scale out 2 → 13');
   });
 
+  it('records the size it replaced as the store held it, even when a person scaled the pool after the autoscaler read it', async () => {
+    const { autoscaler, pool } = await setup();
+    server!.doc = { queues: [{ name: 'jobs', depth: 1_234 }] };
+    const read = await pool(); // what the autoscaler decides from: desired 2
+    await h!.store.setDesired('analysis', 7); // `flotte scale analysis 7` lands in between
+    await autoscaler.evaluate(read, h!.clock.now());
+    expect((await pool()).desired).toBe(13);
+    const changed = (await h!.store.listEvents({ pool: 'analysis' })).filter((e) => e.reason === 'DesiredChanged');
+    expect(changed.map((e) => e.data)).toEqual([{ from: 7, to: 13, by: 'autoscaler' }]);
+    expect(changed[0]!.message).toBe('autoscaler: desired 7 → 13: scale out 2 → 13');
+  });
+
   it('evaluates each pool once per evaluation interval', async () => {
     const { autoscaler } = await setup({ evaluationInterval: 10 });
     expect(await autoscaler.runOnce()).toHaveLength(1);

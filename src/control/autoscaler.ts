@@ -105,8 +105,9 @@ export class Autoscaler {
 
     const events: Omit<FleetEvent, 'id'>[] = [];
     if (!decision.dryRun && decision.desired !== pool.desired) {
-      await store.setDesired(pool.name, decision.desired);
-      events.push({ at: now, pool: pool.name, reason: 'DesiredChanged', message: `autoscaler: desired ${pool.desired} → ${decision.desired}: ${decision.summary}`, data: { from: pool.desired, to: decision.desired, by: 'autoscaler' } });
+      // `from` is read inside the write: a `flotte scale` since `pool` was read is what this replaces.
+      const change = await store.changeDesired(pool.name, decision.desired, (from) => ({ at: now, pool: pool.name, reason: 'DesiredChanged', message: `autoscaler: desired ${from} → ${decision.desired}: ${decision.summary}`, data: { from, to: decision.desired, by: 'autoscaler' } }));
+      if (change?.event) this.deps.onEvents?.([change.event]);
     }
     if (decision.held && decision.held !== rt.heldReason) {
       events.push({ at: now, pool: pool.name, reason: 'ScalingHeld', message: `autoscaler holds ${pool.name} at ${decision.desired}: ${decision.held}`, data: { held: decision.held } });

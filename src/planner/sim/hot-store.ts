@@ -33,6 +33,13 @@ export async function hotStore(inner: Store): Promise<Store> {
       pools.set(name, { ...p, desired });
       return { ...p, desired } satisfies PoolSpec;
     },
+    async changeDesired(name, desired, record) {
+      const p = pools.get(name);
+      if (!p) return undefined;
+      pools.set(name, { ...p, desired });
+      const [event] = p.desired !== desired ? await hot.appendEvents!([record(p.desired)]) : [];
+      return { pool: { ...p, desired }, from: p.desired, event };
+    },
     async getTemplate(name, version) {
       const key = `${name}@${version ?? 'latest'}`;
       if (!templates.has(key)) templates.set(key, await inner.getTemplate(name, version));
