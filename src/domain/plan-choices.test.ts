@@ -75,10 +75,22 @@ describe('plan: which machines go on scale-in', () => {
   });
 
   it('says how many surplus machines it could not remove', () => {
-    const ms = [aged('a-1', 'a', 30), { ...aged('a-2', 'a', 20), protected: true }, { ...aged('a-3', 'a', 10), protected: true }];
-    const p = plan(poolSpec({ desired: 0, zones: ['a'] }), observed(ms), NOW);
-    expect(removed(p.actions)).toEqual(['a-1']);
-    expect(p.notes).toEqual(['2 surplus machines are protected or still launching']);
+    const ms = [
+      aged('a-1', 'a', 40),
+      aged('a-2', 'a', 30),
+      { ...aged('a-3', 'a', 20), protected: true },
+      { ...aged('a-4', 'a', 10), protected: true },
+    ];
+    const p = plan(poolSpec({ desired: 1, zones: ['a'] }), observed(ms), NOW);
+    expect(removed(p.actions)).toEqual(['a-1', 'a-2']);
+    expect(p.notes).toEqual(['1 surplus machines are protected or still launching']);
+  });
+
+  it('plans no empty removal when every surplus machine is protected', () => {
+    const ms = [aged('a-1', 'a', 30), { ...aged('a-2', 'a', 20), protected: true }];
+    const p = plan(poolSpec({ desired: 1, zones: ['a'] }), observed([{ ...ms[0]!, protected: true }, ms[1]!]), NOW);
+    expect(p.actions).toEqual([]);
+    expect(p.notes).toEqual(['1 surplus machines are protected or still launching']);
   });
 
   it('drains the surplus of a pool whose machines run an agent, and says nothing when all of it goes', () => {
@@ -88,7 +100,7 @@ describe('plan: which machines go on scale-in', () => {
   });
 
   it('takes nothing back from draining machines while the pool is still too large', () => {
-    const ms = [...fleet, aged('d-1', 'a', 5, 'draining')];
+    const ms = [...fleet, aged('d-1', 'a', 5, 'draining'), aged('d-2', 'a', 4, 'draining')];
     const p = plan(poolSpec({ desired: 9 }), observed(ms), NOW);
     expect(p.actions).toEqual([{ kind: 'terminate', ids: ['c-4'], reason: 'ScaleIn' }]);
   });
@@ -191,6 +203,17 @@ describe('plan: machines a bulk operation holds', () => {
     const ms = [aged('r-1', 'a', 60), aged('h-1', 'a', 40, 'unhealthy')];
     const p = plan(poolSpec({ desired: 2, zones: ['a'] }), observed(ms, { held: new Set(['h-1']) }), NOW);
     expect(p.actions).toEqual([]);
+  });
+
+  it('a held machine on its way out does not count', () => {
+    const ms = [aged('r-1', 'a', 60), aged('h-1', 'a', 40, 'terminating'), aged('h-2', 'a', 30, 'draining')];
+    const p = plan(poolSpec({ desired: 3, zones: ['a'] }), observed(ms, { held: new Set(['h-1', 'h-2']) }), NOW);
+    // One ready machine, plus the draining one taken back.
+    expect(p.current).toBe(2);
+    expect(p.actions).toEqual([
+      { kind: 'reclaim', ids: ['h-2'], reason: 'ScaleOut' },
+      { kind: 'launch', zone: 'a', size: 'm5.large', count: 1, replaces: [], reason: 'ScaleOut' },
+    ]);
   });
 
   it('a stopped machine nobody holds does not count', () => {
