@@ -157,6 +157,10 @@ describe('decide: stale and missing metrics', () => {
       { metric: 'backlog', value: 0, at: T0 - 31 * S, problem: 'backlog stale: 31 s old (limit 30 s)'.slice('backlog '.length) },
       { metric: 'cpu', problem: 'not read' },
     ]);
+    expect(both(s, read({ backlog: 0 }, T0 - 30 * S), state()).inputs).toStrictEqual([
+      { metric: 'backlog', value: 0, at: T0 - 30 * S },
+      { metric: 'cpu', problem: 'not read' },
+    ]);
   });
 
   it('the stale limit follows the evaluation interval, and an explicit staleAfter wins', () => {
@@ -187,7 +191,7 @@ describe('decide: stale and missing metrics', () => {
     const readings = new Map<string, MetricReading>([['backlog', { error: 'ECONNREFUSED' }]]);
     const d = both(spec(policies), readings, state());
     expect(d.held).toBe('backlog read failed: ECONNREFUSED; cpu not read');
-    expect(d.inputs).toEqual([{ metric: 'backlog', problem: 'read failed: ECONNREFUSED' }, { metric: 'cpu', problem: 'not read' }]);
+    expect(d.inputs).toStrictEqual([{ metric: 'backlog', problem: 'read failed: ECONNREFUSED' }, { metric: 'cpu', problem: 'not read' }]);
   });
 
   it('a stale hold is explained once, as the stage that held the pool', () => {
@@ -252,6 +256,71 @@ describe('afterDecision: what the next decision remembers', () => {
   it('a decision with no recommendation adds nothing to the window', () => {
     const st = state();
     const d = decide('web', s, new Map(), st, T0);
+    expect(afterDecision(st, d, s).history).toEqual([]);
+  });
+});
+
+describe('decide: a stage that changes nothing says nothing', () => {
+  it('a hold inside the tolerance band is not explained by a window', () => {
+    const inWindow = spec([tt(100)], { stabilization: { scaleIn: 300, scaleOut: 300 } });
+    const higher = both(inWindow, read({ backlog: 1_000 }), state({ history: [{ at: T0 - 60 * S, value: 15 }] }));
+    expect(higher.desired).toBe(10);
+    expect(higher.adjustments).toEqual([]);
+    const lower = both(inWindow, read({ backlog: 1_000 }), state({ history: [{ at: T0 - 60 * S, value: 5 }] }));
+    expect(lower.desired).toBe(10);
+    expect(lower.adjustments).toEqual([]);
+    expect(lower.summary).toBe('hold at 10');
+  });
+
+  it('a scale-out window whose lowest value is the recommendation itself leaves it', () => {
+    const s = spec([tt(100)], { stabilization: { scaleIn: 0, scaleOut: 120 } });
+    const d = both(s, read({ backlog: 2_500 }), state({ history: [{ at: T0 - 60 * S, value: 25 }] }));
+    expect(d.desired).toBe(25);
+    expect(d.adjustments).toEqual([]);
+    expect(d.summary).toBe('scale out 10 → 25');
+  });
+
+  it('a scale-out cooldown never holds back a scale-in, and a hold during either cooldown is not explained by it', () => {
+    const s = spec([tt(100)], { cooldowns: { scaleOut: 600, scaleIn: 0 } });
+    // The scale-in cooldown is zero, so only the scale-out one could (wrongly) apply.
+    expect(both(s, read({ backlog: 300 }), state({ lastScaleOutAt: T0 - 60 * S })).desired).toBe(3);
+    expect(both(s, read({ backlog: 1_000 }), state({ lastScaleOutAt: T0 - 60 * S })).adjustments).toEqual([]);
+    const inCooldown = spec([tt(100)], { cooldowns: { scaleOut: 0, scaleIn: 600 } });
+    expect(both(inCooldown, read({ backlog: 1_000 }), state({ lastScaleInAt: T0 - 60 * S })).adjustments).toEqual([]);
+  });
+
+  it('a data problem is still named when another stage explains the hold', () => {
+    const policies = [tt(100), tt(50, { metric: 'cpu', aggregate: 'average' })];
+    const s = spec(policies, { cooldowns: { scaleOut: 600, scaleIn: 0 } });
+    const readings = new Map<string, MetricReading>([['backlog', { error: 'timeout' }], ['cpu', { value: 100, at: T0 }]]);
+    const d = both(s, readings, state({ lastScaleOutAt: T0 - 60 * S }));
+    expect(d.desired).toBe(10);
+    expect(d.summary).toBe('hold at 10 (policies proposed 20; cooldown: scale-out cooldown: last scale-out 60 s ago, cooldown 600 s; data problem: backlog read failed: timeout)');
+  });
+
+  it('explains each policy’s proposal in words', () => {
+    const d = both(spec([tt(100), workday({ min: 20 })]), read({ backlog: 2_500 }), state());
+    expect(d.proposals).toEqual([
+      { policy: 'target-tracking on backlog', type: 'target-tracking', desired: 25, why: 'backlog 2500 ÷ target 100 per machine = 25' },
+      { policy: 'schedule "0 8 * * 1-5" (Europe/Paris)', type: 'schedule', why: 'on since 2026-01-05T07:00:00.000Z for 36000 s: min 20' },
+    ]);
+  });
+
+  it('overlapping schedules that each set one bound combine both', () => {
+    const policies = [tt(100), workday({ min: 20 }), workday({ cron: '0 12 * * *', timezone: 'UTC', duration: 3600, max: 30 })];
+    expect(both(spec(policies), read({ backlog: 0 }), state()).desired).toBe(20);
+    expect(both(spec(policies), read({ backlog: 10_000 }), state()).desired).toBe(30);
+    const reversed = [tt(100), policies[2]!, policies[1]!];
+    expect(both(spec(reversed), read({ backlog: 0 }), state()).desired).toBe(20);
+    expect(both(spec(reversed), read({ backlog: 10_000 }), state()).desired).toBe(30);
+  });
+
+  it('a pool driven only by a schedule that is off keeps no history', () => {
+    const s = spec([workday({ cron: '0 8 * * 6', min: 20 })], { stabilization: { scaleIn: 300, scaleOut: 0 } });
+    const st = state();
+    const d = decide('web', s, read({ backlog: 0 }), st, T0);
+    expect(d.recommendation).toBeUndefined();
+    expect(d.held).toBeUndefined();
     expect(afterDecision(st, d, s).history).toEqual([]);
   });
 });
