@@ -96,6 +96,11 @@ describe('operation step: failures', () => {
     expect(d.message).toBe(`12 machines failed (threshold 3): ${named} and 2 more`);
   });
 
+  it('names exactly ten failed machines without a remainder', () => {
+    const d = decide(op({ kind: 'all-at-once', failureThreshold: 3 }), items('f'.repeat(10) + 'pp', 'Timeout'), view, T0);
+    expect(d.message).toBe(`10 machines failed (threshold 3): ${Array.from({ length: 10 }, (_, i) => `m${i} (Timeout)`).join(', ')}`);
+  });
+
   it('a failure in the canary aborts at once, whatever the threshold; a replace is rolled back', () => {
     const s: Strategy = { kind: 'rolling', canary: { count: 2, bakeMs: 10 * MIN }, failureThreshold: 5 };
     const restart = decide(op(s), items('fpppppppp'), view, T0);
@@ -111,6 +116,13 @@ describe('operation step: canary and bake', () => {
   it('starts only the canary machines not yet started', () => {
     expect(decide(op(s), items('rpppppp'), view, T0).start).toEqual(['m1']);
     expect(decide(op(s), items('rrppppp'), view, T0).start).toEqual([]);
+    expect(decide(op(s), items('dpppppp'), view, T0)).toMatchObject({ start: ['m1'], progress: { phase: 'canary' } });
+  });
+
+  it('after the canary, the health of the canary machines no longer matters', () => {
+    const d = decide(op(s, { progress: { ...op(s).progress, phase: 'main' } }), items('ddppppp'), { ...view, canaryHealthy: false }, T0);
+    expect(d.abort).toBeUndefined();
+    expect(d.start).toEqual(['m2', 'm3', 'm4']);
   });
 
   it('bakes for its whole length, then goes on with the rest', () => {
@@ -150,6 +162,19 @@ describe('operation step: checkpoints', () => {
     const d = decide(op(s), items('dddfdppppp'), view, T0);
     expect(d).toMatchObject({ start: [], status: 'paused', message: 'paused at the 50% checkpoint: 5 of 10 done; resume to go on' });
     expect(d.progress.checkpointsPassed).toEqual([50]);
+  });
+
+  it('does not pause at a checkpoint while machines before it are still under way', () => {
+    const s: Strategy = { kind: 'rolling', maxUnavailable: { count: 4 }, checkpoints: [50] };
+    const d = decide(op(s), items('ddddrppppp'), view, T0);
+    expect(d.start).toEqual([]);
+    expect(d.status).toBeUndefined();
+  });
+
+  it('pauses at the lowest checkpoint first, whatever order they were written in', () => {
+    const s: Strategy = { kind: 'rolling', maxUnavailable: { count: 10 }, checkpoints: [80, 20, 50] };
+    expect(decide(op(s), items('pppppppppp'), view, T0).start).toEqual(['m0', 'm1']);
+    expect(decide(op(s), items('ddpppppppp'), view, T0).progress.checkpointsPassed).toEqual([20]);
   });
 
   it('rounds a checkpoint up to whole machines', () => {
