@@ -29,6 +29,8 @@ describe('token bucket', () => {
   it('says how long a call must wait, and that a dry bucket waits forever', () => {
     const b = { ...fullBucket(20, 2, T0), tokens: 1 };
     expect(waitFor(b, 1, T0)).toBe(0);
+    expect(waitFor({ ...b, tokens: 5 }, 1, T0)).toBe(0);
+    expect(waitFor({ ...b, tokens: 4, refillPerSecond: 0 }, 4, T0)).toBe(0);
     expect(waitFor(b, 4, T0)).toBe(1_500);
     expect(waitFor(b, 4, T0 + 1_000)).toBe(500);
     // A cost above capacity waits for a full bucket, not forever.

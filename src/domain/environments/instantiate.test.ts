@@ -107,7 +107,7 @@ describe('renderOutputs', () => {
   });
 
   it('leaves an unknown placeholder visible', () => {
-    const out = renderOutputs({ a: '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.app.disks}} {{other.x}} {{params}}' }, env, facts);
-    expect(out.a).toBe('{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.app.disks}} {{other.x}} {{params}}');
+    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}}';
+    expect(renderOutputs({ a: text }, env, facts).a).toBe(text);
   });
 });
