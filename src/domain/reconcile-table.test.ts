@@ -20,6 +20,8 @@ const rows: [MachineState, SeenMachine['status'] | 'unlisted', Agent, StateChang
   ['stopped', 'pending', undefined, BOOT],
   ['booting', 'pending', undefined, null],
   ['ready', 'pending', undefined, null],
+  ['unhealthy', 'pending', undefined, null],
+  ['rebooting', 'pending', undefined, null],
   // Running: ready, unless an agent has yet to join.
   ['requested', 'running', undefined, READY],
   ['launching', 'running', undefined, READY],

@@ -43,6 +43,12 @@ describe('estimate', () => {
     expect(e.totalMs).toBe(65 * S + 2 * 65 * S);
   });
 
+  it('an operation that is all canary lasts its canary and bake', () => {
+    const e = estimate(input({ total: 2, strategy: { kind: 'rolling', canary: { count: 2, bakeMs: 300 * S } } }));
+    expect(e.waves).toEqual([2]);
+    expect(e.totalMs).toBe(65 * S + 300 * S);
+  });
+
   it('a launch bucket short of tokens slows a replace, not a restart', () => {
     const limits = { ...input().limits, launch: { capacity: 10, refillPerSecond: 0.5, tokens: 1 } };
     expect(estimate(input({ kind: 'replace', limits })).apiMs).toBe(8 * S);

@@ -78,10 +78,18 @@ describe('progressOf', () => {
   });
 
   it('before anything finished, the defaults stand in, and items done without times do not count', () => {
-    const fresh = [item(0, 'done'), item(1, 'pending'), item(2, 'pending')];
+    const fresh = [
+      item(0, 'done'),
+      item(1, 'done', { sent: 0, done: 50 }),
+      item(2, 'done', { sent: 0, accepted: 1 }),
+      item(3, 'failed', { sent: 0, accepted: 1, done: 300 }),
+      item(4, 'pending'),
+      item(5, 'pending'),
+    ];
     const p = progressOf(op('running'), fresh, T0, base, DEFAULT_DURATIONS.reboot);
     expect(p.durations).toEqual(DEFAULT_DURATIONS.reboot);
     expect(p.perMinute).toBe(0);
+    expect(p.counts).toEqual({ pending: 2, 'in-progress': 0, done: 3, failed: 1 });
     expect(p.etaMs).toBe(60 * S + 5 * S);
   });
 

@@ -22,6 +22,11 @@ describe('daily curve', () => {
     expect(traceValue(fast, TRACE_ORIGIN + 3 * 3_600_000 + 2_100_000)).toBeCloseTo(traceValue(calm, at(0, 14)), 6);
   });
 
+  it('a shortened day grows by curve days, not real ones', () => {
+    const fast = { ...calm, growthPerDay: 0.1, periodSeconds: 3_600 };
+    expect(traceValue(fast, TRACE_ORIGIN + 1_800_000)).toBeCloseTo(traceValue(calm, at(0, 12)) * Math.pow(1.1, 0.5), 6);
+  });
+
   it('grows only after its origin', () => {
     const grown = { ...calm, growthPerDay: 0.1 };
     expect(traceValue(grown, at(-3, 14))).toBeCloseTo(5_100, 6);
@@ -44,7 +49,13 @@ describe('daily curve', () => {
     }
   });
 
-  it('draws the same bursts for the same seed, in every release: a burst begun before midnight carries over', () => {
+  it('a burst begun before midnight carries over into the next day', () => {
+    const c: DailyCurve = { kind: 'daily', base: 100, peak: 100, peakHour: 14, spikesPerDay: 2, spikeHeight: 1_000, spikeMinutes: 30, growthPerDay: 0, seed: 7 };
+    expect(traceValue(c, at(1, 0) - 60_000)).toBeGreaterThan(100);
+    expect(traceValue(c, at(1, 0) + 60_000)).toBeGreaterThan(100);
+  });
+
+  it('draws the same bursts for the same seed, in every release', () => {
     const c: DailyCurve = { kind: 'daily', base: 100, peak: 100, peakHour: 14, spikesPerDay: 2, spikeHeight: 1_000, spikeMinutes: 30, growthPerDay: 0, seed: 3 };
     const minutes = Array.from({ length: 1440 }, (_, m) => m).filter((m) => traceValue(c, TRACE_ORIGIN + m * 60_000) > 100);
     const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
