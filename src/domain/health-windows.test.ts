@@ -77,6 +77,11 @@ describe('judge: boot grace', () => {
     expect(judge(m, withAgent(), DEFAULT_HEALTH, NOW)?.reason).toBe('NeverJoined');
   });
 
+  it('a first boot’s grace counts from the launch, not from when the machine reached booting', () => {
+    const m = machine('m-1', { state: 'booting', launchedAt: NOW - 400 * S, since: NOW - 100 * S });
+    expect(judge(m, withAgent(), DEFAULT_HEALTH, NOW)?.reason).toBe('NeverJoined');
+  });
+
   it('a booting machine whose agent joined, or that runs no agent, is left to boot', () => {
     const m = machine('m-1', { state: 'booting', launchedAt: NOW - 400 * S, since: NOW - 400 * S });
     expect(judge(m, withAgent(beat(NOW - 390 * S)), DEFAULT_HEALTH, NOW)).toBeNull();
