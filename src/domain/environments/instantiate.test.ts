@@ -107,7 +107,7 @@ describe('renderOutputs', () => {
   });
 
   it('leaves an unknown placeholder visible', () => {
-    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}}';
+    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}}';
     expect(renderOutputs({ a: text }, env, facts).a).toBe(text);
   });
 });

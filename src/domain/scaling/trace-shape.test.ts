@@ -99,6 +99,13 @@ describe('CSV traces', () => {
     expect(traceValue(c, TRACE_ORIGIN - 21_600_000)).toBe(600);
   });
 
+  it('loops from its origin for any loop length', () => {
+    const c = curve('0,0\n7,70', 7);
+    expect(traceValue(c, TRACE_ORIGIN + 3_000)).toBe(30);
+    expect(traceValue(c, TRACE_ORIGIN + 10_000)).toBe(30);
+    expect(traceValue(c, TRACE_ORIGIN - 4_000)).toBe(30);
+  });
+
   it('reads a changed CSV again', () => {
     const c = curve('0,1\n100,1', 100);
     expect(traceValue(c, TRACE_ORIGIN)).toBe(1);
