@@ -100,10 +100,10 @@ describe('CSV traces', () => {
   });
 
   it('loops from its origin for any loop length', () => {
-    const c = curve('0,0\n7,70', 7);
+    const c = curve('0,0\n11,110', 11);
     expect(traceValue(c, TRACE_ORIGIN + 3_000)).toBe(30);
-    expect(traceValue(c, TRACE_ORIGIN + 10_000)).toBe(30);
-    expect(traceValue(c, TRACE_ORIGIN - 4_000)).toBe(30);
+    expect(traceValue(c, TRACE_ORIGIN + 14_000)).toBe(30);
+    expect(traceValue(c, TRACE_ORIGIN - 8_000)).toBe(30);
   });
 
   it('reads a changed CSV again', () => {
