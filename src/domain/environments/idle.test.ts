@@ -37,3 +37,18 @@ describe('idle step', () => {
     expect(idleStep(idle, 5_000, policy, 605_000)).toEqual({ kind: 'stop', since: 5_000, reason: 'idle for 10m: no busy work, no logged-in sessions, CPU at most 20% on all 1 machines throughout' });
   });
 });
+
+describe('idle signals over several machines', () => {
+  it('adds up busy work and sessions, keeps the highest CPU, and names every blocker', () => {
+    const s = idleSignals(
+      [
+        m('a', { report: { busy: 2, sessions: 0, cpu: 0.5, at: Date.UTC(2026, 11, 6, 9, 0) } }),
+        m('b', { report: { busy: 1, sessions: 2, cpu: 0.1, at: Date.UTC(2026, 11, 6, 9, 0) } }),
+      ],
+      policy,
+    );
+    expect(s).toMatchObject({ idle: false, busy: 3, sessions: 2, peakCpu: 0.5 });
+    expect(s.blockers).toEqual(['web a: busy 2', 'web a: CPU 50% (idle at most 20%)', 'web b: busy 1', 'web b: 2 logged-in sessions']);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuota, ZERO, type Footprint } from './quota.js';
+import { addFootprints, checkQuota, ZERO, type Footprint } from './quota.js';
 
 const req: Footprint = { environments: 1, machines: 4, vcpus: 8, memoryGb: 32 };
 
@@ -27,3 +27,10 @@ describe('checkQuota', () => {
     expect(r!.message).toBe('over quota: team pay may use 10 vcpus, uses 6 and this environment needs 8');
   });
 });
+
+describe('addFootprints', () => {
+  it('adds every measure', () => {
+    expect(addFootprints(req, { environments: 2, machines: 3, vcpus: 5, memoryGb: 7 })).toEqual({ environments: 3, machines: 7, vcpus: 13, memoryGb: 39 });
+  });
+});
+

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { Template } from '../types.js';
+import { instantiate, renderOutputs } from './instantiate.js';
+import type { EnvTemplate } from './types.js';
+
+const NOW = Date.UTC(2026, 11, 6, 9, 0);
+const H = 3_600_000;
+
+const small: Template = { name: 'small', version: 3, provider: 'sim', image: 'img-1', sizes: ['m5.large'], zones: ['a', 'b'], tags: {} };
+const fleet = new Map([['small', small]]);
+
+const tpl = (over: Partial<EnvTemplate> = {}): EnvTemplate => ({
+  name: 'review',
+  version: 4,
+  roles: [{ name: 'app', template: 'small', count: 2, readyTimeoutMs: 600_000 }],
+  params: [{ name: 'branch', pattern: '[a-z0-9-]+' }, { name: 'region', default: 'eu' }],
+  outputs: {},
+  defaultTtlMs: 8 * H,
+  maxTtlMs: 48 * H,
+  warm: 0,
+  ...over,
+});
+
+describe('instantiate', () => {
+  it('makes the environment record and one pool per role that scales to zero on release', () => {
+    const r = instantiate(tpl(), { id: 'e-42', name: 'fix-login', owner: 'alice', params: { branch: 'fix-login' } }, fleet, NOW);
+    expect(r).toEqual({
+      ok: true,
+      env: {
+        id: 'e-42',
+        name: 'fix-login',
+        owner: 'alice',
+        template: 'review',
+        templateVersion: 4,
+        params: { branch: 'fix-login', region: 'eu' },
+        roles: [{ name: 'app', pool: 'env-e-42-app', template: 'small', count: 2, readyTimeoutMs: 600_000 }],
+        status: 'creating',
+        outputs: {},
+        createdAt: NOW,
+        expiresAt: NOW + 8 * H,
+      },
+      pools: [
+        {
+          name: 'env-e-42-app',
+          provider: 'sim',
+          template: 'small',
+          min: 0,
+          max: 2,
+          desired: 2,
+          zones: ['a', 'b'],
+          labels: { 'flotte:env': 'e-42', 'flotte:env-role': 'app', 'flotte:owner': 'alice' },
+          maxLaunching: 2,
+          deletionOrder: 'oldest-first',
+        },
+      ],
+    });
+  });
+
+  it('takes the asked TTL up to the template’s longest, exactly at it included', () => {
+    const r = instantiate(tpl(), { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'main' }, ttlMs: 48 * H }, fleet, NOW);
+    expect(r.ok && r.env.expiresAt).toBe(NOW + 48 * H);
+  });
+
+  it('refuses with every problem at once, and makes nothing', () => {
+    const r = instantiate(
+      tpl({ roles: [{ name: 'db', template: 'large', count: 1, readyTimeoutMs: 600_000 }] }),
+      { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'Fix_Login', colour: 'red' }, ttlMs: 49 * H },
+      fleet,
+      NOW,
+    );
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        'param branch="Fix_Login" does not match [a-z0-9-]+',
+        'template review has no param colour (it has: branch, region)',
+        'ttl 2940m is longer than template review allows (2880m)',
+        'role db: fleet template large does not exist',
+      ],
+    });
+  });
+
+  it('names a required param that is missing, and a template without params says so', () => {
+    expect(instantiate(tpl(), { id: 'e-1', name: 'x', owner: 'bob', params: {} }, fleet, NOW)).toEqual({ ok: false, problems: ['param branch is required'] });
+    expect(instantiate(tpl({ params: [] }), { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'a' } }, fleet, NOW)).toEqual({
+      ok: false,
+      problems: ['template review has no param branch (it has: none)'],
+    });
+  });
+
+  it('a pattern must match the whole value', () => {
+    const r = instantiate(tpl(), { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'ok; rm -rf' } }, fleet, NOW);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('renderOutputs', () => {
+  const env = { id: 'e-42', name: 'fix-login', owner: 'alice', params: { branch: 'fix-login' } };
+  const facts = { machines: new Map([['app', ['m-1', 'm-2']]]), addresses: new Map([['app', ['10.0.0.1', '10.0.0.2']]]) };
+
+  it('fills params, the environment’s names and the roles’ machines and addresses', () => {
+    const out = renderOutputs(
+      { url: 'https://{{ params.branch }}.review.example', who: '{{env.owner}}/{{env.name}}/{{env.id}}', hosts: '{{roles.app.machines}} at {{roles.app.addresses}}' },
+      env,
+      facts,
+    );
+    expect(out).toEqual({ url: 'https://fix-login.review.example', who: 'alice/fix-login/e-42', hosts: 'm-1,m-2 at 10.0.0.1,10.0.0.2' });
+  });
+
+  it('leaves an unknown placeholder visible', () => {
+    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}}';
+    expect(renderOutputs({ a: text }, env, facts).a).toBe(text);
+  });
+});
