@@ -55,6 +55,8 @@ describe('state you can trust (real processes)', () => {
         const res = await fetch(`${up.url}/api/v1/tokens`, { method: 'POST', headers: { authorization: `Bearer ${up.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `writer-${written}`, role: 'viewer' }) });
         expect(res.status).toBe(201);
         written++;
+        // Under the API's per-token budget (50/s refill): a faster loop is refused with 429, not tested.
+        await new Promise((r) => setTimeout(r, 30));
       }
     })();
     await waitFor('some writes', async () => written >= 5);
