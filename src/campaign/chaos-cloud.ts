@@ -26,6 +26,8 @@ export class ChaosCloud implements Provider {
   readonly made = new Map<string, Set<string>>();
   /** Live ids the last successful list showed, and when; cleared by the engine each tick. */
   listed: { at: number; ids: string[] } | undefined;
+  /** Live machines per pool tag in the last successful list. */
+  liveByPool = new Map<string, number>();
   private forgotten = 0;
   private readonly rng: Random;
 
@@ -80,7 +82,13 @@ export class ChaosCloud implements Provider {
     await this.before();
     const at = this.clock.now();
     const out = await this.sim.list(filter, signal);
-    this.listed = { at, ids: out.filter((m) => m.status !== 'terminated' && m.status !== 'terminating').map((m) => m.id) };
+    const live = out.filter((m) => m.status !== 'terminated' && m.status !== 'terminating');
+    this.listed = { at, ids: live.map((m) => m.id) };
+    this.liveByPool = new Map();
+    for (const m of live) {
+      const pool = m.tags[TAG.pool] ?? '';
+      this.liveByPool.set(pool, (this.liveByPool.get(pool) ?? 0) + 1);
+    }
     return out;
   }
 

@@ -12,6 +12,7 @@ import type { AppliedConfig, Store } from '../store/store.js';
 import { ChaosCloud } from './chaos-cloud.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
+import { withSeededIds } from './seeded-ids.js';
 import type { Fault, FaultKind, RunResult, Schedule } from './types.js';
 
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
@@ -42,6 +43,8 @@ export interface CampaignOptions {
   stopAtFirst?: boolean;
   /** Called with the virtual hour reached (for progress and memory samples). */
   onHour?: (hour: number) => void | Promise<void>;
+  /** Called once at the end, before the store closes: lets a test or a person look at what was left. */
+  onEnd?: (world: { store: Store; sim: SimCloud }) => Promise<void>;
 }
 
 /** The campaign's own fault state: what the store wrapper and the cloud knobs read. */
@@ -50,7 +53,11 @@ interface FaultState {
 }
 
 /** Runs one schedule to its end on a fresh store, sim cloud and controller; returns what it saw. */
-export async function runCampaign(schedule: Schedule, opts: CampaignOptions = {}): Promise<RunResult> {
+export function runCampaign(schedule: Schedule, opts: CampaignOptions = {}): Promise<RunResult> {
+  return withSeededIds(schedule.seed, () => run(schedule, opts));
+}
+
+async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult> {
   const wallStart = Date.now();
   const tickMs = opts.tickMs ?? 5_000;
   const idleTickMs = opts.idleTickMs ?? 60_000;
@@ -83,18 +90,12 @@ export async function runCampaign(schedule: Schedule, opts: CampaignOptions = {}
     await executor.start();
   };
   let crashes = 0;
-  const bootSurviving = async (): Promise<void> => {
-    // A restart may itself fall into a store write failure; it is retried on the next tick, as a supervisor would.
-    for (;;) {
-      try {
-        await boot();
-        return;
-      } catch {
-        await clock.advance(tickMs);
-      }
-    }
-  };
-  await bootSurviving();
+  // A restart may itself fall into a store write failure: the process is down until a later tick's retry, as under a supervisor.
+  const tryBoot = () => boot().then(
+    () => true,
+    () => false,
+  );
+  let up = await tryBoot();
 
   const endMs = schedule.hours * 3_600_000;
   const pending = [...schedule.faults].sort((a, b) => a.atMs - b.atMs);
@@ -146,21 +147,25 @@ export async function runCampaign(schedule: Schedule, opts: CampaignOptions = {}
     }
 
     const writesDuring = faults.writesFail > 0;
-    await running(controller.tick());
-    if (!life.dead) await running(executor.runOnce());
-    const crashed = life.dead;
+    if (!up) up = await tryBoot();
+    if (up) {
+      await running(controller.tick());
+      if (!life.dead) await running(executor.runOnce());
+    }
+    const crashed = up && life.dead;
     if (crashed) {
       crashes++;
-      await bootSurviving();
+      up = await tryBoot();
     }
     ticks++;
     const quiet = active.length === 0;
     await operator(atMs, quiet);
-    await inv.afterTick({ atMs, now: clock.now(), clean: !crashed && !writesDuring && faults.writesFail === 0, quietSinceMs, quiet });
+    await inv.afterTick({ atMs, now: clock.now(), clean: up && !crashed && !writesDuring && faults.writesFail === 0, quietSinceMs, quiet });
     if (opts.stopAtFirst && inv.violations.length) break;
     settled = quiet && (await allSettled());
     await clock.advance(settled ? idleTickMs : tickMs);
   }
+  await opts.onEnd?.({ store: raw, sim });
   await raw.close();
   return {
     schedule,
