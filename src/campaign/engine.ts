@@ -58,7 +58,7 @@ export function runCampaign(schedule: Schedule, opts: CampaignOptions = {}): Pro
 }
 
 async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult> {
-  const wallStart = Date.now();
+  const wallStart = performance.now();
   const tickMs = opts.tickMs ?? 5_000;
   const idleTickMs = opts.idleTickMs ?? 60_000;
   const broken = new Set(opts.removeSafeguards ?? []);
@@ -105,7 +105,6 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let ticks = 0;
   let hour = 0;
   let pausedSince = new Map<string, number>();
-  let settled = false;
 
   const running = async <T>(work: Promise<T>): Promise<T | undefined> => {
     // A tick may wait on the clock (limiter pacing, retries, slow answers): keep time moving while it runs.
@@ -162,7 +161,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     await operator(atMs, quiet);
     await inv.afterTick({ atMs, now: clock.now(), clean: up && !crashed && !writesDuring && faults.writesFail === 0, quietSinceMs, quiet });
     if (opts.stopAtFirst && inv.violations.length) break;
-    settled = quiet && (await allSettled());
+    const settled = quiet && (await allSettled());
     await clock.advance(settled ? idleTickMs : tickMs);
   }
   await opts.onEnd?.({ store: raw, sim });
@@ -175,7 +174,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     crashes,
     checks: inv.checks,
     violations: inv.violations,
-    wallMs: Date.now() - wallStart,
+    wallMs: Math.round(performance.now() - wallStart),
   };
 
   /** Puts one fault in force; returns what takes it back (lasting faults). */

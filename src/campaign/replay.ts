@@ -6,7 +6,7 @@ export function parseSchedule(text: string, file: string): Schedule {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${file}: not JSON (${(e as Error).message}); give a file written by a failed campaign`);
+    throw new Error(`${file}: not JSON (${(e as Error).message}); give a file written by a failed campaign`, { cause: e });
   }
   const s = raw as Partial<Schedule>;
   const num = (v: unknown, field: string, min: number) => {
