@@ -1,0 +1,61 @@
+/** The kinds of trouble a campaign can inject, each a named entry of the catalogue (see catalogue.ts). */
+export const FAULT_KINDS = [
+  'throttle-storm',
+  'outage',
+  'partial-outage',
+  'capacity',
+  'slow-answers',
+  'eventual-consistency',
+  'death',
+  'mass-death',
+  'lost-reply',
+  'forget-token',
+  'crash',
+  'store-write-failure',
+  'config-apply',
+  'api-scale',
+  'restart-operation',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** One scheduled fault: when (ms after the campaign's start), for how long, where, and how hard. */
+export interface Fault {
+  kind: FaultKind;
+  atMs: number;
+  /** 0 for an instant fault (a death, a crash, a write through the API). */
+  durationMs: number;
+  /** Index of the pool it aims at, when it aims at one. */
+  pool?: number | undefined;
+  /** Kind-specific strength in [0, 1): a share, a delay or a count, scaled by the catalogue. */
+  level: number;
+}
+
+/** Everything a run depends on: replaying it gives the same run. */
+export interface Schedule {
+  seed: number;
+  hours: number;
+  pools: number;
+  faults: Fault[];
+}
+
+export interface Violation {
+  invariant: InvariantName;
+  /** Virtual ms after the campaign's start. */
+  atMs: number;
+  message: string;
+}
+
+export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends'] as const;
+export type InvariantName = (typeof INVARIANTS)[number];
+
+export interface RunResult {
+  schedule: Schedule;
+  virtualHours: number;
+  ticks: number;
+  faultsByKind: Partial<Record<FaultKind, number>>;
+  crashes: number;
+  /** Individual invariant evaluations (one per invariant per tick, and one per cloud call checked). */
+  checks: number;
+  violations: Violation[];
+  wallMs: number;
+}
