@@ -1,11 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../src/api/app.js';
-import { issueToken } from '../src/api/tokens.js';
-import { realClock } from '../src/clock/clock.js';
-import { parseConfig } from '../src/config/load.js';
-import { openStore } from '../src/store/open-store.js';
 import type { Store } from '../src/store/store.js';
+import { cliServer, type CliServer } from './support/cli-server.js';
 import { freePort, runCli, tempDir } from './support/process.js';
 
 // Duration flags are checked before anything is sent: the real `flotte` binary, a real API.
@@ -19,23 +14,15 @@ pools:
   web: { template: small, min: 0, max: 100, desired: 10 }
 `;
 
+let api: CliServer;
 let store: Store;
-let app: FastifyInstance;
 let server: string;
 let env: Record<string, string>;
 beforeEach(async () => {
-  store = await openStore(':memory:');
-  const parsed = parseConfig(FLEET, 'flotte.yaml');
-  if (!parsed.ok) throw new Error('fixture must parse');
-  await store.applyConfig(parsed.applied, realClock.now());
-  app = await buildApp({ store, clock: realClock, parseConfig });
-  server = await app.listen({ host: '127.0.0.1', port: 0 });
-  env = { FLOTTE_TOKEN: (await issueToken(store, { name: 'cli-test', role: 'admin', createdBy: 'test' }, realClock.now())).secret };
+  api = await cliServer(FLEET);
+  ({ store, server, env } = api);
 });
-afterEach(async () => {
-  await app.close();
-  await store.close();
-});
+afterEach(() => api.close());
 
 describe('CLI time limits are checked before any request', () => {
   it.each([
