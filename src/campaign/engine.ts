@@ -128,7 +128,11 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   for (;;) {
     const atMs = clock.now() - CAMPAIGN_START;
     if (atMs >= endMs) break;
-    while (Math.floor(atMs / 3_600_000) > hour) await opts.onHour?.(++hour);
+    // Not `opts.onHour?.(++hour)`: an optional call skips its arguments, so without a listener the hour never moved on.
+    while (Math.floor(atMs / 3_600_000) > hour) {
+      hour++;
+      await opts.onHour?.(hour);
+    }
     // End faults whose time is up, then start those whose time has come.
     for (let i = active.length - 1; i >= 0; i--) {
       if (active[i]!.endsMs <= atMs) {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TAG } from '../domain/types.js';
+import { openStore } from '../store/open-store.js';
 import { converged, harness, simLive, type Harness } from '../../test/support/harness.js';
 
 let h: Harness;
@@ -93,6 +94,27 @@ describe('controller', () => {
     expect(replaced.message).toBe(`${victim} replaced by ${successor}`);
     expect((await h.store.getMachine(successor))!.replaces).toBe(victim);
     expect(h.sim.all()).toHaveLength(7);
+  });
+
+  it('a death seen while the store refuses writes is still recorded once writes come back (found by the campaign, seed 1)', async () => {
+    const store = await openStore(':memory:');
+    let refuse = false;
+    // The store as a full disk leaves it: reads answer, writes fail.
+    const failing = new Proxy(store, {
+      get: (t, prop, r) => (refuse && (prop === 'saveMachines' || prop === 'appendEvents') ? () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : Reflect.get(t, prop, r) as unknown),
+    });
+    h = await harness({ store: failing });
+    await desire(4);
+    await h.tickUntil(() => converged(h.store, 4));
+    const victim = simLive(h.sim)[1]!.id;
+    h.sim.kill([victim]);
+    refuse = true;
+    await h.runTick();
+    refuse = false;
+    await h.clock.advance(5_000);
+    await h.tickUntil(() => converged(h.store, 4));
+    expect((await store.getMachine(victim))!.state).toBe('gone');
+    expect((await store.listEvents({ pool: 'analysis' })).some((e) => e.reason === 'Died' && e.machine === victim)).toBe(true);
   });
 
   it('terminates and replaces a machine the provider reports in error', async () => {

@@ -92,6 +92,11 @@ export class Controller {
   private holds: OperationHolds | undefined;
   /** Pool → fencing token its machines were loaded under; a new token means reload. */
   private readonly tenures = new Map<string, number>();
+  /**
+   * Pools whose last reconcile failed part-way: memory may hold changes the store refused (a
+   * full disk, a lost connection), so they are read back from the store before the next decision.
+   */
+  private readonly unsure = new Set<string>();
   /** Pool → its reconcile in progress, so a lease is handed back only between ticks. */
   private readonly inFlight = new Map<string, Promise<unknown>>();
 
@@ -122,12 +127,17 @@ export class Controller {
         const seen = listed.get(spec.provider);
         if (!seen) return; // the provider could not be read: decide nothing on stale data
         try {
+          if (this.unsure.has(spec.name)) {
+            this.state.replacePool(spec.name, await store.listMachines({ pool: spec.name }));
+            this.unsure.delete(spec.name);
+          }
           const p = await this.underTenure(spec.name, () => this.reconcilePool(spec, seen.get(spec.name) ?? [], now, snap));
           if (p) {
             plans.set(spec.name, p);
             actions += p.actions.length;
           }
         } catch (e) {
+          this.unsure.add(spec.name);
           if (!isFenced(e)) return log.error({ err: e, pool: spec.name }, 'reconcile failed');
           log.warn({ pool: spec.name, token: e.fence.token }, 'fenced: the database refused a write under a lost lease; pool dropped');
           this.deps.ownership?.lost(e.fence.lease);

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { PRIVATE_DIR, privateFile, secureDataDir } from './data-dir.js';
 import type { Database } from './database.js';
@@ -132,6 +132,30 @@ class StoreSqliteDialect extends SqliteDialect {
       override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
         if (database.inTransaction) await super.rollbackTransaction(connection);
       }
-    })({ database });
+    })({ database: compiledOnce(database) });
   }
+}
+
+/** Distinct statements kept compiled; flotte issues a few hundred, `in (?, ?, …)` lists of every length among them. */
+const STATEMENT_CACHE = 512;
+
+/**
+ * Kysely prepares every query anew, and compiling the SQL was a sixth of a controller tick's
+ * time: statements are kept by their text, least recently used dropped first. Reusing one is
+ * safe because each runs to its end before the driver returns (flotte streams no query, and
+ * SQLite recompiles a kept statement by itself after a migration changes the schema).
+ */
+function compiledOnce(database: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = kept.get(text);
+      if (statement) kept.delete(text);
+      else statement = database.prepare(text);
+      kept.set(text, statement);
+      if (kept.size > STATEMENT_CACHE) kept.delete(kept.keys().next().value!);
+      return statement;
+    },
+  };
 }

@@ -12,6 +12,7 @@ import { poolConditions } from './0010-pool-conditions.js';
 import { agentSecrets } from './0011-agent-secrets.js';
 import { retention } from './0012-retention.js';
 import { storeProbe } from './0013-store-probe.js';
+import { liveMachines } from './0014-live-machines.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -31,6 +32,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011-agent-secrets': agentSecrets,
   '0012-retention': retention,
   '0013-store-probe': storeProbe,
+  '0014-live-machines': liveMachines,
 };
 
 export const migrationProvider: MigrationProvider = {
