@@ -141,7 +141,18 @@ export class Invariants {
   private async brake(t: TickFacts): Promise<void> {
     const events: FleetEvent[] = await this.store.listEvents({ after: this.lastEvent });
     if (events.length) this.lastEvent = events.at(-1)!.id;
+    let alive: Map<string, string> | undefined;
     for (const e of events) {
+      if (e.reason === 'Died' && e.machine) {
+        // A death flotte reports must be one: a machine the cloud still runs, counted as failed, feeds the brake and a needless replacement.
+        this.checks++;
+        alive ??= new Map(this.sim.all().map((m) => [m.id, m.status]));
+        const status = alive.get(e.machine);
+        if (status === 'running' || status === 'pending') {
+          this.violate('brake-honest', `died/${e.machine}/${e.at}`, t.atMs, `${e.machine} (pool ${e.pool}) was reported dead (${e.message.split('(').at(-1)?.replace(/\)$/, '') ?? e.message}) while the cloud still runs it (${status})`);
+        }
+        continue;
+      }
       if (e.reason !== 'HealingPaused' || !e.pool) continue;
       this.checks++;
       const policy = (await this.store.getPool(e.pool))?.health ?? DEFAULT_HEALTH;

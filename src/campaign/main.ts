@@ -7,7 +7,8 @@ import { formatReport, formatSchedule, summarize } from './report.js';
 import { parseSchedule } from './replay.js';
 import { drawSchedule, parseKinds } from './schedule.js';
 import { shrinkSchedule } from './shrink.js';
-import { FAULT_KINDS, type RunResult, type Schedule } from './types.js';
+import { Progress } from './progress.js';
+import { FAULT_KINDS, type MemorySample, type RunResult, type Schedule } from './types.js';
 
 /**
  * `npm run campaign -- [--hours H] [--seed S] [--seeds N] [--pools N] [--faults list] [--json] [--replay FILE]`:
@@ -72,9 +73,18 @@ async function main(): Promise<number> {
   const minimal: Schedule[] = [];
   let dir: string | undefined;
   for (const s of schedules) {
-    const r = await runCampaign(s);
+    const memory: MemorySample[] = [];
+    const progress = new Progress(`seed ${s.seed}`, s.hours);
+    const r = await runCampaign(s, {
+      onHour: (hour) => {
+        progress.at(hour);
+        if (hour % 24 === 0) memory.push(sampleMemory(hour));
+      },
+    });
+    progress.done();
+    if (memory.length) r.memory = memory;
     runs.push(r);
-    if (!o.json) process.stderr.write(`seed ${s.seed}: ${r.virtualHours.toFixed(1)} h in ${(r.wallMs / 1000).toFixed(1)} s, ${r.violations.length} violations\n`);
+    process.stderr.write(`seed ${s.seed}: ${r.virtualHours.toFixed(1)} h in ${(r.wallMs / 1000).toFixed(1)} s, ${r.violations.length} violations${memory.length ? `, heap after GC ${memory[0]!.heapMB} MB on day 1, ${memory.at(-1)!.heapMB} MB at the end` : ''}\n`);
     if (r.violations.length === 0) continue;
     dir ??= mkdtempSync(join(tmpdir(), 'flotte-campaign-'));
     const file = join(dir, `seed-${s.seed}.json`);
@@ -91,6 +101,14 @@ async function main(): Promise<number> {
   const rep = summarize(runs, minimal.length ? minimal : undefined);
   process.stdout.write(o.json ? `${JSON.stringify(rep, null, 1)}\n` : `${formatReport(rep)}\n`);
   return rep.violations > 0 ? 1 : 0;
+}
+
+/** Heap in use after a full collection: without one, the figure moves with the collector's timing, not with what the run keeps. */
+function sampleMemory(hour: number): MemorySample {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const m = process.memoryUsage();
+  return { hour, heapMB: Math.round(m.heapUsed / 1e5) / 10, rssMB: Math.round(m.rss / 1e5) / 10 };
 }
 
 main().then(

@@ -34,7 +34,7 @@ export function summarize(runs: RunResult[], minimal?: Schedule[]): CampaignRepo
 /** The report as a person reads it: one row per seed, totals, then each violation with its seed. */
 export function formatReport(rep: CampaignReport): string {
   const lines: string[] = [];
-  const head = ['SEED', 'POOLS', 'VIRTUAL-HOURS', 'FAULTS', 'CRASHES', 'CHECKS', 'VIOLATIONS', 'WALL-S'];
+  const head = ['SEED', 'POOLS', 'VIRTUAL-HOURS', 'FAULTS', 'CRASHES', 'CHECKS', 'VIOLATIONS', 'WALL-S', 'HEAP-DAY1-MB', 'HEAP-END-MB', 'GROWTH'];
   const rows = rep.runs.map((r) => [
     String(r.schedule.seed),
     String(r.schedule.pools),
@@ -44,8 +44,9 @@ export function formatReport(rep: CampaignReport): string {
     String(r.checks),
     String(r.violations.length),
     (r.wallMs / 1000).toFixed(1),
+    ...memoryColumns(r),
   ]);
-  rows.push(['total', '', rep.virtualHours.toFixed(1), String(Object.values(rep.faultsByKind).reduce((s, n) => s + n, 0)), String(rep.crashes), String(rep.checks), String(rep.violations), (rep.wallMs / 1000).toFixed(1)]);
+  rows.push(['total', '', rep.virtualHours.toFixed(1), String(Object.values(rep.faultsByKind).reduce((s, n) => s + n, 0)), String(rep.crashes), String(rep.checks), String(rep.violations), (rep.wallMs / 1000).toFixed(1), '', '', '']);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) lines.push(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
   lines.push('', 'faults injected by kind:');
@@ -54,6 +55,14 @@ export function formatReport(rep: CampaignReport): string {
     for (const v of r.violations) lines.push(`VIOLATION seed ${r.schedule.seed} at +${formatOffset(v.atMs)} ${v.invariant}: ${v.message}`);
   }
   return lines.join('\n');
+}
+
+/** Heap after GC at the first day's end and at the last, and the growth between them ('-' without --expose-gc or under two days). */
+export function memoryColumns(r: RunResult): [string, string, string] {
+  const first = r.memory?.[0];
+  const last = r.memory?.at(-1);
+  if (!first || !last || first === last) return [first ? String(first.heapMB) : '-', '-', '-'];
+  return [String(first.heapMB), String(last.heapMB), `${(((last.heapMB - first.heapMB) / first.heapMB) * 100).toFixed(1)}%`];
 }
 
 export function formatOffset(ms: number): string {

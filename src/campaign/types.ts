@@ -58,4 +58,12 @@ export interface RunResult {
   checks: number;
   violations: Violation[];
   wallMs: number;
+  /** Heap after a forced GC at each virtual day's end (only when the process runs with --expose-gc). */
+  memory?: MemorySample[];
+}
+
+export interface MemorySample {
+  hour: number;
+  heapMB: number;
+  rssMB: number;
 }
