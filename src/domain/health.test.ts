@@ -51,6 +51,9 @@ describe('brakeHolds: a tripped brake releases itself when what it counted recov
     ['two recovered, one dead: one is no mass failure', ['a', 'b'], 5, false],
     ['one recovered, two dead in a pool of 5 (40% > 30%)', ['a'], 5, true],
     ['one recovered, two dead in a pool of 10 (20%)', ['a'], 10, false],
+    ['two recovered, one dead in a pool of 2 (50%): one is still no mass failure', ['a', 'b'], 2, false],
+    ['none recovered, three dead in a pool of 10: 30% is not more than 30%', [], 10, false],
+    ['none recovered, three dead in a pool of 9 (33%)', [], 9, true],
   ] as const)('%s', (_name, back, size, holds) => {
     expect(brakeHolds(counted, (id) => (back as readonly string[]).includes(id), size, policy)).toBe(holds);
   });

@@ -18,3 +18,9 @@ describe('noteCall: a provider turns unavailable after failing without a break, 
     expect(noteCall(prev, outcome, now, AFTER)).toEqual({ next, change });
   });
 });
+
+describe('ANSWERING: a provider nobody has called yet', () => {
+  it('reads as answering, with no failure and no answer recorded', () => {
+    expect(ANSWERING).toStrictEqual({ unavailable: false });
+  });
+});
