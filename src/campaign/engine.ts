@@ -168,6 +168,11 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     const settled = quiet && (await allSettled());
     await clock.advance(settled ? idleTickMs : tickMs);
   }
+  // The last hour's end is reached only here (the loop stops at it): it gets its call too.
+  while (hour < Math.floor((clock.now() - CAMPAIGN_START) / 3_600_000)) {
+    hour++;
+    await opts.onHour?.(hour);
+  }
   await opts.onEnd?.({ store: raw, sim });
   await raw.close();
   return {
@@ -221,7 +226,6 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
         const n = f.kind === 'death' ? Math.min(live.length, 1 + Math.floor(f.level * 2)) : Math.ceil(live.length * 0.6);
         const victims = pick(live, n, f.level);
         sim.kill(victims.map((m) => m.id));
-        for (let i = 0; i < victims.length; i++) inv.noteKill(pool.name, clock.now());
         return () => undefined;
       }
       case 'lost-reply': {

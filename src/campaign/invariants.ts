@@ -29,8 +29,8 @@ export class Invariants {
   readonly violations: Violation[] = [];
   checks = 0;
   private readonly reported = new Set<string>();
-  /** Kills the campaign made, per pool: the real failures the brake may count. */
-  private readonly kills = new Map<string, number[]>();
+  /** Failures flotte reported that the cloud confirms, per pool (times): what the brake may count. */
+  private readonly failures = new Map<string, number[]>();
   /** Restart operations each machine was part of. */
   private readonly restartsOf = new Map<string, number>();
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
@@ -49,12 +49,6 @@ export class Invariants {
     if (this.reported.has(`${invariant}/${key}`)) return;
     this.reported.add(`${invariant}/${key}`);
     this.violations.push({ invariant, atMs, message });
-  }
-
-  noteKill(pool: string, at: number): void {
-    const list = this.kills.get(pool) ?? [];
-    list.push(at);
-    this.kills.set(pool, list);
   }
 
   noteOperation(id: string, pool: string, machines: readonly string[], at: number): void {
@@ -137,30 +131,41 @@ export class Invariants {
     }
   }
 
-  /** The brake may trip only when more than its share of the pool really failed (machines the campaign killed) within its window. */
+  /**
+   * The brake may trip only on real failures: each death or error flotte reports must be one the
+   * cloud confirms (a machine it still runs, counted as failed, feeds the brake and a needless
+   * replacement), and the confirmed ones within the brake's window must pass its share. A death
+   * during an outage is seen, and counted, only once the cloud answers again.
+   */
   private async brake(t: TickFacts): Promise<void> {
     const events: FleetEvent[] = await this.store.listEvents({ after: this.lastEvent });
     if (events.length) this.lastEvent = events.at(-1)!.id;
-    let alive: Map<string, string> | undefined;
+    let cloud: Map<string, string> | undefined;
     for (const e of events) {
-      if (e.reason === 'Died' && e.machine) {
-        // A death flotte reports must be one: a machine the cloud still runs, counted as failed, feeds the brake and a needless replacement.
+      if ((e.reason === 'Died' || e.reason === 'Unhealthy') && e.machine && e.pool) {
         this.checks++;
-        alive ??= new Map(this.sim.all().map((m) => [m.id, m.status]));
-        const status = alive.get(e.machine);
+        cloud ??= new Map(this.sim.all().map((m) => [m.id, m.status]));
+        const status = cloud.get(e.machine);
         if (status === 'running' || status === 'pending') {
-          this.violate('brake-honest', `died/${e.machine}/${e.at}`, t.atMs, `${e.machine} (pool ${e.pool}) was reported dead (${e.message.split('(').at(-1)?.replace(/\)$/, '') ?? e.message}) while the cloud still runs it (${status})`);
+          this.violate('brake-honest', `failed/${e.machine}/${e.at}`, t.atMs, `${e.machine} (pool ${e.pool}) was reported ${e.reason === 'Died' ? 'dead' : 'unhealthy'} (${e.message.split('(').at(-1)?.replace(/\)$/, '') ?? e.message}) while the cloud still runs it (${status})`);
+          continue;
         }
+        const list = this.failures.get(e.pool) ?? [];
+        list.push(e.at);
+        // No brake window is an hour long: older ones only cost memory over a month-long run.
+        while (list[0]! < e.at - 3_600_000) list.shift();
+        this.failures.set(e.pool, list);
         continue;
       }
       if (e.reason !== 'HealingPaused' || !e.pool) continue;
       this.checks++;
       const policy = (await this.store.getPool(e.pool))?.health ?? DEFAULT_HEALTH;
       const size = Number(e.data?.size ?? 0);
-      const from = e.at - policy.brake.windowMs - 2 * this.tickMs;
-      const real = (this.kills.get(e.pool) ?? []).filter((k) => k >= from && k <= e.at).length;
-      if (real < 2 || real / Math.max(1, size) <= policy.brake.share) {
-        this.violate('brake-honest', `${e.pool}/${e.at}`, t.atMs, `the healing brake tripped on pool ${e.pool} (${e.message.split(':')[0]}) but only ${real} machines of ${size} really failed in its window (threshold more than ${Math.round(policy.brake.share * 100)}%)`);
+      const from = e.at - policy.brake.windowMs;
+      const recent = (this.failures.get(e.pool) ?? []).filter((at) => at >= from);
+      this.failures.set(e.pool, recent);
+      if (recent.length < 2 || recent.length / Math.max(1, size) <= policy.brake.share) {
+        this.violate('brake-honest', `${e.pool}/${e.at}`, t.atMs, `the healing brake tripped on pool ${e.pool} (${e.message.split(':')[0]}) but the cloud confirms only ${recent.length} failures of ${size} machines in its window (threshold more than ${Math.round(policy.brake.share * 100)}%)`);
       }
     }
   }
