@@ -22,6 +22,14 @@ export class ChaosCloud implements Provider {
   forgetTokens = false;
   /** Share of calls refused as unavailable: a partial outage. */
   failShare = 0;
+  /** One action throttled alone (as EC2 throttles RunInstances apart from Describe*), and the share of its calls refused. */
+  throttled: { action: 'launch' | 'terminate' | 'reboot' | 'list'; share: number } | undefined;
+  /** Share of launches that make only part of what was asked, the rest refused for capacity (RunInstances with MinCount below Count). */
+  partialShare = 0;
+  /** How long the list keeps showing a terminated machine as running: deletes seen late. */
+  private staleDeletesMs = 0;
+  /** Machine → when a terminate for it was accepted, for stale lists. */
+  private readonly terminatedAt = new Map<string, number>();
   /** Machine ids the cloud made, per intent tag: counted from the cloud's replies, lost ones included. */
   readonly made = new Map<string, Set<string>>();
   /** Live ids the last successful list showed, and when; cleared by the engine each tick. */
@@ -44,9 +52,12 @@ export class ChaosCloud implements Provider {
   }
 
   async launch(req: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
-    await this.before();
-    const sent = this.forgetTokens ? { ...req, token: `${req.token}~${++this.forgotten}` } : req;
-    const out = await this.sim.launch(sent, signal);
+    await this.before('launch');
+    let sent = this.forgetTokens ? { ...req, token: `${req.token}~${++this.forgotten}` } : req;
+    const short = req.count > 1 && this.partialShare > 0 && this.rng.next() < this.partialShare ? 1 + this.rng.int(req.count - 1) : 0;
+    if (short) sent = { ...sent, count: req.count - short };
+    let out = await this.sim.launch(sent, signal);
+    if (short) out = { ...out, failed: { count: short + (out.failed?.count ?? 0), error: new ProviderError('capacity', `InsufficientInstanceCapacity: only ${req.count - short} of ${req.count} could be made (injected partial launch)`, { code: 'InsufficientInstanceCapacity' }) } };
     const intent = req.tags[TAG.intent] ?? '(untagged)';
     let ids = this.made.get(intent);
     if (!ids) this.made.set(intent, (ids = new Set()));
@@ -56,13 +67,15 @@ export class ChaosCloud implements Provider {
   }
 
   async terminate(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    await this.before();
+    await this.before('terminate');
     await this.harm('terminate', ids);
-    return this.sim.terminate(ids, signal);
+    const out = await this.sim.terminate(ids, signal);
+    if (this.staleDeletesMs > 0) for (const id of out.done) if (!this.terminatedAt.has(id)) this.terminatedAt.set(id, this.clock.now());
+    return out;
   }
 
   async reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult> {
-    await this.before();
+    await this.before('reboot');
     await this.harm('reboot', ids);
     return this.sim.reboot(ids, options, signal);
   }
@@ -79,9 +92,10 @@ export class ChaosCloud implements Provider {
   }
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
-    await this.before();
+    await this.before('list');
     const at = this.clock.now();
-    const out = await this.sim.list(filter, signal);
+    let out = await this.sim.list(filter, signal);
+    if (this.staleDeletesMs > 0) out = out.map((m) => (this.stale(m.id, at) ? { ...m, status: 'running' as const } : m));
     const live = out.filter((m) => m.status !== 'terminated' && m.status !== 'terminating');
     this.listed = { at, ids: live.map((m) => m.id) };
     this.liveByPool = new Map();
@@ -92,7 +106,25 @@ export class ChaosCloud implements Provider {
     return out;
   }
 
-  private async before(): Promise<void> {
+  /** Deletes listed late for `ms` from now on (0 ends it, and what was remembered for it). */
+  staleDeletes(ms: number): void {
+    this.staleDeletesMs = ms;
+    if (ms === 0) this.terminatedAt.clear();
+  }
+
+  /** Asked to end within the stale window: listed as it was before the terminate. */
+  private stale(id: string, at: number): boolean {
+    const since = this.terminatedAt.get(id);
+    if (since === undefined) return false;
+    if (at - since < this.staleDeletesMs) return true;
+    this.terminatedAt.delete(id);
+    return false;
+  }
+
+  private async before(action?: 'launch' | 'terminate' | 'reboot' | 'list'): Promise<void> {
+    if (this.throttled && action === this.throttled.action && this.rng.next() < this.throttled.share) {
+      throw new ProviderError('throttled', `RequestLimitExceeded on ${action} (injected throttle of one action)`, { code: 'RequestLimitExceeded' });
+    }
     if (this.slowMs > 0) await this.clock.sleep(this.slowMs);
     if (this.failShare > 0 && this.rng.next() < this.failShare) {
       throw new ProviderError('unavailable', 'ServiceUnavailable (injected partial outage)', { code: 'Unavailable' });

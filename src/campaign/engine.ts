@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { Controller } from '../control/controller.js';
+import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
 import { createOperation } from '../control/operations/create.js';
 import { OperationExecutor } from '../control/operations/executor.js';
 import { Random } from '../domain/random.js';
@@ -22,6 +23,8 @@ const MAX_LIST_DELAY_MS = 30_000;
 const LIST_GRACE_MS = MAX_LIST_DELAY_MS + 5_000;
 /** An operator resumes healing this long after the brake tripped, once the faults have cleared. */
 const OPERATOR_RESUME_MS = 10 * 60_000;
+/** Warning a Spot interruption gives before the cloud takes the machine back. */
+const SPOT_NOTICE_MS = 120_000;
 /** A tick still running after this much virtual time is stuck. */
 const STUCK_TICK_MS = 30 * 60_000;
 
@@ -75,7 +78,10 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const config = campaignConfig(schedule, rng);
   await raw.applyConfig(config, clock.now());
 
+  /** Spot notices not yet due: each life's inbox is told them again every tick, as agents re-report them. */
+  const notices: Interruption[] = [];
   let life!: Incarnation;
+  let inbox!: InterruptionInbox;
   let controller!: Controller;
   let executor!: OperationExecutor;
   const boot = async (): Promise<void> => {
@@ -84,7 +90,8 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     const store = life.store(base);
     const jitter = new Random(schedule.seed + 17);
     const providers = new Map([['sim', rateLimited(life.provider(cloud), { clock, random: () => jitter.next() })]]);
-    controller = new Controller({ store, providers, clock, cluster: config.cluster, log });
+    inbox = new InterruptionInbox();
+    controller = new Controller({ store, providers, clock, cluster: config.cluster, log, interruptions: inbox });
     executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
     await controller.start();
     await executor.start();
@@ -149,6 +156,13 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
       if (f.durationMs > 0) active.push({ fault: f, endsMs: f.atMs + f.durationMs, undo });
     }
 
+    // Notices come due: the cloud takes those machines back, whether flotte ended them first or not.
+    for (let i = notices.length - 1; i >= 0; i--) {
+      if (notices[i]!.at > clock.now()) continue;
+      sim.kill([notices[i]!.machine].filter((id) => sim.all().some((m) => m.id === id && m.status === 'running')));
+      notices.splice(i, 1);
+    }
+    for (const n of notices) inbox.report(n);
     const writesDuring = faults.writesFail > 0;
     if (!up) up = await tryBoot();
     if (up) {
@@ -258,6 +272,26 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
           return raw.changeDesired(pool.name, to, (from) => ({ at: clock.now(), pool: pool.name, reason: 'DesiredChanged', message: `desired ${from} → ${to} (campaign api-scale)`, data: { from, to } })).catch(() => undefined);
         });
         await Promise.all(writes);
+        return () => undefined;
+      }
+      case 'throttle-action': {
+        const actions = ['launch', 'terminate', 'reboot', 'list'] as const;
+        cloud.throttled = { action: actions[Math.floor(f.level * actions.length)]!, share: 0.5 + 0.45 * ((f.level * 4) % 1) };
+        return () => (cloud.throttled = undefined);
+      }
+      case 'partial-launch': {
+        cloud.partialShare = 0.3 + 0.6 * f.level;
+        return () => (cloud.partialShare = 0);
+      }
+      case 'stale-deletes': {
+        cloud.staleDeletes(Math.round(10_000 + 50_000 * f.level));
+        return () => cloud.staleDeletes(0);
+      }
+      case 'spot-interruption': {
+        // Two minutes' notice for a few machines, as EC2 gives Spot; the cloud takes them back at that time whatever flotte did.
+        const live = sim.all().filter((m) => m.tags['flotte:pool'] === pool.name && m.status === 'running');
+        const at = clock.now() + SPOT_NOTICE_MS;
+        for (const m of pick(live, Math.min(live.length, 1 + Math.floor(f.level * 4)), f.level)) notices.push({ machine: m.id, at, reason: 'SpotInterruption' });
         return () => undefined;
       }
       case 'restart-operation': {

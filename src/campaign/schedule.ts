@@ -21,6 +21,10 @@ const LONGEST_MS: Record<FaultKind, number> = {
   'config-apply': 0,
   'api-scale': 0,
   'restart-operation': 0,
+  'throttle-action': 20 * 60_000,
+  'partial-launch': 30 * 60_000,
+  'stale-deletes': 20 * 60_000,
+  'spot-interruption': 0,
 };
 
 /**

@@ -15,6 +15,10 @@ export const FAULT_KINDS = [
   'config-apply',
   'api-scale',
   'restart-operation',
+  'throttle-action',
+  'partial-launch',
+  'stale-deletes',
+  'spot-interruption',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
