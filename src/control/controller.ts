@@ -63,6 +63,12 @@ export interface OperationHolds {
   templateVersion(pool: string): number | undefined;
 }
 
+/** Reads a tick shares between its pools (see `tickReads`). */
+interface TickReads {
+  intents(pool: string): LaunchIntent[];
+  template(name: string, version: number | undefined): Promise<Template | undefined>;
+}
+
 export interface TickReport {
   pools: number;
   machines: number;
@@ -120,6 +126,7 @@ export class Controller {
     const pools = await this.ownedPools(await store.listPools());
     const listed = await this.listAll(pools, now);
     const snap = await readSnapshot(store);
+    const reads = await this.tickReads(pools);
     const plans = new Map<string, Plan>();
     let actions = 0;
     await Promise.all(
@@ -131,7 +138,7 @@ export class Controller {
             this.state.replacePool(spec.name, await store.listMachines({ pool: spec.name }));
             this.unsure.delete(spec.name);
           }
-          const p = await this.underTenure(spec.name, () => this.reconcilePool(spec, seen.get(spec.name) ?? [], now, snap));
+          const p = await this.underTenure(spec.name, () => this.reconcilePool(spec, seen.get(spec.name) ?? [], now, snap, reads));
           if (p) {
             plans.set(spec.name, p);
             actions += p.actions.length;
@@ -241,10 +248,36 @@ export class Controller {
     return out;
   }
 
-  private async reconcilePool(spec: PoolSpec, seen: ProviderMachine[], now: number, snap: HealthSnapshot): Promise<Plan | undefined> {
+  /**
+   * What every pool's reconcile reads, read once per tick rather than once per pool: the open
+   * intents of all pools in one query, and each template (pools share a few) once.
+   */
+  private async tickReads(pools: PoolSpec[]): Promise<TickReads> {
+    const { store } = this.deps;
+    const intents = new Map<string, LaunchIntent[]>();
+    if (pools.length > 0) {
+      for (const i of await store.listIntents({ status: 'open' })) {
+        let list = intents.get(i.pool);
+        if (!list) intents.set(i.pool, (list = []));
+        list.push(i);
+      }
+    }
+    const templates = new Map<string, Promise<Template | undefined>>();
+    return {
+      intents: (pool) => intents.get(pool) ?? [],
+      template: (name, version) => {
+        const key = `${name}@${version ?? 'latest'}`;
+        let t = templates.get(key);
+        if (!t) templates.set(key, (t = store.getTemplate(name, version)));
+        return t;
+      },
+    };
+  }
+
+  private async reconcilePool(spec: PoolSpec, seen: ProviderMachine[], now: number, snap: HealthSnapshot, reads: TickReads): Promise<Plan | undefined> {
     const { store } = this.deps;
     const provider = this.deps.providers.get(spec.provider)!;
-    const template = await store.getTemplate(spec.template, this.holds?.templateVersion(spec.name));
+    const template = await reads.template(spec.template, this.holds?.templateVersion(spec.name));
     if (!template) return undefined;
     const journal = new Journal(spec.name, now);
     const machines = this.state.machines(spec.name);
@@ -289,7 +322,7 @@ export class Controller {
     }
 
     // Launch intents still open (throttled, a lost reply, or a crash before the record) are resolved from what the cloud shows of them.
-    const intents = await store.listIntents({ pool: spec.name, status: 'open' });
+    const intents = reads.intents(spec.name);
     const { pending: pendingLaunches, send: intentsToSend } = intents.length > 0 ? await this.resolveIntents(spec, template, provider, intents, seen, machines, journal, now) : { pending: new Map<string, number>(), send: [] };
 
     // Machines an operation works on are protected from scale-in, and a replace's extra machines (surge) are room above desired.
