@@ -68,7 +68,7 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: REQUEST_TIMEOUT_MS,
     // installAccess logs each request without headers or bodies instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -5,7 +5,7 @@ import { ERROR_CODES } from '../../src/api/errors.js';
 import { fixture, type Fixture } from '../support/route-examples.js';
 import { tempDir } from '../support/process.js';
 import { changedTables, StoreState } from './store-state.js';
-import { fuzzParams, nastyString, report, tally } from './support.js';
+import { FUZZ_TIMEOUT_MS, fuzzParams, nastyString, report, tally } from './support.js';
 
 // What agents send: join and heartbeat reports, with the secrets they present (a join token,
 // the machine's own credential, someone else's, none, a malformed header). Property: never a
@@ -82,6 +82,8 @@ describe('agent report fuzz (POST /api/v1/agents/join and /heartbeat)', () => {
         const own = route === 'heartbeat' && auth.kind === 'credential' && r.machine === 'm-1' && r.pool === fx.seeded.pool;
         if (res.statusCode < 400) {
           seen.accepted++;
+          // A join hands the machine a new credential and forgets the old one: m-1's agent now reports with it.
+          if (route === 'join' && r.machine === 'm-1') secrets.credential = res.json().credential;
           expect(res.json().heartbeatIntervalMs, what).toBeGreaterThan(0);
           return;
         }
@@ -96,5 +98,5 @@ describe('agent report fuzz (POST /api/v1/agents/join and /heartbeat)', () => {
       }),
       fuzzParams(0.5),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -6,7 +6,7 @@ import { fixture, type Fixture } from '../support/route-examples.js';
 import { tempDir } from '../support/process.js';
 import { nearValid, valid, type JsonSchema } from './from-schema.js';
 import { changedTables, StoreState } from './store-state.js';
-import { fuzzParams, nastyString, report, tally } from './support.js';
+import { FUZZ_TIMEOUT_MS, fuzzParams, nastyString, report, tally } from './support.js';
 
 // Every route of the OpenAPI document the app serves, called through app.inject() over a real
 // SQLite store by an admin (so permission is never what refuses), with params, query and body
@@ -174,5 +174,5 @@ describe('API fuzz: every route of the OpenAPI document, as an admin', () => {
       }),
       fuzzParams(),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

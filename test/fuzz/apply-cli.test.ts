@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/store.js';
 import { cliServer, type CliServer } from '../support/cli-server.js';
 import { runCli, tempDir } from '../support/process.js';
 import { brokenText, mutated, render, style, validFleet } from './fleet-model.js';
-import { FUZZ_SEED, report, tally } from './support.js';
+import { FUZZ_SEED, FUZZ_TIMEOUT_MS, report, tally } from './support.js';
 
 // A few generated documents through the real `flotte apply` against a real API: what a user
 // sees. Broken ones exit 2 and print, on stderr, exactly the file:line:col lines the loader
@@ -75,5 +75,5 @@ describe('flotte apply fuzz (the real CLI against a real API)', () => {
       expect(await observable(api.store)).toBe(before);
     }
     expect(seen.refused).toBe(CASES - 4);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

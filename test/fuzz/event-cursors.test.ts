@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/api/errors.js';
+import type { ERROR_CODES } from '../../src/api/errors.js';
 import { fixture, type Fixture } from '../support/route-examples.js';
-import { fuzzParams, report, tally } from './support.js';
+import { FUZZ_TIMEOUT_MS, fuzzParams, report, tally } from './support.js';
 
 // Cursors of the live event stream (GET /api/v1/events/stream), over real HTTP since a stream
 // that starts never ends on its own: `Last-Event-ID` (a browser's reconnect) and `?after=`.
@@ -93,5 +93,5 @@ describe('SSE cursor fuzz (Last-Event-ID and ?after= on /api/v1/events/stream)',
       }),
       fuzzParams(0.3),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -5,7 +5,7 @@ import { formatConfigError, validateConfig, type ConfigError, type ParseResult }
 import { tempDir } from '../support/process.js';
 import { brokenText, mutated, render, style, validFleet } from './fleet-model.js';
 import { dotted, expectBlamed, expectLocated } from './located.js';
-import { fuzzParams, report, tally } from './support.js';
+import { FUZZ_TIMEOUT_MS, fuzzParams, report, tally } from './support.js';
 
 // flotte.yaml through THE check every door uses (validateConfig), in-process for volume: valid
 // documents from a model of the schema load; broken ones (one mutation of a valid one) are
@@ -27,7 +27,7 @@ function load(text: string): ParseResult {
   try {
     result = validateConfig(text, FILE, ENV);
   } catch (e) {
-    throw new Error(`validateConfig threw on a ${text.length}-char document: ${(e as Error).stack ?? String(e)}`);
+    throw new Error(`validateConfig threw on a ${text.length}-char document: ${(e as Error).stack ?? String(e)}`, { cause: e });
   }
   if (result.ok) seen.accepted++;
   else seen.refused++;
@@ -50,7 +50,7 @@ describe('flotte.yaml fuzz (validateConfig, in-process)', () => {
       }),
       fuzzParams(0.3),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('one field broken on purpose: refused, never thrown, each error at file:line:col of the field (or the map holding it)', () => {
     fc.assert(
@@ -64,7 +64,7 @@ describe('flotte.yaml fuzz (validateConfig, in-process)', () => {
       }),
       fuzzParams(0.3),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('text that is no fleet (empty, not a map, broken YAML, alias bombs, towers): refused with a real position, never thrown', () => {
     fc.assert(
@@ -75,7 +75,7 @@ describe('flotte.yaml fuzz (validateConfig, in-process)', () => {
       }),
       fuzzParams(0.15),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('a valid document damaged at random bytes (cut, inserted, deleted) never throws; a refusal is located', () => {
     const damage = fc.tuple(validFleet, style, fc.nat(), fc.constantFrom('cut', 'insert', 'delete'), fc.constantFrom(':', '\t', '[', '{', '"', "'", '&', '*', '!', '|', '>', '-', '#', '%', '@', '\u0000', '\ufeff', '\u2028', '\r', '\n  '));
@@ -89,7 +89,7 @@ describe('flotte.yaml fuzz (validateConfig, in-process)', () => {
       }),
       fuzzParams(0.25),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('a huge document (thousands of pools, megabyte values) loads or is refused, without throwing', () => {
     fc.assert(
@@ -107,5 +107,5 @@ describe('flotte.yaml fuzz (validateConfig, in-process)', () => {
       }),
       fuzzParams(0.002),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

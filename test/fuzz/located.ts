@@ -15,11 +15,10 @@ export function expectLocated(text: string, errors: ConfigError[], file: string)
     expect(Number.isInteger(e.col) && e.col >= 1 && e.col <= lines[e.line - 1]!.length + 1, where).toBe(true);
     expect(e.message.length, where).toBeGreaterThan(0);
     expect(e.hint.length, where).toBeGreaterThan(0);
-    expect(formatConfigError(e)).toMatch(new RegExp(`^${escape(file)}:${e.line}:${e.col}: ${e.path ? `${escape(e.path)}: ` : ''}\\S`));
+    expect(formatConfigError(e).startsWith(`${file}:${e.line}:${e.col}: ${e.path ? `${e.path}: ` : ''}`), where).toBe(true);
   }
 }
 
-export const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const dotted = (path: readonly (string | number)[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 
 /** The error a mutation at `path` must produce: at that field or one of its parents, never only "the file". */

@@ -7,7 +7,7 @@ import { parsePlan, type PlanParseResult } from '../../src/planner/load.js';
 import { fixture, type Fixture } from '../support/route-examples.js';
 import { leaves, setAt } from './fleet-model.js';
 import { dotted, expectBlamed, expectLocated } from './located.js';
-import { fuzzParams, nastyString, report, tally } from './support.js';
+import { FUZZ_TIMEOUT_MS, fuzzParams, nastyString, report, tally } from './support.js';
 
 // plan.yaml, the planner's input, through parsePlan (what `flotte plan -f` and POST /api/v1/plan
 // both use): valid plans parse, broken ones are refused at file:line:col, none throws; and a
@@ -67,7 +67,7 @@ function parse(text: string): PlanParseResult {
   try {
     result = parsePlan(text, FILE);
   } catch (e) {
-    throw new Error(`parsePlan threw on a ${text.length}-char document: ${(e as Error).stack ?? String(e)}`);
+    throw new Error(`parsePlan threw on a ${text.length}-char document: ${(e as Error).stack ?? String(e)}`, { cause: e });
   }
   if (result.ok) seen.accepted++;
   else seen.refused++;
@@ -107,7 +107,7 @@ describe('plan.yaml fuzz (parsePlan, in-process)', () => {
       }),
       fuzzParams(0.3),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('one field broken on purpose: refused at file:line:col of the field or a map above it, never thrown', () => {
     fc.assert(
@@ -121,7 +121,7 @@ describe('plan.yaml fuzz (parsePlan, in-process)', () => {
       }),
       fuzzParams(0.35),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('text that is no plan, or a plan damaged at a random byte: never thrown, a refusal is located', () => {
     fc.assert(
@@ -131,7 +131,7 @@ describe('plan.yaml fuzz (parsePlan, in-process)', () => {
       }),
       fuzzParams(0.3),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('through POST /api/v1/plan: never a 5xx; a refusal is the documented error shape', async () => {
     await fc.assert(
@@ -148,5 +148,5 @@ describe('plan.yaml fuzz (parsePlan, in-process)', () => {
       }),
       fuzzParams(0.05),
     );
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

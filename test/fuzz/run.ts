@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 // The package's own bin: its exports map hides the file, its package.json is public.
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
-const env = { ...process.env, FLOTTE_FUZZ_RUNS: process.env.FLOTTE_FUZZ_RUNS ?? '10000' };
+const env: NodeJS.ProcessEnv = { ...process.env, FLOTTE_FUZZ_RUNS: process.env.FLOTTE_FUZZ_RUNS ?? '10000' };
 const started = Date.now();
 const child = spawn(process.execPath, [vitest, 'run', 'test/fuzz', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => {

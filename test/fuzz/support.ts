@@ -45,3 +45,6 @@ function integer(text: string | undefined, fallback: number): number {
   const n = Number(text);
   return text !== undefined && text !== '' && Number.isInteger(n) ? n : fallback;
 }
+
+/** A test's time limit that grows with the run: 180 s (vitest.config.ts) covers the CI size on a busy machine. */
+export const FUZZ_TIMEOUT_MS = Math.max(180_000, FUZZ_RUNS * 180);
