@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/api/errors.js';
 import { fixture, type Fixture } from '../support/route-examples.js';
 import { tempDir } from '../support/process.js';
+import { mutated, render, style, validFleet } from './fleet-model.js';
 import { nearValid, valid, type JsonSchema } from './from-schema.js';
 import { changedTables, StoreState } from './store-state.js';
 import { FUZZ_TIMEOUT_MS, fuzzParams, nastyString, report, tally } from './support.js';
@@ -96,6 +97,16 @@ const bodyOf = (schema: JsonSchema | undefined): fc.Arbitrary<{ kind: string; pa
   return fc.oneof(...options);
 };
 
+/**
+ * Apply's `source` is a whole flotte.yaml: a random string never gets past the parser, so most
+ * of its bodies are generated fleets, valid or broken in one field. The fixture's own pools are
+ * not in them, so an apply that is not a dry run is a removal: refused without allowDestroy.
+ */
+const fleetSource = fc.oneof(fc.tuple(validFleet, style).map(([d, s]) => render(d, s)), fc.tuple(mutated, style).map(([m, s]) => render(m.doc, s)));
+const applyBody = fc
+  .record({ source: fleetSource, file: fc.constantFrom('flotte.yaml', 'prod/flotte.yaml', '../x.yaml'), dryRun: fc.boolean(), allowDestroy: fc.oneof({ weight: 19, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) })
+  .map((v) => ({ kind: 'fleet', payload: JSON.stringify(v), contentType: 'application/json' }));
+
 const requestFor = (op: Operation): fc.Arbitrary<Request> => {
   const pathParams = op.params.filter((p) => p.in === 'path');
   const queryParams = op.params.filter((p) => p.in === 'query');
@@ -104,7 +115,7 @@ const requestFor = (op: Operation): fc.Arbitrary<Request> => {
       path: fc.tuple(...pathParams.map((p) => pathValue(p.schema))),
       query: fc.tuple(...queryParams.map((p) => queryValue(p.schema))),
       extra: fc.option(fc.tuple(nastyString(), nastyString()), { freq: 8, nil: undefined }),
-      body: op.body || op.method !== 'GET' ? bodyOf(op.body) : fc.constant({ kind: 'none' as string }),
+      body: op.path === '/api/v1/apply' ? fc.oneof({ weight: 3, arbitrary: applyBody }, { weight: 1, arbitrary: bodyOf(op.body) }) : op.body || op.method !== 'GET' ? bodyOf(op.body) : fc.constant({ kind: 'none' as string }),
     })
     .map(({ path, query, extra, body }) => {
       let i = 0;
