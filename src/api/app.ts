@@ -1,6 +1,6 @@
 import { serveDashboard } from './dashboard.js';
 import { whoamiRoutes } from './routes/whoami.js';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Reachability } from '../domain/reachability.js';
@@ -28,6 +28,9 @@ import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+
+/** Fastify's default: longer ids than flotte makes, and a bound on what the router matches. */
+const MAX_PARAM_LENGTH = 100;
 
 /** A config problem as the config loader reports it: part of the API's error contract. */
 export type ConfigProblem = ConfigError;
@@ -65,9 +68,16 @@ export function apiRoutes(deps: ApiDeps): RouteDef[] {
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestTimeout: REQUEST_TIMEOUT_MS,
     // installAccess logs each request without headers or bodies instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // The router refuses some URLs before any hook or handler runs; they still get the
+    // documented error shape (and no echo of a URL that may be huge).
+    frameworkErrors: (err, _req, reply) => {
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? `a path parameter is too long (at most ${MAX_PARAM_LENGTH} characters)` : 'the URL has a broken percent-encoding';
+      return (reply as FastifyReply).code(err.statusCode ?? 400).send(new ApiError('invalid_request', message).toJSON());
+    },
     ...(deps.logger ? { loggerInstance: deps.logger } : {}),
   }) as unknown as FastifyInstance;
   app.setErrorHandler((err, _req, reply) => {

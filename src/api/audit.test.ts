@@ -83,3 +83,17 @@ describe('audit log', () => {
     });
   });
 });
+
+describe('audit of hostile bodies (found by test/fuzz/api-routes.test.ts)', () => {
+  it('a body nested thousands deep is refused in the documented shape, and its record keeps the top levels only', async () => {
+    fx = await fixture();
+    const admin = await fx.as('admin');
+    const deep = `${'['.repeat(5_000)}${']'.repeat(5_000)}`;
+    const res = await fx.app.inject({ method: 'PUT', url: `/api/v1/pools/${fx.seeded.pool}/desired`, headers: { ...admin, 'content-type': 'application/json' }, payload: deep });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('invalid_request');
+    const record = (await fx.store.listAudit()).at(-1)!;
+    expect(record).toMatchObject({ action: 'PUT /api/v1/pools/:name/desired', status: 400, result: 'invalid_request' });
+    expect(JSON.stringify(record.params)).toContain('[too deep]');
+  });
+});

@@ -11,14 +11,20 @@ const SECRET_KEY = /(token|secret|password|passwd|authorization|credential|priva
 const DOCUMENT_KEYS = new Set(['source']);
 export const REDACTED = '[redacted]';
 
-export function redact(value: unknown, key = ''): unknown {
+/** Levels of a request kept in its record: far more than any route takes, far less than overflows the stack. */
+const MAX_DEPTH = 32;
+export const TOO_DEEP = '[too deep]';
+
+export function redact(value: unknown, key = '', depth = 0): unknown {
   if (SECRET_KEY.test(key)) return REDACTED;
   if (DOCUMENT_KEYS.has(key) && typeof value === 'string') {
     return { bytes: Buffer.byteLength(value), sha256: createHash('sha256').update(value).digest('hex') };
   }
-  if (Array.isArray(value)) return value.map((v) => redact(v));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(v, k)]));
+  const nested = value !== null && typeof value === 'object';
+  if (nested && depth >= MAX_DEPTH) return TOO_DEEP;
+  if (Array.isArray(value)) return value.map((v) => redact(v, '', depth + 1));
+  if (nested) {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redact(v, k, depth + 1)]));
   }
   return value;
 }

@@ -5,6 +5,9 @@ import { tempDir } from '../../test/support/process.js';
 import { resolveToken } from '../cli/client.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { testApp } from '../../test/support/api.js';
+import { VirtualClock } from '../clock/virtual-clock.js';
+import { parseConfig } from '../config/load.js';
 import { ensureAdminToken, hashSecret, issueToken } from './tokens.js';
 
 let store: Store | undefined;
@@ -49,5 +52,22 @@ describe('tokens', () => {
     expect(resolveToken('http://127.0.0.1:7420', { env, tokenFile: join(dir, 'other') })).toBe('flt_file');
     expect(resolveToken('http://localhost:7420', { env })).toBe('flt_local');
     expect(resolveToken('https://flotte.example.com', { env })).toBeUndefined();
+  });
+});
+
+describe('POST /api/v1/tokens lifetimes (found by test/fuzz/api-routes.test.ts)', () => {
+  it('a lifetime past any date a clock can show is a 400 that creates nothing, and the token list still answers', async () => {
+    store = await openStore(':memory:');
+    const t = await testApp({ store, clock: new VirtualClock(Date.UTC(2026, 11, 6, 9)), parseConfig });
+    const before = await store.countTokens();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: t.headers, payload: { name: 'forever', role: 'viewer', ttlSeconds: 9_000_000_000_000 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.problems).toEqual([{ field: 'body.ttlSeconds', message: expect.any(String) }]);
+    expect(await store.countTokens()).toBe(before);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/tokens', headers: t.headers })).statusCode).toBe(200);
+    const longest = await t.app.inject({ method: 'POST', url: '/api/v1/tokens', headers: t.headers, payload: { name: 'century', role: 'viewer', ttlSeconds: 100 * 365 * 86_400 } });
+    expect(longest.statusCode).toBe(201);
+    expect(longest.json().expiresAt).toBe('2126-11-12T09:00:00.000Z');
+    await t.app.close();
   });
 });

@@ -174,3 +174,13 @@ describe('loadConfigFile', () => {
     if (!missing.ok) expect(missing.errors[0]!.message).toBe('file not found');
   });
 });
+
+describe('positions of syntax errors (found by test/fuzz/flotte-yaml.test.ts)', () => {
+  it('a stray indented line after a top-level flow map is placed on that line, not past the end of the one above', () => {
+    const text = '{\n  cluster: a\n}\nx: 1\n  y: 2\n';
+    const lines = text.split('\n');
+    const errors = errorsOf(text);
+    for (const e of errors) expect(e.col, formatConfigError(e)).toBeLessThanOrEqual(lines[e.line - 1]!.length + 1);
+    expect(errors.map(formatConfigError)).toContain('flotte.yaml:5:4: YAML syntax: unexpected map-value-ind token in YAML stream: ":" (check the indentation and quoting around here)');
+  });
+});

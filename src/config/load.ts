@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { YAMLError } from 'yaml';
 import type { AppliedConfig } from '../store/store.js';
 import { toApplied } from './applied.js';
@@ -7,7 +7,7 @@ import { crossChecks } from './checks.js';
 import { environmentChecks, type ConfigEnvironment } from './environment-checks.js';
 import { describeIssue } from './issues.js';
 import type { Problem } from './issues.js';
-import { formatPath, locate } from './locate.js';
+import { formatPath, lineIndex, locate, type LineIndex } from './locate.js';
 import { FleetConfigSchema } from './schema.js';
 import type { FleetConfig } from './schema.js';
 
@@ -59,8 +59,8 @@ export function parseConfig(text: string, file: string): ParseResult {
 }
 
 function check(text: string, file: string, outside: (raw: unknown) => Problem[]): ParseResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = lineIndex(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return { ok: false, errors: doc.errors.map((e) => syntaxError(e, file, lines)) };
   }
@@ -131,7 +131,7 @@ const SYNTAX_HINTS: Record<string, string> = {
   UNEXPECTED_TOKEN: 'check the indentation and quoting around here',
 };
 
-function syntaxError(e: YAMLError, file: string, lines: LineCounter): ConfigError {
+function syntaxError(e: YAMLError, file: string, lines: LineIndex): ConfigError {
   const { line, col } = lines.linePos(e.pos[0]);
   return {
     file,

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 
 export type Segment = string | number;
 
@@ -9,12 +9,39 @@ export interface Position {
   col: number;
 }
 
+/** Offsets in a text to 1-based lines and columns. */
+export interface LineIndex {
+  linePos(offset: number): Position;
+}
+
+/**
+ * Lines as the YAML parser reads them (a line ends at LF), counted from the text itself: the
+ * parser's own LineCounter misses the line breaks inside what it skips while recovering from
+ * a syntax error, and then places later errors on an earlier line, past its end.
+ */
+export function lineIndex(text: string): LineIndex {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return {
+    linePos(offset) {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    },
+  };
+}
+
 /**
  * Finds the node a path names and returns where it starts. `key` points at the key of the
  * last segment (unknown fields, bad names); `value` at its value. When the path leaves the
  * document (a missing field), the deepest node that exists is used: the parent map.
  */
-export function locate(doc: Document, lines: LineCounter, path: readonly Segment[], at: 'key' | 'value'): Position {
+export function locate(doc: Document, lines: LineIndex, path: readonly Segment[], at: 'key' | 'value'): Position {
   let node: unknown = doc.contents;
   let key: Node | undefined;
   let complete = true;

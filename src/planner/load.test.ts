@@ -40,3 +40,15 @@ describe('parsePlan', () => {
     if (!r.ok) expect(r.errors[0]).toMatchObject({ file: 'p.yaml', line: 3 });
   });
 });
+
+describe('positions of syntax errors (found by test/fuzz/plan-yaml.test.ts)', () => {
+  it('a stray indented line after a top-level flow map is placed on that line, not past the end of the one above', () => {
+    const text = '{\n  seed: 1\n}\nx: 1\n  y: 2\n';
+    const parsed = parsePlan(text, 'plan.yaml');
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    const lines = text.split('\n');
+    for (const e of parsed.errors) expect(e.col, `${e.line}:${e.col} ${e.message}`).toBeLessThanOrEqual(lines[e.line - 1]!.length + 1);
+    expect(parsed.errors.map((e) => `${e.line}:${e.col}`)).toContain('5:4');
+  });
+});

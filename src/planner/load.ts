@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ConfigError } from '../config/load.js';
 import { describeIssue, type Problem } from '../config/issues.js';
-import { formatPath, locate } from '../config/locate.js';
+import { formatPath, lineIndex, locate } from '../config/locate.js';
 import { PlanSchema, type Plan } from './schema.js';
 
 export type PlanParseResult = { ok: true; plan: Plan } | { ok: false; errors: ConfigError[] };
@@ -18,8 +18,8 @@ const HINTS: Record<string, string> = {
  * named by path is left for `readTraceFiles`, so the API can refuse paths.
  */
 export function parsePlan(text: string, file: string): PlanParseResult {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const lines = lineIndex(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,

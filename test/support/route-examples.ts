@@ -133,10 +133,10 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-/** A listening API over a fresh store holding the demo config, three machines, a token and an operation. */
-export async function fixture(over: Partial<ApiDeps> = {}): Promise<Fixture> {
+/** A listening API over a fresh store (in memory unless `storeUrl` names a file) holding the demo config, three machines, a token and an operation. */
+export async function fixture(over: Partial<ApiDeps> = {}, storeUrl = ':memory:'): Promise<Fixture> {
   const clock = realClock;
-  const store = await openStore(':memory:');
+  const store = await openStore(storeUrl);
   const parsed = parseConfig(FIXTURE_YAML, 'fixture');
   if (!parsed.ok) throw new Error(`fixture config must parse: ${JSON.stringify(parsed.errors)}`);
   await store.applyConfig(parsed.applied, clock.now());

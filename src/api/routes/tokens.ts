@@ -7,6 +7,9 @@ import { defineRoute } from '../route.js';
 import { issueToken } from '../tokens.js';
 import type { ApiDeps } from '../app.js';
 
+/** 100 years: a longer lifetime says "never expires" (leave it out), and past ~270,000 years no date can show it. */
+export const TOKEN_MAX_TTL_SECONDS = 100 * 365 * 86_400;
+
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
 
 export const tokenView = (t: ApiToken) => ({
@@ -33,7 +36,7 @@ export function tokenRoutes(deps: ApiDeps) {
         .object({
           name: z.string().min(1).max(64),
           role: z.enum(ROLES),
-          ttlSeconds: z.number().int().positive().optional().describe('lifetime; without it the token lasts until revoked'),
+          ttlSeconds: z.number().int().positive().max(TOKEN_MAX_TTL_SECONDS).optional().describe('lifetime, at most 100 years; without it the token lasts until revoked'),
         })
         .strict(),
       async handler({ body, request }) {
