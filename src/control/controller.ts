@@ -374,8 +374,9 @@ export class Controller {
     const settled = Math.max(INTENT_RETRY_MS, provider.limits.listGraceMs);
     for (const i of intents) {
       let last = this.lastIntentSend.get(i.id);
-      // Open, but not sent by this controller: its last send may have been just before a crash.
-      if (!last) this.lastIntentSend.set(i.id, (last = { at: now, refused: false }));
+      // Open, but not sent by this controller: its stored send time says how long ago it last went
+      // out (0: never, as an operation's intents start); unknown on old rows, taken as just now.
+      if (!last) this.lastIntentSend.set(i.id, (last = { at: i.sentAt ?? now, refused: false }));
       const v = resolveIntent(i.count, made.get(i.id)!.size, last.at, now, last.refused ? INTENT_RETRY_MS : settled);
       if (v.kind === 'closed') {
         await this.deps.store.setIntentStatus(i.id, 'done');

@@ -39,6 +39,8 @@ export class Launcher {
       createdAt: now,
       replaces,
       status: 'open',
+      // Sent within this tick (send below): a crash before the call only costs one list grace.
+      sentAt: now,
     };
     await this.store.createIntent(intent);
     return intent;
@@ -55,6 +57,8 @@ export class Launcher {
   /** Sends (or re-sends) an open intent. Throttling and outages leave it open for the next tick. */
   async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number, agent?: AgentBootstrap, unavailableSizes: readonly string[] = []): Promise<LaunchOutcome> {
     try {
+      // Before the call, so that a controller started after a crash knows how long ago it may have gone out.
+      if (intent.sentAt !== now) await this.store.markIntentSent(intent.id, now);
       const result = await provider.launch({
         token: intent.id,
         template,

@@ -48,7 +48,7 @@ export function leaseGated<P extends Provider>(inner: P): P {
 const GATED: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start']);
 
 /** Write methods that take a fence, and the position of that argument. */
-const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, appendEvents: 1 };
+const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, markIntentSent: 2, appendEvents: 1 };
 
 /**
  * The store as code running under a lease should see it: each shared-state write made inside

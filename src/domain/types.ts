@@ -92,6 +92,11 @@ export interface LaunchIntent {
   /** Failed machines this launch replaces, in order. */
   replaces: string[];
   status: 'open' | 'done' | 'failed';
+  /**
+   * When its launch call last went out, stored before the call; 0 when it never did. Unknown
+   * (null) on rows older than the field: a restarted controller takes those as just sent.
+   */
+  sentAt?: number | null | undefined;
 }
 
 /** Fixed reason strings: the API, CLI and dashboard show them as they are. */

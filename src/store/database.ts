@@ -102,6 +102,7 @@ export interface IntentsTable {
   created_at: number;
   replaces: string;
   status: string;
+  sent_at: number | null;
 }
 
 export interface EventsTable {

@@ -14,6 +14,7 @@ function toIntent(row: Selectable<IntentsTable>): LaunchIntent {
     createdAt: row.created_at,
     replaces: parseJson<string[]>(row.replaces),
     status: row.status as LaunchIntent['status'],
+    sentAt: row.sent_at,
   };
 }
 
@@ -30,6 +31,7 @@ export async function createIntent(db: Kysely<Database>, intent: LaunchIntent): 
       created_at: intent.createdAt,
       replaces: JSON.stringify(intent.replaces),
       status: intent.status,
+      sent_at: intent.sentAt ?? null,
     })
     .execute();
 }
@@ -43,6 +45,10 @@ export async function listIntents(
   if (query.status !== undefined) q = q.where('status', '=', query.status);
   const rows = await q.orderBy('created_at').orderBy('id').execute();
   return rows.map(toIntent);
+}
+
+export async function markIntentSent(db: Kysely<Database>, id: string, at: number): Promise<void> {
+  await db.updateTable('intents').set({ sent_at: at }).where('id', '=', id).execute();
 }
 
 export async function setIntentStatus(db: Kysely<Database>, id: string, status: LaunchIntent['status']): Promise<void> {

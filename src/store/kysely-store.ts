@@ -86,6 +86,10 @@ export class KyselyStore implements Store {
   listIntents(query?: { pool?: string; status?: LaunchIntent['status'] }): Promise<LaunchIntent[]> {
     return intentsRepo.listIntents(this.db, query);
   }
+  markIntentSent(id: string, at: number, fence?: Fence): Promise<void> {
+    return leasesRepo.fenced(this.db, fence, (db) => intentsRepo.markIntentSent(db, id, at));
+  }
+
   setIntentStatus(id: string, status: LaunchIntent['status'], fence?: Fence): Promise<void> {
     return leasesRepo.fenced(this.db, fence, (db) => intentsRepo.setIntentStatus(db, id, status));
   }

@@ -184,11 +184,14 @@ function storeContract(open: () => Promise<Store>): void {
   });
 
   it('tracks launch intents through their lifecycle', async () => {
-    const intent = { id: 'int-1', pool: 'web', zone: 'a', size: 'm5.large', count: 3, templateVersion: 1, createdAt: T0, replaces: ['m-1'], status: 'open' as const };
+    const intent = { id: 'int-1', pool: 'web', zone: 'a', size: 'm5.large', count: 3, templateVersion: 1, createdAt: T0, replaces: ['m-1'], status: 'open' as const, sentAt: T0 };
     await store.createIntent(intent);
-    await store.createIntent({ ...intent, id: 'int-2', pool: 'batch', createdAt: T0 + 1, replaces: [] });
+    await store.createIntent({ ...intent, id: 'int-2', pool: 'batch', createdAt: T0 + 1, replaces: [], sentAt: 0 });
     expect(await store.listIntents({ status: 'open' })).toHaveLength(2);
     expect(await store.listIntents({ pool: 'web' })).toEqual([intent]);
+    // A re-send records its time before the call: a restarted controller reads how long ago it went out.
+    await store.markIntentSent('int-2', T0 + 5_000);
+    expect((await store.listIntents({ pool: 'batch' }))[0]!.sentAt).toBe(T0 + 5_000);
 
     await store.setIntentStatus('int-1', 'done');
     expect((await store.listIntents({ status: 'open' })).map((i) => i.id)).toEqual(['int-2']);

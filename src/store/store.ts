@@ -92,6 +92,8 @@ export interface Store {
   createIntent(intent: LaunchIntent, fence?: Fence): Promise<void>;
   listIntents(query?: { pool?: string; status?: LaunchIntent['status'] }): Promise<LaunchIntent[]>;
   setIntentStatus(id: string, status: LaunchIntent['status'], fence?: Fence): Promise<void>;
+  /** Records that the intent's launch call is about to go out, at `at`. */
+  markIntentSent(id: string, at: number, fence?: Fence): Promise<void>;
 
   /** Appends events in order and returns them with their ids. Events are never updated. */
   appendEvents(events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]>;

@@ -44,5 +44,12 @@ export async function opsHarness(opts: HarnessOptions = {}): Promise<OpsHarness>
     throw new Error(`operation ${id} still running after ${maxSteps} steps`);
   };
   o.start = async (req) => (await createOperation(h.store, req, h.clock.now())).op;
+  // A restarted process builds both anew from the store.
+  const restartController = h.restart.bind(h);
+  o.restart = async () => {
+    const c = await restartController();
+    o.executor = await make();
+    return c;
+  };
   return o;
 }

@@ -88,5 +88,7 @@ export async function ensureIntent(ctx: StartContext, op: Operation, zone: strin
     createdAt: now,
     replaces: group.map((i) => i.machine),
     status: 'open',
+    // The controller sends it on its next tick: nothing can have been made for it yet.
+    sentAt: 0,
   });
 }

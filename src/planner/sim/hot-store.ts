@@ -58,6 +58,10 @@ export async function hotStore(inner: Store): Promise<Store> {
     },
     listIntents: async (q = {}) =>
       [...(q.status === 'open' ? open : intents).values()].filter((i) => (q.pool === undefined || i.pool === q.pool) && (q.status === undefined || i.status === q.status)).map((i) => ({ ...i })),
+    async markIntentSent(id, at) {
+      const i = intents.get(id);
+      if (i) i.sentAt = at;
+    },
     async setIntentStatus(id, status) {
       const i = intents.get(id);
       if (!i) return;

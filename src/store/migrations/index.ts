@@ -13,6 +13,7 @@ import { agentSecrets } from './0011-agent-secrets.js';
 import { retention } from './0012-retention.js';
 import { storeProbe } from './0013-store-probe.js';
 import { liveMachines } from './0014-live-machines.js';
+import { intentSentAt } from './0015-intent-sent-at.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0012-retention': retention,
   '0013-store-probe': storeProbe,
   '0014-live-machines': liveMachines,
+  '0015-intent-sent-at': intentSentAt,
 };
 
 export const migrationProvider: MigrationProvider = {
