@@ -53,21 +53,28 @@ export async function startMachineAction(ctx: StartContext, op: Operation, items
 }
 
 /**
- * Replace: one launch intent per zone for the items' new machines, from the operation's
- * template version. Items are stored first, naming their intent, so a crash before the
- * intent exists is seen (and the intent made) on resume; the controller sends open intents
- * with their id as idempotency token, so nothing launches twice.
+ * Replace: launch intents per zone for the items' new machines, from the operation's
+ * template version, each at most one launch call's worth (an intent is one call, under one
+ * token). Items are stored first, naming their intent, so a crash before the intent exists
+ * is seen (and the intent made) on resume; the controller sends open intents with their id
+ * as idempotency token, so nothing launches twice.
  */
 export async function startReplace(ctx: StartContext, op: Operation, items: OperationItem[], machines: ReadonlyMap<string, Machine>): Promise<void> {
   const now = ctx.now();
+  const perCall = Math.max(1, ctx.provider.limits.launchPerCall);
   const byZone = new Map<string, OperationItem[]>();
   for (const i of items) byZone.set(i.zone, [...(byZone.get(i.zone) ?? []), i]);
-  for (const [, group] of byZone) {
-    const intent = `li-${op.id}-${randomUUID().slice(0, 8)}`;
-    for (const i of group) Object.assign(i, { status: 'in-progress', sentAt: now, acceptedAt: now, intent });
+  const groups: [zone: string, items: OperationItem[]][] = [];
+  for (const [zone, all] of byZone) {
+    for (let at = 0; at < all.length; at += perCall) {
+      const group = all.slice(at, at + perCall);
+      const intent = `li-${op.id}-${randomUUID().slice(0, 8)}`;
+      for (const i of group) Object.assign(i, { status: 'in-progress', sentAt: now, acceptedAt: now, intent });
+      groups.push([zone, group]);
+    }
   }
   await ctx.store.saveOperationItems(items);
-  for (const [zone, group] of byZone) await ensureIntent(ctx, op, zone, group, machines, now);
+  for (const [zone, group] of groups) await ensureIntent(ctx, op, zone, group, machines, now);
 }
 
 export async function ensureIntent(ctx: StartContext, op: Operation, zone: string, group: OperationItem[], machines: ReadonlyMap<string, Machine>, now: number): Promise<void> {

@@ -31,4 +31,20 @@ describe('bulk operations under a crash loop (controller rebuilt from the store 
     expect(h.sim.all()).toHaveLength(12);
     expect(h.sim.all().filter((m) => m.status !== 'terminated' && m.status !== 'terminating')).toHaveLength(6);
   });
+
+});
+
+describe('bulk operations on a cloud that makes few machines per launch call', () => {
+  it('a replace wave with more machines in a zone than one launch call may make is launched in several calls, and completes', async () => {
+    // 15 machines over three zones: five per zone, one more than the cloud takes per launch call.
+    h = await opsHarness({ pools: [{ desired: 15 }], sim: { launchPerCall: 4 } });
+    await h.tickUntil(() => converged(h!.store, 15), { stepMs: 5_000 });
+    const op = await h.start({ kind: 'replace', pool: 'analysis', strategy: { kind: 'all-at-once' } });
+    const done = await h.runOperation(op.id, { stepMs: 2_000, maxSteps: 200 });
+    expect(done.status, done.message).toBe('succeeded');
+    for (let s = 0; s < 5; s++) await h.step(5_000);
+    expect(h.sim.all()).toHaveLength(30);
+    expect(h.sim.all().filter((m) => m.status !== 'terminated' && m.status !== 'terminating')).toHaveLength(15);
+    expect(Math.max(...h.sim.calls.filter((c) => c.action === 'launch').map((c) => c.count ?? 0))).toBeLessThanOrEqual(4);
+  });
 });
