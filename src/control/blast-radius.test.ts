@@ -48,6 +48,18 @@ describe('blast-radius guard (sim, virtual clock)', () => {
     expect(await h.store.listConditions({ pool: 'analysis' })).toEqual([]);
   });
 
+  it('an allowance outlives a restart of flotte up, which applies its unchanged flotte.yaml again: the scale-in still goes at once', async () => {
+    await fleetOf(20);
+    await h.store.setDesired('analysis', 2);
+    await h.store.allowDestroy(['analysis']);
+    // What `flotte up` does at each start (after a crash too), before its first tick.
+    await h.store.applyConfig((await h.store.currentConfig())!, h.clock.now());
+    await h.restart();
+    await h.runTick();
+    expect(await terminating()).toBe(18);
+    expect(await h.store.listConditions({ pool: 'analysis' })).toEqual([]);
+  });
+
   it('an allowance ends with the change it was given for: a later scale-in without it is guarded again', async () => {
     await fleetOf(20);
     await h.store.setDesired('analysis', 16);

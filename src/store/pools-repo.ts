@@ -77,12 +77,13 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
   const existing = new Map((await trx.selectFrom('pools').select(['name', 'desired', 'file_desired']).execute()).map((r) => [r.name, r]));
   for (const pool of pools) {
     const before = existing.get(pool.name);
+    const desired = desiredAfterApply(before && { desired: before.desired, fileDesired: before.file_desired }, pool);
     const row = {
       provider: pool.provider,
       template: pool.template,
       min: pool.min,
       max: pool.max,
-      desired: desiredAfterApply(before && { desired: before.desired, fileDesired: before.file_desired }, pool),
+      desired,
       file_desired: pool.desired,
       zones: JSON.stringify(pool.zones),
       labels: JSON.stringify(pool.labels),
@@ -91,13 +92,14 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
       health: pool.health ? JSON.stringify(pool.health) : null,
       scaling: pool.scaling ? JSON.stringify(pool.scaling) : null,
       blast_radius: pool.blastRadius ?? null,
-      destroy_allowed_to: null,
       updated_at: now,
       // Listed again: a pool that was being drained after a removal is kept after all.
       removed_at: null,
     };
-    if (before) await trx.updateTable('pools').set(row).where('name', '=', pool.name).execute();
-    else await trx.insertInto('pools').values({ name: pool.name, ...row }).execute();
+    // A `--allow-destroy` is given for a size: it ends when the apply changes that size, not when
+    // an unchanged file is applied again (as `flotte up` does at every start, after a crash too).
+    if (before) await trx.updateTable('pools').set({ ...row, ...(desired !== Number(before.desired) ? { destroy_allowed_to: null } : {}) }).where('name', '=', pool.name).execute();
+    else await trx.insertInto('pools').values({ name: pool.name, ...row, destroy_allowed_to: null }).execute();
   }
   // Environment pools are made through the API, never in the file: an apply must not drop them.
   // The others the file no longer lists are drained (held at zero, no autoscaling), not deleted:
