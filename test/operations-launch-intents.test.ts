@@ -48,3 +48,26 @@ describe('bulk operations on a cloud that makes few machines per launch call', (
     expect(Math.max(...h.sim.calls.filter((c) => c.action === 'launch').map((c) => c.count ?? 0))).toBeLessThanOrEqual(4);
   });
 });
+
+describe('a replace whose controller is killed after the cloud made the new machines, before it recorded them', () => {
+  it('the restarted executor waits for the controller to find them again: the operation succeeds, nothing rolled back', async () => {
+    h = await opsHarness({ pools: [{ desired: 6 }] });
+    await h.tickUntil(() => converged(h!.store, 6), { stepMs: 5_000 });
+    const op = await h.start({ kind: 'replace', pool: 'analysis', strategy: { kind: 'rolling', maxUnavailable: { percent: 50 } } });
+    await h.step(1_000); // the executor makes the first wave's intents
+    // The tick sends them and the executor hands the new machines to their items (stored), but
+    // the controller's machine rows never reach the store: the process dies first.
+    const save = h.store.saveMachines.bind(h.store);
+    h.store.saveMachines = () => Promise.reject(new Error('killed'));
+    await h.runTick();
+    await h.executor.runOnce();
+    h.store.saveMachines = save;
+    expect((await h.store.listOperationItems(op.id)).filter((i) => i.replacement)).toHaveLength(3);
+    expect(await h.store.listMachines({ pool: 'analysis' })).toHaveLength(6);
+    await h.restart();
+    // In the restarted process the executor may step before the controller's first tick has adopted them.
+    await h.executor.runOnce();
+    const done = await h.runOperation(op.id, { stepMs: 2_000, maxSteps: 200 });
+    expect(done.status, done.message).toBe('succeeded');
+  });
+});

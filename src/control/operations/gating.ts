@@ -27,7 +27,14 @@ export function gate(op: Operation, item: OperationItem, input: GateInput): Verd
   const late = now - since > ITEM_TIMEOUT_MS ? { status: 'failed' as const, error: `not back within ${ITEM_TIMEOUT_MS / 60_000} min` } : undefined;
   if (op.kind === 'replace') {
     const r = item.replacement ? machines.get(item.replacement) : undefined;
-    if (item.replacement && !r) return { status: 'failed', error: `its replacement ${item.replacement} is gone` };
+    if (item.replacement && !r) {
+      // Unknown to the controller is not gone: a crash between the launch and its record leaves the
+      // new machine to be adopted on the next tick. Only the cloud's own list can say it is gone.
+      const pm = input.seen?.get(item.replacement);
+      if (!input.seen) return late ?? { status: 'in-progress', unconfirmed: true };
+      if (pm && pm.status !== 'terminating' && pm.status !== 'terminated') return late ?? { status: 'in-progress' };
+      return { status: 'failed', error: `its replacement ${item.replacement} is gone` };
+    }
     if (r?.state === 'ready') return { status: 'done' };
     if (r?.state === 'unhealthy') return { status: 'failed', error: `its replacement ${r.id} turned unhealthy` };
     if (r && GONE.has(r.state)) return { status: 'failed', error: `its replacement ${r.id} died` };
