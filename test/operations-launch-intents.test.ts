@@ -71,3 +71,24 @@ describe('a replace whose controller is killed after the cloud made the new mach
     expect(done.status, done.message).toBe('succeeded');
   });
 });
+
+describe('a replace whose new machines the controller adopts after a crash, while the pool is being scaled in', () => {
+  it('scale-in does not take the new machines before the operation has claimed them: the operation succeeds', async () => {
+    h = await opsHarness({ pools: [{ desired: 12 }] });
+    await h.tickUntil(() => converged(h!.store, 12), { stepMs: 5_000 });
+    const op = await h.start({ kind: 'replace', pool: 'analysis', strategy: { kind: 'rolling', maxUnavailable: { percent: 25 } } });
+    await h.step(1_000); // the executor makes the first wave's intents
+    // The tick sends them; the process dies before its machine rows are written and before the executor's next step.
+    const save = h.store.saveMachines.bind(h.store);
+    h.store.saveMachines = () => Promise.reject(new Error('killed'));
+    await h.runTick();
+    h.store.saveMachines = save;
+    expect((await h.store.listOperationItems(op.id)).filter((i) => i.replacement)).toEqual([]);
+    // Meanwhile someone scales the pool in, letting it go at once.
+    await h.store.setDesired('analysis', 8);
+    await h.store.allowDestroy(['analysis']);
+    await h.restart();
+    const done = await h.runOperation(op.id, { stepMs: 2_000, maxSteps: 200 });
+    expect(done.status, done.message).toBe('succeeded');
+  });
+});

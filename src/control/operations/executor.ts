@@ -58,7 +58,7 @@ export class OperationExecutor implements OperationHolds {
   }
 
   held(pool: string): ReadonlySet<string> {
-    return heldMachines(this.entries.values(), pool);
+    return heldMachines(this.entries.values(), pool, this.machineMap(pool));
   }
 
   surge(pool: string): number {
