@@ -10,7 +10,7 @@ afterEach(() => {
 
 describe('kill campaign (SIGKILL of real flotte up processes)', () => {
   it('8 kills in scale-outs, restarts, replaces and environment creates: nothing leaked, nothing doubled, every operation ended, no process left', async () => {
-    campaign = new KillCampaign({ kills: 8, seed: 3, maxDelayMs: 2_500, settleTimeoutMs: 90_000 });
+    campaign = new KillCampaign({ kills: 8, seed: 3, maxDelayMs: 2_000, settleTimeoutMs: 90_000 });
     const r = await campaign.run();
     expect(r.problems).toEqual([]);
     expect(r.ledger.leaked).toEqual([]);

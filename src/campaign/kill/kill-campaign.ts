@@ -74,7 +74,7 @@ export interface KillCampaignReport {
 }
 
 const FINAL_OPS = new Set(['succeeded', 'failed', 'cancelled', 'rolled-back']);
-const SHORT_TTL = '20s';
+const SHORT_TTL = '10s';
 
 /**
  * Kills real `flotte up` processes with SIGKILL at seeded random moments of scale-outs, bulk
