@@ -13,7 +13,7 @@ import { ChaosCloud } from './chaos-cloud.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
 import { withSeededIds } from './seeded-ids.js';
-import type { Fault, FaultKind, RunResult, Schedule } from './types.js';
+import type { AnyFaultKind, Fault, RunResult, Schedule } from './types.js';
 
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
 const ZONES = ['sim-a', 'sim-b', 'sim-c'];
@@ -100,7 +100,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const endMs = schedule.hours * 3_600_000;
   const pending = [...schedule.faults].sort((a, b) => a.atMs - b.atMs);
   const active: { fault: Fault; endsMs: number; undo: () => void }[] = [];
-  const faultsByKind: Partial<Record<FaultKind, number>> = {};
+  const faultsByKind: Partial<Record<AnyFaultKind, number>> = {};
   let quietSinceMs = 0;
   let ticks = 0;
   let hour = 0;
@@ -261,6 +261,9 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
         if (made) inv.noteOperation(made.op.id, pool.name, made.items.map((i) => i.machine), clock.now());
         return () => undefined;
       }
+      default:
+        // clock-skew, controller-freeze: HA faults (ha-world.ts), nothing to a lone controller.
+        return () => undefined;
     }
   }
 
@@ -290,7 +293,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   }
 }
 
-function pick<T>(list: readonly T[], n: number, level: number): T[] {
+export function pick<T>(list: readonly T[], n: number, level: number): T[] {
   const r = new Random(Math.floor(level * 2 ** 31));
   const copy = [...list];
   const out: T[] = [];
@@ -299,7 +302,7 @@ function pick<T>(list: readonly T[], n: number, level: number): T[] {
 }
 
 /** The campaign's fleet: `pools` pools of a few to a few dozen machines on one sim provider. */
-function campaignConfig(schedule: Schedule, rng: Random, version = 0): AppliedConfig {
+export function campaignConfig(schedule: Schedule, rng: Random, version = 0): AppliedConfig {
   const pools: PoolSpec[] = Array.from({ length: schedule.pools }, (_, i) => ({
     name: `pool-${i}`,
     provider: 'sim',

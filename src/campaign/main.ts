@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { runCampaign } from './engine.js';
+import { haFaultKinds, runSchedule } from './ha-main.js';
 import { formatReport, formatSchedule, summarize } from './report.js';
 import { parseSchedule } from './replay.js';
 import { drawSchedule, parseKinds } from './schedule.js';
@@ -35,6 +35,8 @@ const program = new Command('campaign')
   .option('--replay <file>', 'rerun a schedule written by an earlier failure (ignores --hours, --seed, --pools, --faults)')
   .option('--no-shrink', 'do not shrink failing schedules to their fewest faults')
   .option('--json', 'print the report as JSON')
+  .option('--ha', 'several controllers sharing the pools through leases on PostgreSQL (FLOTTE_CAMPAIGN_PG, default postgres://postgres@127.0.0.1:5432/test)')
+  .option('--controllers <n>', 'controllers in an --ha run', int('--controllers', 2, 16), 3)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -47,6 +49,8 @@ interface Opts {
   replay?: string;
   shrink: boolean;
   json?: boolean;
+  ha?: boolean;
+  controllers: number;
 }
 
 async function main(): Promise<number> {
@@ -61,8 +65,8 @@ async function main(): Promise<number> {
   try {
     if (o.replay) schedules = [parseSchedule(readFileSync(o.replay, 'utf8'), o.replay)];
     else {
-      const kinds = o.faults === undefined ? FAULT_KINDS : parseKinds(o.faults);
-      schedules = Array.from({ length: o.seeds }, (_, i) => drawSchedule(o.seed + i, o.hours, o.pools, kinds));
+      const kinds = o.faults === undefined ? (o.ha ? haFaultKinds() : FAULT_KINDS) : parseKinds(o.faults);
+      schedules = Array.from({ length: o.seeds }, (_, i) => ({ ...drawSchedule(o.seed + i, o.hours, o.pools, kinds), ...(o.ha && { controllers: o.controllers }) }));
     }
   } catch (e) {
     process.stderr.write(`campaign: ${(e as Error).message}\n`);
@@ -72,7 +76,7 @@ async function main(): Promise<number> {
   const minimal: Schedule[] = [];
   let dir: string | undefined;
   for (const s of schedules) {
-    const r = await runCampaign(s);
+    const r = await runSchedule(s);
     runs.push(r);
     if (!o.json) process.stderr.write(`seed ${s.seed}: ${r.virtualHours.toFixed(1)} h in ${(r.wallMs / 1000).toFixed(1)} s, ${r.violations.length} violations\n`);
     if (r.violations.length === 0) continue;
@@ -82,7 +86,7 @@ async function main(): Promise<number> {
     process.stderr.write(`seed ${s.seed} broke ${r.violations[0]!.invariant}; replay with: npm run campaign -- --replay ${file}\n${formatSchedule(s)}\n`);
     if (!o.shrink || o.replay) continue;
     const chased = r.violations[0]!.invariant;
-    const small = await shrinkSchedule(s, async (c) => (await runCampaign(c, { stopAtFirst: true })).violations.some((v) => v.invariant === chased), (n) => process.stderr.write(`  shrinking: ${n} faults still break ${chased}\n`));
+    const small = await shrinkSchedule(s, async (c) => (await runSchedule(c, { stopAtFirst: true })).violations.some((v) => v.invariant === chased), (n) => process.stderr.write(`  shrinking: ${n} faults still break ${chased}\n`));
     minimal.push(small);
     const smallFile = join(dir, `seed-${s.seed}-minimal.json`);
     writeFileSync(smallFile, JSON.stringify(small, null, 1));
