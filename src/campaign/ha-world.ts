@@ -139,6 +139,8 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
   let fencedRefusals = 0;
   const cloud = new ChaosCloud(sim, clock, schedule.seed, LIST_GRACE_MS, (action, ids) => inv.harm(action, ids, clock.now()));
   inv = new Invariants(raw, sim, cloud, CAMPAIGN_START, tickMs);
+  // A skewed controller stamps its events on its own clock.
+  inv.clockToleranceMs = SKEW_BOUND_MS;
   const log = pino({ level: 'silent' });
   const config = campaignConfig(schedule, rng);
   await raw.applyConfig(config, clock.now());

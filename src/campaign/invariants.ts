@@ -36,6 +36,11 @@ export class Invariants {
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
   private lastEvent = 0;
   private intentCounts = new Map<string, number>();
+  /**
+   * How far a controller's clock may be off the campaign's (HA clock skew): times flotte stamps
+   * (an event's `at`) are compared with the campaign's own records within this much.
+   */
+  clockToleranceMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -146,8 +151,8 @@ export class Invariants {
       this.checks++;
       const policy = (await this.store.getPool(e.pool))?.health ?? DEFAULT_HEALTH;
       const size = Number(e.data?.size ?? 0);
-      const from = e.at - policy.brake.windowMs - 2 * this.tickMs;
-      const real = (this.kills.get(e.pool) ?? []).filter((k) => k >= from && k <= e.at).length;
+      const from = e.at - policy.brake.windowMs - 2 * this.tickMs - this.clockToleranceMs;
+      const real = (this.kills.get(e.pool) ?? []).filter((k) => k >= from && k <= e.at + this.clockToleranceMs).length;
       if (real < 2 || real / Math.max(1, size) <= policy.brake.share) {
         this.violate('brake-honest', `${e.pool}/${e.at}`, t.atMs, `the healing brake tripped on pool ${e.pool} (${e.message.split(':')[0]}) but only ${real} machines of ${size} really failed in its window (threshold more than ${Math.round(policy.brake.share * 100)}%)`);
       }

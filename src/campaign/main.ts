@@ -10,7 +10,7 @@ import { shrinkSchedule } from './shrink.js';
 import { FAULT_KINDS, type RunResult, type Schedule } from './types.js';
 
 /**
- * `npm run campaign -- [--hours H] [--seed S] [--seeds N] [--pools N] [--faults list] [--json] [--replay FILE]`:
+ * `npm run campaign -- [--hours H] [--seed S] [--seeds N] [--pools N] [--faults list] [--json] [--replay FILE] [--ha [--controllers N]]`:
  * seeded fault campaigns on the sim cloud and a virtual clock. Exit 0 when no invariant broke,
  * 1 when one did (each failure's schedule is written to a file for --replay), 2 on bad input.
  */
