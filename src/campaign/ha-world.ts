@@ -129,7 +129,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
 
   // Every call that reaches PostgreSQL is counted: time moves only when none is out.
   let inflight = 0;
-  let idle: (() => void)[] = [];
+  const idle: (() => void)[] = [];
   const counted = countCalls(db.store, () => inflight++, () => {
     if (--inflight === 0) for (const w of idle.splice(0)) w();
   });
