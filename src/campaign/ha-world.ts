@@ -221,7 +221,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
     const actor = atCloud(cloud, sim, (action, pools) => acted(m, action, pools), (byPool) => (m.listed = { at: clock.now(), byPool }));
     // As controller-service.ts builds it: limiter over the lease gate over the cloud; the freeze sits above the gate, so a thawed call is checked then.
     const gated = leaseGated(m.life.provider(actor));
-    const provider = rateLimited(frozenProvider(gated, (fenced) => gate(m, fenced)), { clock: m.clock, random: () => jitter.next() });
+    const provider = rateLimited(frozenProvider(gated, (fenced) => gate(m, fenced), () => fencedRefusals++), { clock: m.clock, random: () => jitter.next() });
     const providers = new Map<string, Provider>([['sim', provider]]);
     m.own = new Ownership({
       store,
@@ -616,15 +616,21 @@ function countCalls(store: Store, begin: () => void, end: () => void): Store {
   });
 }
 
-/** The provider a frozen controller cannot get past. Calls that act are counted toward an armed freeze. */
-function frozenProvider(inner: Provider, gate: (acts: boolean) => Promise<void>): Provider {
+/** The provider a frozen controller cannot get past. Calls that act are counted toward an armed freeze; the gate's refusals are counted. */
+function frozenProvider(inner: Provider, gate: (acts: boolean) => Promise<void>, refused: () => void): Provider {
   return new Proxy(inner, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
       return async (...args: unknown[]) => {
         await gate(ACTS.has(prop));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } catch (e) {
+          // The lease gate (below) refused a call under a lease that had moved on.
+          if (isFenced(e)) refused();
+          throw e;
+        }
       };
     },
   });

@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import { campaignPgUrl } from '../../src/campaign/ha-db.js';
+import { describe, expect, it } from 'vitest';
+import { campaignPgUrl, openCampaignDb, PgUnreachable } from '../../src/campaign/ha-db.js';
 import { runHaCampaign } from '../../src/campaign/ha-world.js';
 import { drawSchedule } from '../../src/campaign/schedule.js';
 import { ALL_FAULT_KINDS, type Fault, type RunResult, type Schedule } from '../../src/campaign/types.js';
@@ -39,4 +39,13 @@ await serviceSuite(postgresService(campaignPgUrl()), 'HA campaign: several contr
     expect(r.violations, named(r)).toEqual([]);
     expect(r.virtualHours).toBe(1.5);
   }, 180_000);
+});
+
+describe('HA campaign without PostgreSQL', () => {
+  it('names the fix when the database does not answer', async () => {
+    // Port 1 on the loopback: nothing listens there.
+    const opened = openCampaignDb('postgres://postgres@127.0.0.1:1/test', Date.UTC(2026, 11, 6, 9));
+    await expect(opened).rejects.toBeInstanceOf(PgUnreachable);
+    await expect(opened).rejects.toThrow(/127\.0\.0\.1:1 did not answer .*set FLOTTE_CAMPAIGN_PG=postgres:\/\//);
+  });
 });
