@@ -66,6 +66,8 @@ async function main(): Promise<number> {
     if (o.replay) schedules = [parseSchedule(readFileSync(o.replay, 'utf8'), o.replay)];
     else {
       const kinds = o.faults === undefined ? (o.ha ? haFaultKinds() : FAULT_KINDS) : parseKinds(o.faults);
+      const haOnly = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+      if (!o.ha && haOnly.length) throw new Error(`--faults: ${haOnly.join(', ')} need several controllers: add --ha`);
       schedules = Array.from({ length: o.seeds }, (_, i) => ({ ...drawSchedule(o.seed + i, o.hours, o.pools, kinds), ...(o.ha && { controllers: o.controllers }) }));
     }
   } catch (e) {
