@@ -23,6 +23,17 @@ await serviceSuite(postgresService(campaignPgUrl()), 'HA campaign: several contr
     expect(r.violations[0]!.message).toMatch(/ctl-\d\.\d .*token \d+/);
   }, 60_000);
 
+  it('takes the lease fence out: the owner frozen as it replaces dead machines launches after its lease moved on, and the campaign names both controllers', async () => {
+    const faults: Fault[] = [
+      { kind: 'mass-death', atMs: 300_000, durationMs: 0, pool: 0, level: 0.5 },
+      // Frozen on its second fenced call: the launch after the intent it records.
+      { kind: 'controller-freeze', atMs: 300_000, durationMs: 120_000, pool: 0, level: 0.2 },
+    ];
+    const r = await runHaCampaign({ seed: 3, hours: 0.2, pools: 2, faults, controllers: 3 }, { removeSafeguards: ['lease-fence'], stopAtFirst: true });
+    const actor = r.violations.find((v) => v.invariant === 'single-actor');
+    expect(actor?.message, named(r)).toMatch(/^ctl-\d\.\d made a launch in pool pool-0 under token \d+ while ctl-\d\.\d held it under token \d+/);
+  }, 60_000);
+
   it('with the fence in place the same freezes break nothing, and the database refuses the frozen controller’s writes', async () => {
     const r = await runHaCampaign({ seed: 3, hours: 0.4, pools: 2, faults: FREEZES, controllers: 3 });
     expect(r.violations, named(r)).toEqual([]);
