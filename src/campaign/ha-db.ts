@@ -69,6 +69,15 @@ export async function openCampaignDb(url = campaignPgUrl(), startMs: number): Pr
     if (error) throw error instanceof Error ? error : new Error(String(error));
     const store = new KyselyStore(db, 'postgres');
     let closed = false;
+    // Ctrl-C or a kill ends a long run: the schema goes with it rather than stay on the server.
+    const interrupted = (signal: NodeJS.Signals) => {
+      void admin
+        .query(`drop schema if exists "${schema}" cascade`)
+        .catch(() => undefined)
+        .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     return {
       store,
       schema,
@@ -78,6 +87,8 @@ export async function openCampaignDb(url = campaignPgUrl(), startMs: number): Pr
       drop: async () => {
         if (closed) return;
         closed = true;
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
         await store.close().catch(() => undefined);
         await admin.query(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
         await admin.end().catch(() => undefined);
