@@ -143,7 +143,10 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
   inv.clockToleranceMs = SKEW_BOUND_MS;
   const log = pino({ level: 'silent' });
   const config = campaignConfig(schedule, rng);
-  await raw.applyConfig(config, clock.now());
+  await raw.applyConfig(config, clock.now()).catch(async (e: unknown) => {
+    await db.drop();
+    throw e;
+  });
 
   const members: Member[] = [];
   const atMsNow = () => clock.now() - CAMPAIGN_START;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { haFaultKinds, runSchedule } from './ha-main.js';
+import { formatHa, haFaultKinds, runSchedule } from './ha-main.js';
 import { formatReport, formatSchedule, summarize } from './report.js';
 import { parseSchedule } from './replay.js';
 import { drawSchedule, parseKinds } from './schedule.js';
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     process.stderr.write(`minimal schedule (${small.faults.length} faults) in ${smallFile}\n${formatSchedule(small)}\n`);
   }
   const rep = summarize(runs, minimal.length ? minimal : undefined);
-  process.stdout.write(o.json ? `${JSON.stringify(rep, null, 1)}\n` : `${formatReport(rep)}\n`);
+  process.stdout.write(o.json ? `${JSON.stringify(rep, null, 1)}\n` : `${formatReport(rep)}\n${formatHa(runs)}`);
   return rep.violations > 0 ? 1 : 0;
 }
 
