@@ -421,7 +421,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
       await setNow();
       await settle();
       await cycles();
-      await between0();
+      await thawAndWatch();
     }
     await restartDead();
     ticks++;
@@ -442,8 +442,8 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
     await settle();
   }
 
-  /** Stuck ticks while a round waits (the same check as between rounds). */
-  async function between0(): Promise<void> {
+  /** While a round waits: thaws a freeze whose time is up, and restarts a stuck tick (as between rounds). */
+  async function thawAndWatch(): Promise<void> {
     for (const m of members) {
       if (m.frozen && clock.now() >= m.frozen.until) {
         m.frozen.thaw();
