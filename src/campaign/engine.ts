@@ -2,29 +2,25 @@ import { pino } from 'pino';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { Controller } from '../control/controller.js';
 import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
-import { createOperation } from '../control/operations/create.js';
 import { OperationExecutor } from '../control/operations/executor.js';
 import { Random } from '../domain/random.js';
-import type { LaunchIntent, Machine, PoolSpec } from '../domain/types.js';
+import type { LaunchIntent, Machine } from '../domain/types.js';
 import { rateLimited } from '../providers/rate-limited.js';
 import { SimCloud } from '../providers/sim/index.js';
 import { openStore } from '../store/open-store.js';
-import type { AppliedConfig, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { ChaosCloud } from './chaos-cloud.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
+import { campaignConfig, injectShared, MAX_LIST_DELAY_MS, takeBackDue, ZONES, type FaultWorld } from './faults.js';
 import { withSeededIds } from './seeded-ids.js';
-import type { Fault, FaultKind, RunResult, Schedule } from './types.js';
+import type { AnyFaultKind, Fault, RunResult, Schedule } from './types.js';
 
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
-const ZONES = ['sim-a', 'sim-b', 'sim-c'];
-/** How long the cloud may hide a new machine from its list, and what the provider declares. */
-const MAX_LIST_DELAY_MS = 30_000;
+/** The list grace the provider declares: above the longest the cloud hides a new machine. */
 const LIST_GRACE_MS = MAX_LIST_DELAY_MS + 5_000;
 /** An operator resumes healing this long after the brake tripped, once the faults have cleared. */
 const OPERATOR_RESUME_MS = 10 * 60_000;
-/** Warning a Spot interruption gives before the cloud takes the machine back. */
-const SPOT_NOTICE_MS = 120_000;
 /** A tick still running after this much virtual time is stuck. */
 const STUCK_TICK_MS = 30 * 60_000;
 
@@ -80,6 +76,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
 
   /** Spot notices not yet due: each life's inbox is told them again every tick, as agents re-report them. */
   const notices: Interruption[] = [];
+  const world: FaultWorld = { sim, cloud, store: raw, inv, now: () => clock.now(), notices, configAt: (f) => campaignConfig(schedule, new Random(schedule.seed + f.atMs), f.atMs) };
   let life!: Incarnation;
   let inbox!: InterruptionInbox;
   let controller!: Controller;
@@ -107,7 +104,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const endMs = schedule.hours * 3_600_000;
   const pending = [...schedule.faults].sort((a, b) => a.atMs - b.atMs);
   const active: { fault: Fault; endsMs: number; undo: () => void }[] = [];
-  const faultsByKind: Partial<Record<FaultKind, number>> = {};
+  const faultsByKind: Partial<Record<AnyFaultKind, number>> = {};
   let quietSinceMs = 0;
   let ticks = 0;
   let hour = 0;
@@ -157,11 +154,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     }
 
     // Notices come due: the cloud takes those machines back, whether flotte ended them first or not.
-    for (let i = notices.length - 1; i >= 0; i--) {
-      if (notices[i]!.at > clock.now()) continue;
-      sim.kill([notices[i]!.machine].filter((id) => sim.all().some((m) => m.id === id && m.status === 'running')));
-      notices.splice(i, 1);
-    }
+    takeBackDue(world, clock.now());
     for (const n of notices) inbox.report(n);
     const writesDuring = faults.writesFail > 0;
     if (!up) up = await tryBoot();
@@ -204,101 +197,18 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   async function inject(f: Fault): Promise<() => void> {
     const pools = await raw.listPools();
     const pool = pools[(f.pool ?? 0) % pools.length]!;
-    const o = sim.options;
+    const shared = await injectShared(f, pool, world);
+    if (shared) return shared;
     switch (f.kind) {
-      case 'throttle-storm': {
-        o.throttleShare = 0.2 + 0.6 * f.level;
-        return () => (o.throttleShare = 0);
-      }
-      case 'outage': {
-        const w = { from: clock.now(), to: clock.now() + f.durationMs };
-        o.outages.push(w);
-        return () => o.outages.splice(o.outages.indexOf(w), 1);
-      }
-      case 'partial-outage': {
-        cloud.failShare = 0.2 + 0.5 * f.level;
-        return () => (cloud.failShare = 0);
-      }
-      case 'capacity': {
-        // Little or no room in one zone: launches there fail or make fewer than asked.
-        const zone = ZONES[Math.floor(f.level * ZONES.length)]!;
-        const live = sim.all().filter((m) => m.zone === zone && m.status !== 'terminated').length;
-        sim.setZoneCapacity(zone, live + Math.floor(f.level * 10) % 4);
-        return () => sim.setZoneCapacity(zone, undefined);
-      }
-      case 'slow-answers': {
-        cloud.slowMs = Math.round(500 + 14_500 * f.level);
-        return () => (cloud.slowMs = 0);
-      }
-      case 'eventual-consistency': {
-        o.listDelayMs = Math.round(5_000 + (MAX_LIST_DELAY_MS - 5_000) * f.level);
-        return () => (o.listDelayMs = 0);
-      }
-      case 'death':
-      case 'mass-death': {
-        const live = sim.all().filter((m) => m.tags['flotte:pool'] === pool.name && (m.status === 'running' || m.status === 'pending'));
-        const n = f.kind === 'death' ? Math.min(live.length, 1 + Math.floor(f.level * 2)) : Math.ceil(live.length * 0.6);
-        const victims = pick(live, n, f.level);
-        sim.kill(victims.map((m) => m.id));
-        return () => undefined;
-      }
-      case 'lost-reply': {
-        cloud.loseReplies = true;
-        return () => (cloud.loseReplies = false);
-      }
-      case 'forget-token': {
-        cloud.forgetTokens = true;
-        return () => (cloud.forgetTokens = false);
-      }
-      case 'crash': {
+      case 'crash':
         // Somewhere in the next tick's calls: during the list, between a record and its call, or after.
         life.armCrash(1 + Math.floor(f.level * 40));
         return () => undefined;
-      }
-      case 'store-write-failure': {
+      case 'store-write-failure':
         faults.writesFail++;
         return () => faults.writesFail--;
-      }
-      case 'config-apply': {
-        // A new template version and new sizes, applied while operations may be running.
-        const next = campaignConfig(schedule, new Random(schedule.seed + f.atMs), f.atMs);
-        await raw.applyConfig(next, clock.now()).catch(() => undefined);
+      default:
         return () => undefined;
-      }
-      case 'api-scale': {
-        // Several writers at one instant, as concurrent API calls would be.
-        const writes = Array.from({ length: 2 + Math.floor(f.level * 4) }, (_, i) => {
-          const to = Math.max(pool.min, Math.min(pool.max, Math.round((pool.desired + 1) * (0.5 + ((f.level * 7 + i * 0.37) % 1)))));
-          return raw.changeDesired(pool.name, to, (from) => ({ at: clock.now(), pool: pool.name, reason: 'DesiredChanged', message: `desired ${from} → ${to} (campaign api-scale)`, data: { from, to } })).catch(() => undefined);
-        });
-        await Promise.all(writes);
-        return () => undefined;
-      }
-      case 'throttle-action': {
-        const actions = ['launch', 'terminate', 'reboot', 'list'] as const;
-        cloud.throttled = { action: actions[Math.floor(f.level * actions.length)]!, share: 0.5 + 0.45 * ((f.level * 4) % 1) };
-        return () => (cloud.throttled = undefined);
-      }
-      case 'partial-launch': {
-        cloud.partialShare = 0.3 + 0.6 * f.level;
-        return () => (cloud.partialShare = 0);
-      }
-      case 'stale-deletes': {
-        cloud.staleDeletes(Math.round(10_000 + 50_000 * f.level));
-        return () => cloud.staleDeletes(0);
-      }
-      case 'spot-interruption': {
-        // Two minutes' notice for a few machines, as EC2 gives Spot; the cloud takes them back at that time whatever flotte did.
-        const live = sim.all().filter((m) => m.tags['flotte:pool'] === pool.name && m.status === 'running');
-        const at = clock.now() + SPOT_NOTICE_MS;
-        for (const m of pick(live, Math.min(live.length, 1 + Math.floor(f.level * 4)), f.level)) notices.push({ machine: m.id, at, reason: 'SpotInterruption' });
-        return () => undefined;
-      }
-      case 'restart-operation': {
-        const made = await createOperation(raw, { kind: 'restart', pool: pool.name, strategy: { kind: 'rolling', maxUnavailable: { count: 1 + Math.floor(f.level * 3) } }, hard: false }, clock.now()).catch(() => undefined);
-        if (made) inv.noteOperation(made.op.id, pool.name, made.items.map((i) => i.machine), clock.now());
-        return () => undefined;
-      }
     }
   }
 
@@ -326,37 +236,6 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     }
     return true;
   }
-}
-
-function pick<T>(list: readonly T[], n: number, level: number): T[] {
-  const r = new Random(Math.floor(level * 2 ** 31));
-  const copy = [...list];
-  const out: T[] = [];
-  while (out.length < n && copy.length) out.push(copy.splice(r.int(copy.length), 1)[0]!);
-  return out;
-}
-
-/** The campaign's fleet: `pools` pools of a few to a few dozen machines on one sim provider. */
-function campaignConfig(schedule: Schedule, rng: Random, version = 0): AppliedConfig {
-  const pools: PoolSpec[] = Array.from({ length: schedule.pools }, (_, i) => ({
-    name: `pool-${i}`,
-    provider: 'sim',
-    template: 'worker',
-    min: 0,
-    max: 60,
-    desired: 3 + rng.int(25),
-    zones: ZONES,
-    labels: { campaign: 'yes' },
-    maxLaunching: 40,
-    deletionOrder: 'oldest-first',
-  }));
-  return {
-    source: `# campaign seed ${schedule.seed}, version ${version}`,
-    cluster: 'campaign',
-    providers: { sim: { type: 'sim' } },
-    templates: [{ name: 'worker', provider: 'sim', image: `img-${version}`, sizes: version % 2 ? ['m6i.large', 'm5.large'] : ['m5.large', 'm6i.large'], zones: ZONES, tags: {} }],
-    pools,
-  };
 }
 
 /** The store with a safeguard taken out, for tests that show the campaign notices. */

@@ -36,6 +36,11 @@ export class Invariants {
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
   private lastEvent = 0;
   private intentCounts = new Map<string, number>();
+  /**
+   * How far a controller's clock may be off the campaign's (HA clock skew): times flotte stamps
+   * (an event's `at`) are compared with the campaign's own records within this much.
+   */
+  clockToleranceMs = 0;
 
   constructor(
     private readonly store: Store,
@@ -161,7 +166,7 @@ export class Invariants {
       this.checks++;
       const policy = (await this.store.getPool(e.pool))?.health ?? DEFAULT_HEALTH;
       const size = Number(e.data?.size ?? 0);
-      const from = e.at - policy.brake.windowMs;
+      const from = e.at - policy.brake.windowMs - this.clockToleranceMs;
       const recent = (this.failures.get(e.pool) ?? []).filter((at) => at >= from);
       this.failures.set(e.pool, recent);
       if (recent.length < 2 || recent.length / Math.max(1, size) <= policy.brake.share) {

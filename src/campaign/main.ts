@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { runCampaign } from './engine.js';
+import { formatHa, haFaultKinds, runSchedule } from './ha-main.js';
 import { formatReport, formatSchedule, summarize } from './report.js';
 import { parseSchedule } from './replay.js';
 import { drawSchedule, parseKinds } from './schedule.js';
@@ -11,7 +11,7 @@ import { Progress } from './progress.js';
 import { FAULT_KINDS, type MemorySample, type RunResult, type Schedule } from './types.js';
 
 /**
- * `npm run campaign -- [--hours H] [--seed S] [--seeds N] [--pools N] [--faults list] [--json] [--replay FILE]`:
+ * `npm run campaign -- [--hours H] [--seed S] [--seeds N] [--pools N] [--faults list] [--json] [--replay FILE] [--ha [--controllers N]]`:
  * seeded fault campaigns on the sim cloud and a virtual clock. Exit 0 when no invariant broke,
  * 1 when one did (each failure's schedule is written to a file for --replay), 2 on bad input.
  */
@@ -36,6 +36,8 @@ const program = new Command('campaign')
   .option('--replay <file>', 'rerun a schedule written by an earlier failure (ignores --hours, --seed, --pools, --faults)')
   .option('--no-shrink', 'do not shrink failing schedules to their fewest faults')
   .option('--json', 'print the report as JSON')
+  .option('--ha', 'several controllers sharing the pools through leases on PostgreSQL (FLOTTE_CAMPAIGN_PG, default postgres://postgres@127.0.0.1:5432/test)')
+  .option('--controllers <n>', 'controllers in an --ha run', int('--controllers', 2, 16), 3)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -48,6 +50,8 @@ interface Opts {
   replay?: string;
   shrink: boolean;
   json?: boolean;
+  ha?: boolean;
+  controllers: number;
 }
 
 async function main(): Promise<number> {
@@ -62,8 +66,10 @@ async function main(): Promise<number> {
   try {
     if (o.replay) schedules = [parseSchedule(readFileSync(o.replay, 'utf8'), o.replay)];
     else {
-      const kinds = o.faults === undefined ? FAULT_KINDS : parseKinds(o.faults);
-      schedules = Array.from({ length: o.seeds }, (_, i) => drawSchedule(o.seed + i, o.hours, o.pools, kinds));
+      const kinds = o.faults === undefined ? (o.ha ? haFaultKinds() : FAULT_KINDS) : parseKinds(o.faults);
+      const haOnly = kinds.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k));
+      if (!o.ha && haOnly.length) throw new Error(`--faults: ${haOnly.join(', ')} need several controllers: add --ha`);
+      schedules = Array.from({ length: o.seeds }, (_, i) => ({ ...drawSchedule(o.seed + i, o.hours, o.pools, kinds), ...(o.ha && { controllers: o.controllers }) }));
     }
   } catch (e) {
     process.stderr.write(`campaign: ${(e as Error).message}\n`);
@@ -75,7 +81,7 @@ async function main(): Promise<number> {
   for (const s of schedules) {
     const memory: MemorySample[] = [];
     const progress = new Progress(`seed ${s.seed}`, s.hours);
-    const r = await runCampaign(s, {
+    const r = await runSchedule(s, {
       onHour: (hour) => {
         progress.at(hour);
         if (hour % 24 === 0) memory.push(sampleMemory(hour));
@@ -92,14 +98,14 @@ async function main(): Promise<number> {
     process.stderr.write(`seed ${s.seed} broke ${r.violations[0]!.invariant}; replay with: npm run campaign -- --replay ${file}\n${formatSchedule(s)}\n`);
     if (!o.shrink || o.replay) continue;
     const chased = r.violations[0]!.invariant;
-    const small = await shrinkSchedule(s, async (c) => (await runCampaign(c, { stopAtFirst: true })).violations.some((v) => v.invariant === chased), (n) => process.stderr.write(`  shrinking: ${n} faults still break ${chased}\n`));
+    const small = await shrinkSchedule(s, async (c) => (await runSchedule(c, { stopAtFirst: true })).violations.some((v) => v.invariant === chased), (n) => process.stderr.write(`  shrinking: ${n} faults still break ${chased}\n`));
     minimal.push(small);
     const smallFile = join(dir, `seed-${s.seed}-minimal.json`);
     writeFileSync(smallFile, JSON.stringify(small, null, 1));
     process.stderr.write(`minimal schedule (${small.faults.length} faults) in ${smallFile}\n${formatSchedule(small)}\n`);
   }
   const rep = summarize(runs, minimal.length ? minimal : undefined);
-  process.stdout.write(o.json ? `${JSON.stringify(rep, null, 1)}\n` : `${formatReport(rep)}\n`);
+  process.stdout.write(o.json ? `${JSON.stringify(rep, null, 1)}\n` : `${formatReport(rep)}\n${formatHa(runs)}`);
   return rep.violations > 0 ? 1 : 0;
 }
 

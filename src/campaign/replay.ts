@@ -1,4 +1,4 @@
-import { FAULT_KINDS, type Fault, type Schedule } from './types.js';
+import { ALL_FAULT_KINDS as FAULT_KINDS, type Fault, type Schedule } from './types.js';
 
 /** Reads a schedule file (as a failure writes it), naming the first field that is wrong. */
 export function parseSchedule(text: string, file: string): Schedule {
@@ -22,5 +22,6 @@ export function parseSchedule(text: string, file: string): Schedule {
     if (!(FAULT_KINDS as readonly string[]).includes(String(f.kind))) throw new Error(`${file}: faults[${i}].kind "${String(f.kind)}" is not one of ${FAULT_KINDS.join(', ')}`);
     return { kind: f.kind!, atMs: num(f.atMs, `faults[${i}].atMs`, 0), durationMs: num(f.durationMs, `faults[${i}].durationMs`, 0), pool: f.pool === undefined ? undefined : num(f.pool, `faults[${i}].pool`, 0), level: num(f.level, `faults[${i}].level`, 0) };
   });
-  return { seed: s.seed!, hours: s.hours!, pools: s.pools!, faults };
+  const controllers = s.controllers === undefined ? undefined : num(s.controllers, 'controllers', 2);
+  return { seed: s.seed!, hours: s.hours!, pools: s.pools!, faults, ...(controllers !== undefined && { controllers }) };
 }

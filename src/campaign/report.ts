@@ -1,4 +1,4 @@
-import type { FaultKind, RunResult, Schedule } from './types.js';
+import type { AnyFaultKind as FaultKind, RunResult, Schedule } from './types.js';
 
 export interface CampaignReport {
   runs: RunResult[];

@@ -1,11 +1,11 @@
 import { Random } from '../domain/random.js';
-import { FAULT_KINDS, type Fault, type FaultKind, type Schedule } from './types.js';
+import { ALL_FAULT_KINDS, FAULT_KINDS, type AnyFaultKind, type Fault, type Schedule } from './types.js';
 
 const HOUR_MS = 3_600_000;
 
 /** Average faults per virtual hour, and the longest a lasting one runs. */
 const RATE_PER_HOUR = 3;
-const LONGEST_MS: Record<FaultKind, number> = {
+const LONGEST_MS: Record<AnyFaultKind, number> = {
   'throttle-storm': 20 * 60_000,
   outage: 10 * 60_000,
   'partial-outage': 20 * 60_000,
@@ -25,6 +25,9 @@ const LONGEST_MS: Record<FaultKind, number> = {
   'partial-launch': 30 * 60_000,
   'stale-deletes': 20 * 60_000,
   'spot-interruption': 0,
+  // HA only: a skew lasts a while; a freeze runs past the lease (ha-world.ts scales it to at least 1.5 leases).
+  'clock-skew': 30 * 60_000,
+  'controller-freeze': 5 * 60_000,
 };
 
 /**
@@ -32,7 +35,7 @@ const LONGEST_MS: Record<FaultKind, number> = {
  * and kinds always give the same schedule. Faults come at exponentially spaced times; the last
  * hour is left quiet so every pool has a chance to converge before the end.
  */
-export function drawSchedule(seed: number, hours: number, pools: number, kinds: readonly FaultKind[] = FAULT_KINDS): Schedule {
+export function drawSchedule(seed: number, hours: number, pools: number, kinds: readonly AnyFaultKind[] = FAULT_KINDS): Schedule {
   const rng = new Random(seed);
   const faults: Fault[] = [];
   const end = Math.max(0, hours - 1) * HOUR_MS;
@@ -53,11 +56,11 @@ export function drawSchedule(seed: number, hours: number, pools: number, kinds: 
 }
 
 /** Reads a list like `outage,crash` into kinds, naming any unknown one. */
-export function parseKinds(list: string): FaultKind[] {
-  const out: FaultKind[] = [];
+export function parseKinds(list: string): AnyFaultKind[] {
+  const out: AnyFaultKind[] = [];
   for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!(FAULT_KINDS as readonly string[]).includes(part)) throw new Error(`--faults: unknown fault "${part}"; known: ${FAULT_KINDS.join(', ')}`);
-    out.push(part as FaultKind);
+    if (!(ALL_FAULT_KINDS as readonly string[]).includes(part)) throw new Error(`--faults: unknown fault "${part}"; known: ${ALL_FAULT_KINDS.join(', ')}`);
+    out.push(part as AnyFaultKind);
   }
   return out;
 }

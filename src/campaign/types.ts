@@ -22,9 +22,15 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** Faults that only mean something with several controllers sharing the pools (HA mode, ha-world.ts). */
+export const HA_FAULT_KINDS = ['clock-skew', 'controller-freeze'] as const;
+export type HaFaultKind = (typeof HA_FAULT_KINDS)[number];
+export type AnyFaultKind = FaultKind | HaFaultKind;
+export const ALL_FAULT_KINDS: readonly AnyFaultKind[] = [...FAULT_KINDS, ...HA_FAULT_KINDS];
+
 /** One scheduled fault: when (ms after the campaign's start), for how long, where, and how hard. */
 export interface Fault {
-  kind: FaultKind;
+  kind: AnyFaultKind;
   atMs: number;
   /** 0 for an instant fault (a death, a crash, a write through the API). */
   durationMs: number;
@@ -40,6 +46,8 @@ export interface Schedule {
   hours: number;
   pools: number;
   faults: Fault[];
+  /** Set for an HA run: how many controllers share the pools (on PostgreSQL). */
+  controllers?: number | undefined;
 }
 
 export interface Violation {
@@ -49,14 +57,14 @@ export interface Violation {
   message: string;
 }
 
-export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends'] as const;
+export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends', 'single-actor', 'fence-honoured'] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface RunResult {
   schedule: Schedule;
   virtualHours: number;
   ticks: number;
-  faultsByKind: Partial<Record<FaultKind, number>>;
+  faultsByKind: Partial<Record<AnyFaultKind, number>>;
   crashes: number;
   /** Individual invariant evaluations (one per invariant per tick, and one per cloud call checked). */
   checks: number;
