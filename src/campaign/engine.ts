@@ -1,6 +1,9 @@
 import { pino } from 'pino';
 import { VirtualClock } from '../clock/virtual-clock.js';
+import { Autoscaler } from '../control/autoscaler.js';
 import { Controller } from '../control/controller.js';
+import { EnvReconciler } from '../control/environments/reconciler.js';
+import { EnvService } from '../control/environments/service.js';
 import { createOperation } from '../control/operations/create.js';
 import { OperationExecutor } from '../control/operations/executor.js';
 import { Random } from '../domain/random.js';
@@ -10,10 +13,12 @@ import { SimCloud } from '../providers/sim/index.js';
 import { openStore } from '../store/open-store.js';
 import type { AppliedConfig, Store } from '../store/store.js';
 import { ChaosCloud } from './chaos-cloud.js';
+import { EnvironmentInvariants } from './environment-invariants.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
 import { withSeededIds } from './seeded-ids.js';
 import type { Fault, FaultKind, RunResult, Schedule } from './types.js';
+import { CampaignWorld, environmentsSource, poolExtras } from './world.js';
 
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
 const ZONES = ['sim-a', 'sim-b', 'sim-c'];
@@ -71,6 +76,9 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const cloud = new ChaosCloud(sim, clock, schedule.seed, broken.has('list-grace') ? 0 : LIST_GRACE_MS, (action, ids) => inv.harm(action, ids, clock.now()));
   inv = new Invariants(raw, sim, cloud, CAMPAIGN_START, tickMs);
   const base = sabotaged(raw, broken);
+  // The world (load, agents, people with environments) and its checks: world.ts, environment-invariants.ts.
+  const world = new CampaignWorld(raw, sim, clock, schedule.seed, schedule.hours, CAMPAIGN_START);
+  const envInv = new EnvironmentInvariants(raw, world, CAMPAIGN_START, (i, k, a, m) => inv.violate(i, k, a, m));
   const log = pino({ level: 'silent' });
   const config = campaignConfig(schedule, rng);
   await raw.applyConfig(config, clock.now());
@@ -78,14 +86,20 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let life!: Incarnation;
   let controller!: Controller;
   let executor!: OperationExecutor;
+  let autoscaler!: Autoscaler;
+  let envReconciler!: EnvReconciler;
   const boot = async (): Promise<void> => {
     // A restarted process: new limiter, controller and executor, loaded from the store only.
     life = new Incarnation(() => faults.writesFail > 0);
     const store = life.store(base);
     const jitter = new Random(schedule.seed + 17);
     const providers = new Map([['sim', rateLimited(life.provider(cloud), { clock, random: () => jitter.next() })]]);
-    controller = new Controller({ store, providers, clock, cluster: config.cluster, log });
+    // Agent pools launch only once the API address agents join is known: the campaign's agents are in-process (world.ts).
+    controller = new Controller({ store, providers, clock, cluster: config.cluster, log, agentServer: () => 'http://campaign-api.invalid:7420' });
     executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
+    autoscaler = new Autoscaler({ store, clock, log, openSource: world.openSource });
+    const envService = new EnvService(store, clock);
+    envReconciler = new EnvReconciler({ store, clock, log, templates: () => envService.templates() });
     await controller.start();
     await executor.start();
   };
@@ -105,6 +119,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let ticks = 0;
   let hour = 0;
   let pausedSince = new Map<string, number>();
+  let wasDown = false;
 
   const running = async <T>(work: Promise<T>): Promise<T | undefined> => {
     // A tick may wait on the clock (limiter pacing, retries, slow answers): keep time moving while it runs.
@@ -150,12 +165,27 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     }
 
     const writesDuring = faults.writesFail > 0;
-    if (!up) up = await tryBoot();
-    if (up) {
+    const down = world.isDown(atMs);
+    if (wasDown && !down) {
+      // Back after an outage longer than the heartbeat timeout: a new process, or the same one thawed.
+      if (world.down?.restart) up = await tryBoot();
+      world.back(atMs);
+    }
+    wasDown = down;
+    await world.beforeTick(atMs);
+    if (!up && !down) up = await tryBoot();
+    let reconciledAt: number | undefined;
+    if (up && !down) {
       await running(controller.tick());
       if (!life.dead) await running(executor.runOnce());
+      if (!life.dead) await running(autoscaler.runOnce());
+      if (!life.dead) {
+        const began = clock.now();
+        await running(envReconciler.tick());
+        if (!life.dead) reconciledAt = began;
+      }
     }
-    const crashed = up && life.dead;
+    const crashed = up && !down && life.dead;
     if (crashed) {
       crashes++;
       up = await tryBoot();
@@ -163,7 +193,10 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     ticks++;
     const quiet = active.length === 0;
     await operator(atMs, quiet);
-    await inv.afterTick({ atMs, now: clock.now(), clean: up && !crashed && !writesDuring && faults.writesFail === 0, quietSinceMs, quiet });
+    const clean = up && !down && !crashed && !writesDuring && faults.writesFail === 0;
+    for (const s of world.silences.splice(0)) inv.noteKill(s.pool, s.at);
+    await inv.afterTick({ atMs, now: clock.now(), clean, quietSinceMs, quiet });
+    await envInv.afterTick({ atMs, reconciledAt, clean, tickMs: idleTickMs });
     if (opts.stopAtFirst && inv.violations.length) break;
     const settled = quiet && (await allSettled());
     await clock.advance(settled ? idleTickMs : tickMs);
@@ -256,6 +289,14 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
         await Promise.all(writes);
         return () => undefined;
       }
+      case 'load-spike':
+      case 'flapping-heartbeats':
+      case 'controller-down':
+        return world.inject(f, pools);
+      case 'env-rush': {
+        await world.rush(f.level);
+        return () => undefined;
+      }
       case 'restart-operation': {
         const made = await createOperation(raw, { kind: 'restart', pool: pool.name, strategy: { kind: 'rolling', maxUnavailable: { count: 1 + Math.floor(f.level * 3) } }, hard: false }, clock.now()).catch(() => undefined);
         if (made) inv.noteOperation(made.op.id, pool.name, made.items.map((i) => i.machine), clock.now());
@@ -283,6 +324,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     const pools = await raw.listPools();
     const machines = await raw.listMachines();
     for (const p of pools) {
+      if (p.suspended) continue;
       const mine = machines.filter((m) => m.pool === p.name);
       if (mine.length !== Math.min(p.max, Math.max(p.min, p.desired)) || mine.some((m) => m.state !== 'ready')) return false;
     }
@@ -311,9 +353,10 @@ function campaignConfig(schedule: Schedule, rng: Random, version = 0): AppliedCo
     labels: { campaign: 'yes' },
     maxLaunching: 40,
     deletionOrder: 'oldest-first',
+    ...poolExtras(schedule.seed, i),
   }));
   return {
-    source: `# campaign seed ${schedule.seed}, version ${version}`,
+    source: `# campaign seed ${schedule.seed}, version ${version}\n${environmentsSource()}`,
     cluster: 'campaign',
     providers: { sim: { type: 'sim' } },
     templates: [{ name: 'worker', provider: 'sim', image: `img-${version}`, sizes: version % 2 ? ['m6i.large', 'm5.large'] : ['m5.large', 'm6i.large'], zones: ZONES, tags: {} }],

@@ -36,6 +36,8 @@ export class Invariants {
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
   private lastEvent = 0;
   private intentCounts = new Map<string, number>();
+  /** Each pool's last target and since when (the autoscaler and people move it): convergence counts from the later of this and the last fault. */
+  private readonly targets = new Map<string, { target: number; sinceMs: number }>();
 
   constructor(
     private readonly store: Store,
@@ -184,15 +186,19 @@ export class Invariants {
     // No fault in force means no list delay: the cloud's last list is its whole truth.
     const live = this.cloud.liveByPool;
     for (const pool of pools) {
-      if (paused.has(pool.name) || busy.has(pool.name)) continue;
-      this.checks++;
       const target = Math.min(pool.max, Math.max(pool.min, pool.desired));
+      const was = this.targets.get(pool.name);
+      if (!was || was.target !== target) this.targets.set(pool.name, { target, sinceMs: t.atMs });
+      // A suspended pool (a stopped environment) keeps its machines stopped on purpose.
+      if (paused.has(pool.name) || busy.has(pool.name) || pool.suspended) continue;
+      this.checks++;
+      const quietSinceMs = Math.max(t.quietSinceMs, this.targets.get(pool.name)!.sinceMs);
       const mine = stored.filter((m) => m.pool === pool.name && m.state !== 'gone');
       const ok = mine.length === target && mine.every((m) => m.state === 'ready') && (live.get(pool.name) ?? 0) === target;
       if (ok) continue;
       const bound = convergenceBoundMs(target, this.tickMs);
-      if (t.atMs - t.quietSinceMs > bound) {
-        this.violate('convergence', `${pool.name}/${t.quietSinceMs}`, t.atMs, `pool ${pool.name} has ${mine.filter((m) => m.state === 'ready').length} ready of ${target} (store ${mine.length}, cloud ${live.get(pool.name) ?? 0}) ${Math.round((t.atMs - t.quietSinceMs) / 1000)} s after the last fault cleared (bound ${Math.round(bound / 1000)} s)`);
+      if (t.atMs - quietSinceMs > bound) {
+        this.violate('convergence', `${pool.name}/${quietSinceMs}`, t.atMs, `pool ${pool.name} has ${mine.filter((m) => m.state === 'ready').length} ready of ${target} (store ${mine.length}, cloud ${live.get(pool.name) ?? 0}) ${Math.round((t.atMs - quietSinceMs) / 1000)} s after the last fault cleared or its target last moved (bound ${Math.round(bound / 1000)} s)`);
       }
     }
   }

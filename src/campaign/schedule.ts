@@ -21,6 +21,11 @@ const LONGEST_MS: Record<FaultKind, number> = {
   'config-apply': 0,
   'api-scale': 0,
   'restart-operation': 0,
+  'load-spike': 40 * 60_000,
+  'flapping-heartbeats': 20 * 60_000,
+  // Always past the agents' heartbeat timeout (20 s): the shortest drawn is a fifth of this.
+  'controller-down': 10 * 60_000,
+  'env-rush': 0,
 };
 
 /**

@@ -15,6 +15,11 @@ export const FAULT_KINDS = [
   'config-apply',
   'api-scale',
   'restart-operation',
+  // The world around the controller (world.ts): load, agents, people.
+  'load-spike',
+  'flapping-heartbeats',
+  'controller-down',
+  'env-rush',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -45,7 +50,7 @@ export interface Violation {
   message: string;
 }
 
-export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends'] as const;
+export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends', 'env-quota', 'env-expiry'] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface RunResult {
