@@ -88,6 +88,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let executor!: OperationExecutor;
   let autoscaler!: Autoscaler;
   let envReconciler!: EnvReconciler;
+  let templatesOfTick: ReturnType<EnvService['templates']> | undefined;
   const boot = async (): Promise<void> => {
     // A restarted process: new limiter, controller and executor, loaded from the store only.
     life = new Incarnation(() => faults.writesFail > 0);
@@ -99,7 +100,8 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
     autoscaler = new Autoscaler({ store, clock, log, openSource: world.openSource });
     const envService = new EnvService(store, clock);
-    envReconciler = new EnvReconciler({ store, clock, log, templates: () => envService.templates() });
+    // Read once per tick: the reconciler asks for each environment, and each read parses the applied YAML.
+    envReconciler = new EnvReconciler({ store, clock, log, templates: () => (templatesOfTick ??= envService.templates()) });
     await controller.start();
     await executor.start();
   };
@@ -181,6 +183,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
       if (!life.dead) await running(autoscaler.runOnce());
       if (!life.dead) {
         const began = clock.now();
+        templatesOfTick = undefined;
         await running(envReconciler.tick());
         if (!life.dead) reconciledAt = began;
       }

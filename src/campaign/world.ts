@@ -102,6 +102,7 @@ interface AgentState {
   lastAt: number;
   /** Per machine, so beats after an outage do not all land at once. */
   phaseMs: number;
+  busy?: number;
 }
 
 export class CampaignWorld {
@@ -257,7 +258,10 @@ export class CampaignWorld {
       if (kind === 'fleet' && this.silent(m.id, pool, a, now)) continue;
       const t = envPools.get(pool);
       const busy = t?.readyAt !== undefined && now < t.readyAt + t.activeMs ? 1 : 0;
+      // Stored every other 5 s tick at least (well within the 20 s timeout), and at once when the work changes: writes are most of the world's cost.
+      if (busy === a.busy && now - a.lastAt < 2 * AGENT_HEALTH.heartbeatIntervalMs) continue;
       a.lastAt = now;
+      a.busy = busy;
       const beat: AgentHeartbeat = { machine: m.id, pool, joinedAt: a.joinedAt, lastAt: now, busy, drained: true, available: true, load: { load1: busy, cpu: busy ? 0.6 : 0.02, memory: 0.3 }, sessions: busy };
       await this.store.saveHeartbeat(beat).catch(() => undefined);
     }
