@@ -63,7 +63,7 @@ describe('environment quotas', () => {
     expect(again.statusCode).toBe(201);
   });
 
-  it('requests at the same instant are admitted one at a time: a cap holds however many arrive together (campaign seed 1, env-rush)', async () => {
+  it('requests arriving together through the API: one is admitted within the team cap, the others are refused with 409', async () => {
     eh = await envHarness(QUOTAS);
     t = await testApp({ store: eh.h.store, clock: eh.h.clock, parseConfig });
     const carol = (await t.as('developer', 'carol')).headers;
