@@ -62,4 +62,30 @@ describe('environment quotas', () => {
     const again = await t.app.inject({ method: 'POST', url: '/api/v1/environments', headers: dave, payload: { name: 'd', template: 'stack' } });
     expect(again.statusCode).toBe(201);
   });
+
+  it('requests arriving together through the API: one is admitted within the team cap, the others are refused with 409', async () => {
+    eh = await envHarness(QUOTAS);
+    t = await testApp({ store: eh.h.store, clock: eh.h.clock, parseConfig });
+    const carol = (await t.as('developer', 'carol')).headers;
+    const dave = (await t.as('developer', 'dave')).headers;
+    // Team pay may hold one environment; four requests of its members arrive together.
+    const answers = await Promise.all(
+      [carol, dave, carol, dave].map((headers, i) => t.app.inject({ method: 'POST', url: '/api/v1/environments', headers, payload: { name: `rush-${i}`, template: 'stack' } })),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409, 409, 409]);
+    const live = await eh.service.list({ name: 'admin', all: true }, { everyone: true, ended: true });
+    expect(live).toHaveLength(1);
+    expect(await envPools()).toBe(3);
+  });
+
+  it('creates of one person at the same instant stay within their cap (campaign seed 1, env-rush)', async () => {
+    eh = await envHarness(QUOTAS);
+    const carol = { name: 'carol', all: false };
+    const dave = { name: 'dave', all: false };
+    const outcomes = await Promise.allSettled([carol, dave, carol].map((who, i) => eh.service.create(who, { name: `rush-${i}`, template: 'stack' })));
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected', 'rejected']);
+    for (const o of outcomes) if (o.status === 'rejected') expect((o.reason as Error).message).toBe('over quota: team pay may use 1 environments, uses 1 and this environment needs 1');
+    expect(await eh.service.list({ name: 'admin', all: true }, { everyone: true, ended: true })).toHaveLength(1);
+    expect(await envPools()).toBe(3);
+  });
 });

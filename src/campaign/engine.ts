@@ -1,7 +1,10 @@
 import { pino } from 'pino';
 import { VirtualClock } from '../clock/virtual-clock.js';
+import { Autoscaler } from '../control/autoscaler.js';
 import { Controller } from '../control/controller.js';
 import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
+import { EnvReconciler } from '../control/environments/reconciler.js';
+import { EnvService } from '../control/environments/service.js';
 import { OperationExecutor } from '../control/operations/executor.js';
 import { Random } from '../domain/random.js';
 import type { LaunchIntent, Machine } from '../domain/types.js';
@@ -10,11 +13,13 @@ import { SimCloud } from '../providers/sim/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { ChaosCloud } from './chaos-cloud.js';
+import { EnvironmentInvariants } from './environment-invariants.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
 import { campaignConfig, injectShared, MAX_LIST_DELAY_MS, takeBackDue, ZONES, type FaultWorld } from './faults.js';
 import { withSeededIds } from './seeded-ids.js';
 import type { AnyFaultKind, Fault, RunResult, Schedule } from './types.js';
+import { CampaignWorld } from './world.js';
 
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
 /** The list grace the provider declares: above the longest the cloud hides a new machine. */
@@ -70,17 +75,23 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const cloud = new ChaosCloud(sim, clock, schedule.seed, broken.has('list-grace') ? 0 : LIST_GRACE_MS, (action, ids) => inv.harm(action, ids, clock.now()));
   inv = new Invariants(raw, sim, cloud, CAMPAIGN_START, tickMs);
   const base = sabotaged(raw, broken);
+  // The world (load, agents, people with environments) and its checks: world.ts, environment-invariants.ts.
+  const world = new CampaignWorld(raw, sim, clock, schedule.seed, schedule.hours, CAMPAIGN_START);
+  const envInv = new EnvironmentInvariants(raw, world, CAMPAIGN_START, (i, k, a, m) => inv.violate(i, k, a, m));
   const log = pino({ level: 'silent' });
-  const config = campaignConfig(schedule, rng);
+  const config = campaignConfig(schedule, rng, 0, true);
   await raw.applyConfig(config, clock.now());
 
   /** Spot notices not yet due: each life's inbox is told them again every tick, as agents re-report them. */
   const notices: Interruption[] = [];
-  const world: FaultWorld = { sim, cloud, store: raw, inv, now: () => clock.now(), notices, configAt: (f) => campaignConfig(schedule, new Random(schedule.seed + f.atMs), f.atMs) };
+  const shared: FaultWorld = { sim, cloud, store: raw, inv, now: () => clock.now(), notices, configAt: (f) => campaignConfig(schedule, new Random(schedule.seed + f.atMs), f.atMs, true) };
   let life!: Incarnation;
   let inbox!: InterruptionInbox;
   let controller!: Controller;
   let executor!: OperationExecutor;
+  let autoscaler!: Autoscaler;
+  let envReconciler!: EnvReconciler;
+  let templatesOfTick: ReturnType<EnvService['templates']> | undefined;
   const boot = async (): Promise<void> => {
     // A restarted process: new limiter, controller and executor, loaded from the store only.
     life = new Incarnation(() => faults.writesFail > 0);
@@ -88,8 +99,13 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     const jitter = new Random(schedule.seed + 17);
     const providers = new Map([['sim', rateLimited(life.provider(cloud), { clock, random: () => jitter.next() })]]);
     inbox = new InterruptionInbox();
-    controller = new Controller({ store, providers, clock, cluster: config.cluster, log, interruptions: inbox });
+    // Agent pools launch only once the API address agents join is known: the campaign's agents are in-process (world.ts).
+    controller = new Controller({ store, providers, clock, cluster: config.cluster, log, interruptions: inbox, agentServer: () => 'http://campaign-api.invalid:7420' });
     executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
+    autoscaler = new Autoscaler({ store, clock, log, openSource: world.openSource });
+    const envService = new EnvService(store, clock);
+    // Read once per tick: the reconciler asks for each environment, and each read parses the applied YAML.
+    envReconciler = new EnvReconciler({ store, clock, log, templates: () => (templatesOfTick ??= envService.templates()) });
     await controller.start();
     await executor.start();
   };
@@ -109,6 +125,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let ticks = 0;
   let hour = 0;
   let pausedSince = new Map<string, number>();
+  let wasDown = false;
 
   const running = async <T>(work: Promise<T>): Promise<T | undefined> => {
     // A tick may wait on the clock (limiter pacing, retries, slow answers): keep time moving while it runs.
@@ -154,15 +171,31 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     }
 
     // Notices come due: the cloud takes those machines back, whether flotte ended them first or not.
-    takeBackDue(world, clock.now());
+    takeBackDue(shared, clock.now());
     for (const n of notices) inbox.report(n);
     const writesDuring = faults.writesFail > 0;
-    if (!up) up = await tryBoot();
-    if (up) {
+    const down = world.isDown(atMs);
+    if (wasDown && !down) {
+      // Back after an outage longer than the heartbeat timeout: a new process, or the same one thawed.
+      if (world.down?.restart) up = await tryBoot();
+      world.back(atMs);
+    }
+    wasDown = down;
+    await world.beforeTick(atMs);
+    if (!up && !down) up = await tryBoot();
+    let reconciledAt: number | undefined;
+    if (up && !down) {
       await running(controller.tick());
       if (!life.dead) await running(executor.runOnce());
+      if (!life.dead) await running(autoscaler.runOnce());
+      if (!life.dead) {
+        const began = clock.now();
+        templatesOfTick = undefined;
+        await running(envReconciler.tick());
+        if (!life.dead) reconciledAt = began;
+      }
     }
-    const crashed = up && life.dead;
+    const crashed = up && !down && life.dead;
     if (crashed) {
       crashes++;
       up = await tryBoot();
@@ -170,7 +203,10 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     ticks++;
     const quiet = active.length === 0;
     await operator(atMs, quiet);
-    await inv.afterTick({ atMs, now: clock.now(), clean: up && !crashed && !writesDuring && faults.writesFail === 0, quietSinceMs, quiet });
+    const clean = up && !down && !crashed && !writesDuring && faults.writesFail === 0;
+    for (const s of world.silences.splice(0)) inv.noteSilence(s.machine, s.at);
+    await inv.afterTick({ atMs, now: clock.now(), clean, quietSinceMs, quiet });
+    await envInv.afterTick({ atMs, reconciledAt, clean, tickMs: idleTickMs });
     if (opts.stopAtFirst && inv.violations.length) break;
     const settled = quiet && (await allSettled());
     await clock.advance(settled ? idleTickMs : tickMs);
@@ -197,8 +233,8 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   async function inject(f: Fault): Promise<() => void> {
     const pools = await raw.listPools();
     const pool = pools[(f.pool ?? 0) % pools.length]!;
-    const shared = await injectShared(f, pool, world);
-    if (shared) return shared;
+    const undo = await injectShared(f, pool, shared);
+    if (undo) return undo;
     switch (f.kind) {
       case 'crash':
         // Somewhere in the next tick's calls: during the list, between a record and its call, or after.
@@ -207,6 +243,13 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
       case 'store-write-failure':
         faults.writesFail++;
         return () => faults.writesFail--;
+      case 'load-spike':
+      case 'flapping-heartbeats':
+      case 'controller-down':
+        return world.inject(f, pools);
+      case 'env-rush':
+        await world.rush(f.level);
+        return () => undefined;
       default:
         return () => undefined;
     }
@@ -231,6 +274,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     const pools = await raw.listPools();
     const machines = await raw.listMachines();
     for (const p of pools) {
+      if (p.suspended) continue;
       const mine = machines.filter((m) => m.pool === p.name);
       if (mine.length !== Math.min(p.max, Math.max(p.min, p.desired)) || mine.some((m) => m.state !== 'ready')) return false;
     }

@@ -7,6 +7,7 @@ import type { AppliedConfig, Store } from '../store/store.js';
 import type { ChaosCloud } from './chaos-cloud.js';
 import type { Invariants } from './invariants.js';
 import type { Fault, Schedule } from './types.js';
+import { environmentsSource, poolExtras } from './world.js';
 
 export const ZONES = ['sim-a', 'sim-b', 'sim-c'];
 /** How long the cloud may hide a new machine from its list, and what the provider declares. */
@@ -132,8 +133,11 @@ export function pick<T>(list: readonly T[], n: number, level: number): T[] {
   return out;
 }
 
-/** The campaign's fleet: `pools` pools of a few to a few dozen machines on one sim provider. */
-export function campaignConfig(schedule: Pick<Schedule, 'pools' | 'seed'>, rng: Random, version = 0): AppliedConfig {
+/**
+ * The campaign's fleet: `pools` pools of a few to a few dozen machines on one sim provider. With
+ * the world (one controller), some pools autoscale or run agents and environments are offered.
+ */
+export function campaignConfig(schedule: Pick<Schedule, 'pools' | 'seed'>, rng: Random, version = 0, withWorld = false): AppliedConfig {
   const specs: PoolSpec[] = Array.from({ length: schedule.pools }, (_, i) => ({
     name: `pool-${i}`,
     provider: 'sim',
@@ -145,9 +149,10 @@ export function campaignConfig(schedule: Pick<Schedule, 'pools' | 'seed'>, rng: 
     labels: { campaign: 'yes' },
     maxLaunching: 40,
     deletionOrder: 'oldest-first',
+    ...(withWorld ? poolExtras(schedule.seed, i) : {}),
   }));
   return {
-    source: `# campaign seed ${schedule.seed}, version ${version}`,
+    source: `# campaign seed ${schedule.seed}, version ${version}${withWorld ? `\n${environmentsSource()}` : ''}`,
     cluster: 'campaign',
     providers: { sim: { type: 'sim' } },
     templates: [{ name: 'worker', provider: 'sim', image: `img-${version}`, sizes: version % 2 ? ['m6i.large', 'm5.large'] : ['m5.large', 'm6i.large'], zones: ZONES, tags: {} }],

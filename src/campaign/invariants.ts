@@ -31,6 +31,8 @@ export class Invariants {
   private readonly reported = new Set<string>();
   /** Failures flotte reported that the cloud confirms, per pool (times): what the brake may count. */
   private readonly failures = new Map<string, number[]>();
+  /** Machines whose agents the campaign silenced, and when last. */
+  private readonly silenced = new Map<string, number>();
   /** Restart operations each machine was part of. */
   private readonly restartsOf = new Map<string, number>();
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
@@ -41,6 +43,8 @@ export class Invariants {
    * (an event's `at`) are compared with the campaign's own records within this much.
    */
   clockToleranceMs = 0;
+  /** Each pool's last target and since when (the autoscaler and people move it): convergence counts from the later of this and the last fault. */
+  private readonly targets = new Map<string, { target: number; sinceMs: number }>();
 
   constructor(
     private readonly store: Store,
@@ -54,6 +58,11 @@ export class Invariants {
     if (this.reported.has(`${invariant}/${key}`)) return;
     this.reported.add(`${invariant}/${key}`);
     this.violations.push({ invariant, atMs, message });
+  }
+
+  /** An agent the campaign silenced past the heartbeat timeout: flotte may rightly count its machine as failed. */
+  noteSilence(machine: string, at: number): void {
+    this.silenced.set(machine, at);
   }
 
   noteOperation(id: string, pool: string, machines: readonly string[], at: number): void {
@@ -151,7 +160,8 @@ export class Invariants {
         this.checks++;
         cloud ??= new Map(this.sim.all().map((m) => [m.id, m.status]));
         const status = cloud.get(e.machine);
-        if (status === 'running' || status === 'pending') {
+        const silent = this.silenced.get(e.machine);
+        if ((status === 'running' || status === 'pending') && !(silent !== undefined && silent <= e.at + this.clockToleranceMs + this.tickMs)) {
           this.violate('brake-honest', `failed/${e.machine}/${e.at}`, t.atMs, `${e.machine} (pool ${e.pool}) was reported ${e.reason === 'Died' ? 'dead' : 'unhealthy'} (${e.message.split('(').at(-1)?.replace(/\)$/, '') ?? e.message}) while the cloud still runs it (${status})`);
           continue;
         }
@@ -205,15 +215,19 @@ export class Invariants {
     // No fault in force means no list delay: the cloud's last list is its whole truth.
     const live = this.cloud.liveByPool;
     for (const pool of pools) {
-      if (paused.has(pool.name) || busy.has(pool.name)) continue;
-      this.checks++;
       const target = Math.min(pool.max, Math.max(pool.min, pool.desired));
+      const was = this.targets.get(pool.name);
+      if (!was || was.target !== target) this.targets.set(pool.name, { target, sinceMs: t.atMs });
+      // A suspended pool (a stopped environment) keeps its machines stopped on purpose.
+      if (paused.has(pool.name) || busy.has(pool.name) || pool.suspended) continue;
+      this.checks++;
+      const quietSinceMs = Math.max(t.quietSinceMs, this.targets.get(pool.name)!.sinceMs);
       const mine = stored.filter((m) => m.pool === pool.name && m.state !== 'gone');
       const ok = mine.length === target && mine.every((m) => m.state === 'ready') && (live.get(pool.name) ?? 0) === target;
       if (ok) continue;
       const bound = convergenceBoundMs(target, this.tickMs);
-      if (t.atMs - t.quietSinceMs > bound) {
-        this.violate('convergence', `${pool.name}/${t.quietSinceMs}`, t.atMs, `pool ${pool.name} has ${mine.filter((m) => m.state === 'ready').length} ready of ${target} (store ${mine.length}, cloud ${live.get(pool.name) ?? 0}) ${Math.round((t.atMs - t.quietSinceMs) / 1000)} s after the last fault cleared (bound ${Math.round(bound / 1000)} s)`);
+      if (t.atMs - quietSinceMs > bound) {
+        this.violate('convergence', `${pool.name}/${quietSinceMs}`, t.atMs, `pool ${pool.name} has ${mine.filter((m) => m.state === 'ready').length} ready of ${target} (store ${mine.length}, cloud ${live.get(pool.name) ?? 0}) ${Math.round((t.atMs - quietSinceMs) / 1000)} s after the last fault cleared or its target last moved (bound ${Math.round(bound / 1000)} s)`);
       }
     }
   }

@@ -28,6 +28,11 @@ const LONGEST_MS: Record<AnyFaultKind, number> = {
   // HA only: a skew lasts a while; a freeze runs past the lease (ha-world.ts scales it to at least 1.5 leases).
   'clock-skew': 30 * 60_000,
   'controller-freeze': 5 * 60_000,
+  'load-spike': 40 * 60_000,
+  'flapping-heartbeats': 20 * 60_000,
+  // Always past the agents' heartbeat timeout (20 s): the shortest drawn is a fifth of this.
+  'controller-down': 10 * 60_000,
+  'env-rush': 0,
 };
 
 /**

@@ -19,6 +19,11 @@ export const FAULT_KINDS = [
   'partial-launch',
   'stale-deletes',
   'spot-interruption',
+  // The world around the controller (world.ts): load, agents, people.
+  'load-spike',
+  'flapping-heartbeats',
+  'controller-down',
+  'env-rush',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -57,7 +62,7 @@ export interface Violation {
   message: string;
 }
 
-export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends', 'single-actor', 'fence-honoured'] as const;
+export const INVARIANTS = ['no-leak', 'no-double', 'no-unasked-harm', 'convergence', 'operations-end', 'reboot-once', 'brake-honest', 'tick-ends', 'single-actor', 'fence-honoured', 'env-quota', 'env-expiry'] as const;
 export type InvariantName = (typeof INVARIANTS)[number];
 
 export interface RunResult {

@@ -79,6 +79,21 @@ describe('healing that survives its own downtime (virtual clock)', () => {
     expect(story.some((e) => e.reason === 'HealingPaused')).toBe(false);
   });
 
+  it('a controller frozen (not restarted) past the heartbeat timeout, its API with it, judges nobody on that silence when it thaws (campaign controller-down)', async () => {
+    await fleetOf(3);
+    const before = await lastEventId();
+    // Frozen: the same process stops ticking (a suspended VM, SIGSTOP), and the agents cannot reach its API.
+    await h.clock.advance(3 * policy.heartbeatTimeoutMs);
+    // Thawed: its first tick comes before any agent's next report.
+    await h.runTick();
+    await h.clock.advance(TICK_MS);
+    for (let i = 0; i < 10; i++) await second();
+
+    expect((await eventsAfter(before)).filter((e) => ['Unhealthy', 'HealingPaused', 'Replacing', 'Terminating'].includes(e.reason))).toEqual([]);
+    expect(await h.store.listHealingPaused()).toEqual(new Map());
+    expect(await ready()).toHaveLength(3);
+  });
+
   it('a pool newly acquired (or a restart) is judged only after one full heartbeat timeout of its own observation', async () => {
     await fleetOf(2);
     const before = await lastEventId();

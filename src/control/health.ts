@@ -45,6 +45,8 @@ export class HealthControl {
   private readonly wasPaused = new Set<string>();
   /** Pool → when this controller began to watch it: its start, or its taking of the pool's lease. */
   private readonly observed = new Map<string, number>();
+  /** Pool → when this controller last looked at it. */
+  private readonly looked = new Map<string, number>();
 
   private readonly probes = new ProbeResults();
 
@@ -53,6 +55,7 @@ export class HealthControl {
   /** Starts the pool's observation afresh: a pool taken over (new lease) is watched from now on. */
   forget(pool: string): void {
     this.observed.delete(pool);
+    this.looked.delete(pool);
     this.turned.delete(pool);
   }
 
@@ -61,6 +64,11 @@ export class HealthControl {
     const pause = snap.paused.get(spec.name);
     const paused = pause !== undefined;
     let observedFrom = this.observed.get(spec.name);
+    const looked = this.looked.get(spec.name);
+    this.looked.set(spec.name, now);
+    // A controller that did not look for longer than the heartbeat timeout (frozen, suspended, starved) was as deaf as one
+    // restarting, and its API may have been frozen with it: the silence of that gap is nobody's to judge, so it watches from now.
+    if (looked !== undefined && now - looked > policy.heartbeatTimeoutMs) observedFrom = undefined;
     if (observedFrom === undefined) this.observed.set(spec.name, (observedFrom = now));
     // A resume clears the brake's memory, or the same failures would trip it again at once.
     if (!paused && this.wasPaused.delete(spec.name)) this.turned.delete(spec.name);

@@ -1,8 +1,9 @@
-import type { ColumnType, Kysely, Selectable } from 'kysely';
+import { sql, type ColumnType, type Kysely, type Selectable } from 'kysely';
 import type { EnvRole, EnvStatus, Environment } from '../domain/environments/types.js';
 import type { PoolSpec } from '../domain/types.js';
 import type { Database } from './database.js';
 import { parseJson } from './json.js';
+import { isPostgres } from './migrations/dialect.js';
 import type { Store } from './store.js';
 
 export interface EnvironmentsTable {
@@ -74,9 +75,25 @@ export class EnvironmentsRepo {
     return new EnvironmentsRepo(db as unknown as Db);
   }
 
+  /**
+   * Runs an admission (quota check, then a claim or a create) with the repo bound to one
+   * transaction, one admission at a time (PostgreSQL: a transaction-scoped advisory lock;
+   * SQLite: one writer at a time). Without it, requests arriving together each see the usage
+   * before the others and all pass the cap. `work` must read and write only through the
+   * repo it is given (on SQLite a query outside the transaction would wait for it forever).
+   */
+  async admit<T>(work: (repo: EnvironmentsRepo) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      if (isPostgres(this.db as Kysely<unknown>)) await sql`select pg_advisory_xact_lock(${ADMIT_LOCK})`.execute(trx);
+      return work(new EnvironmentsRepo(trx));
+    });
+  }
+
   /** The environment and its pools in one transaction: the controller sees all roles or none. */
   async create(env: Environment, pools: readonly PoolSpec[], now: number): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    // Inside an admission the transaction is already open.
+    const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work));
+    await inTransaction(async (trx) => {
       await trx
         .insertInto('environments')
         .values({ id: env.id, name: env.name, owner: env.owner, template: env.template, template_version: env.templateVersion, params: JSON.stringify(env.params), roles: JSON.stringify(env.roles), created_at: env.createdAt, ...mutable(env) })
@@ -151,3 +168,6 @@ export class EnvironmentsRepo {
     await this.db.deleteFrom('pools').where('name', 'in', [...pools]).execute();
   }
 }
+
+/** An arbitrary constant naming the admission lock of environments (`envadm` in ASCII). */
+const ADMIT_LOCK = 0x656e7661646d;

@@ -28,7 +28,7 @@ const capsOf = ({ environments, machines, vcpus, memoryGb }: Caps): Caps => ({ e
  * environment of the owner (or team members). Returns the refusal, or a config problem.
  */
 export async function quotaRefusal(
-  store: Store,
+  store: Pick<Store, 'getTemplate'>,
   cfg: EnvironmentsConfig,
   owner: string,
   request: readonly RoleSize[],

@@ -95,48 +95,67 @@ export class EnvService {
     const cfg = await this.config();
     const tpl = envTemplates(cfg).get(input.template);
     if (!tpl) throw new EnvError('not-found', `environment template "${input.template}" does not exist`);
-    const mine = await this.repo.list({ owner: caller.name, statuses: [...ENV_ACTIVE] });
-    if (mine.some((e) => e.name === input.name)) throw new EnvError('conflict', `you already have an environment named "${input.name}"`);
     const fleet = new Map<string, Template>();
     for (const role of tpl.roles) {
       const t = await this.store.getTemplate(role.template);
       if (t) fleet.set(t.name, t);
     }
-    // Checked before anything is written: a refused request leaves no trace but its answer.
     const sized = tpl.roles.map((r) => ({ count: r.count, size: fleet.get(r.template)?.sizes[0] ?? '' }));
-    const refusal = await quotaRefusal(this.store, cfg, caller.name, sized, await this.repo.list({ statuses: [...ENV_ACTIVE] }));
-    if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes, so vCPU and memory quotas cannot count it`);
-    if (refusal) throw new EnvError('conflict', refusal.message, { quota: refusal });
-    const claimed = await this.claimWarm(caller, input, tpl);
-    if (claimed) return claimed;
+    // Everything the admission reads besides environments, read before it: it holds the only SQLite connection.
+    const templates = await this.fleetTemplates(cfg);
+    const warm = await this.warmCandidates(caller, input, tpl);
     const now = this.clock.now();
     const id = randomBytes(4).toString('hex');
     const made = instantiate(tpl, { id, name: input.name, owner: caller.name, params: input.params ?? {}, ttlMs: input.ttlMs }, fleet, now);
-    if (!made.ok) throw new EnvError('invalid', made.problems.join('; '), { problems: made.problems });
-    await this.repo.create(made.env, made.pools, now);
-    await this.store.appendEvents([{ at: now, pool: `env:${id}`, reason: 'EnvCreated', message: `${caller.name} created ${input.name} from ${tpl.name} v${tpl.version}`, data: { env: id } }]);
-    return made.env;
+    // Checked before anything is written, one request at a time: a refused request leaves no trace but its answer.
+    const admitted = await this.repo.admit(async (repo) => {
+      const mine = await repo.list({ owner: caller.name, statuses: [...ENV_ACTIVE] });
+      if (mine.some((e) => e.name === input.name)) throw new EnvError('conflict', `you already have an environment named "${input.name}"`);
+      const refusal = await quotaRefusal({ getTemplate: (name) => Promise.resolve(templates.get(name)) }, cfg, caller.name, sized, await repo.list({ statuses: [...ENV_ACTIVE] }));
+      if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes, so vCPU and memory quotas cannot count it`);
+      if (refusal) throw new EnvError('conflict', refusal.message, { quota: refusal });
+      for (const w of warm) if (await repo.claim(w, WARM_OWNER)) return { env: w, warm: true };
+      if (!made.ok) throw new EnvError('invalid', made.problems.join('; '), { problems: made.problems });
+      await repo.create(made.env, made.pools, now);
+      return { env: made.env, warm: false };
+    });
+    const { env } = admitted;
+    const message = admitted.warm ? `${caller.name} took warm ${env.id} as ${input.name} from ${tpl.name} v${tpl.version}` : `${caller.name} created ${input.name} from ${tpl.name} v${tpl.version}`;
+    await this.store.appendEvents([{ at: now, pool: `env:${env.id}`, reason: 'EnvCreated', message, data: { env: env.id, ...(admitted.warm ? { warm: true } : {}) } }]);
+    return env;
+  }
+
+  /** The fleet templates quotas may need to size: those of the config's environment templates and of every live environment. */
+  private async fleetTemplates(cfg: EnvironmentsConfig): Promise<Map<string, Template>> {
+    const names = new Set(Object.values(cfg.templates).flatMap((t) => Object.values(t.roles).map((r) => r.template)));
+    for (const e of await this.repo.list({ statuses: [...ENV_ACTIVE] })) for (const r of e.roles) names.add(r.template);
+    const out = new Map<string, Template>();
+    for (const name of names) {
+      const t = await this.store.getTemplate(name);
+      if (t) out.set(name, t);
+    }
+    return out;
   }
 
   /**
-   * Hands out a ready warm environment when the request asks nothing a warm one lacks (default
-   * params, the current template version); the reconciler then makes a replacement.
+   * Ready warm environments a request may be handed (it asks nothing a warm one lacks: default
+   * params, the current template version), as they would be once claimed; the admission claims
+   * the first still free, and the reconciler then makes a replacement.
    */
-  private async claimWarm(caller: EnvCaller, input: CreateEnvInput, tpl: EnvTemplate): Promise<Environment | undefined> {
-    if (tpl.warm === 0) return undefined;
-    if (Object.entries(input.params ?? {}).some(([k, v]) => tpl.params.find((p) => p.name === k)?.default !== v)) return undefined;
+  private async warmCandidates(caller: EnvCaller, input: CreateEnvInput, tpl: EnvTemplate): Promise<Environment[]> {
+    if (tpl.warm === 0) return [];
+    if (Object.entries(input.params ?? {}).some(([k, v]) => tpl.params.find((p) => p.name === k)?.default !== v)) return [];
     const now = this.clock.now();
     const ttlMs = input.ttlMs ?? tpl.defaultTtlMs;
-    if (ttlMs > tpl.maxTtlMs) return undefined;
+    if (ttlMs > tpl.maxTtlMs) return [];
     const warm = (await this.repo.list({ owner: WARM_OWNER, statuses: ['ready'] })).filter((e) => e.template === tpl.name && e.templateVersion === tpl.version);
+    const out: Environment[] = [];
     for (const w of warm.reverse()) {
       const mine: Environment = { ...w, owner: caller.name, name: input.name, createdAt: w.createdAt, expiresAt: now + ttlMs, warnedAt: undefined };
       mine.outputs = await outputsOf(this.store, mine, tpl.outputs);
-      if (!(await this.repo.claim(mine, WARM_OWNER))) continue;
-      await this.store.appendEvents([{ at: now, pool: `env:${w.id}`, reason: 'EnvCreated', message: `${caller.name} took warm ${w.id} as ${input.name} from ${tpl.name} v${tpl.version}`, data: { env: w.id, warm: true } }]);
-      return mine;
+      out.push(mine);
     }
-    return undefined;
+    return out;
   }
 
   /** Makes one warm environment of `tpl` (default params, owner WARM_OWNER, living the template's maxTtl). */
