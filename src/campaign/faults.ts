@@ -50,7 +50,7 @@ export async function injectShared(f: Fault, pool: PoolSpec, w: FaultWorld): Pro
     case 'capacity': {
       // Little or no room in one zone: launches there fail or make fewer than asked.
       const zone = ZONES[Math.floor(f.level * ZONES.length)]!;
-      const live = sim.all().filter((m) => m.zone === zone && m.status !== 'terminated').length;
+      const live = sim.peek().filter((m) => m.zone === zone && m.status !== 'terminated').length;
       sim.setZoneCapacity(zone, live + (Math.floor(f.level * 10) % 4));
       return () => sim.setZoneCapacity(zone, undefined);
     }
@@ -62,7 +62,7 @@ export async function injectShared(f: Fault, pool: PoolSpec, w: FaultWorld): Pro
       return () => (o.listDelayMs = 0);
     case 'death':
     case 'mass-death': {
-      const live = sim.all().filter((m) => m.tags[TAG.pool] === pool.name && (m.status === 'running' || m.status === 'pending'));
+      const live = sim.peek().filter((m) => m.tags[TAG.pool] === pool.name && (m.status === 'running' || m.status === 'pending'));
       const n = f.kind === 'death' ? Math.min(live.length, 1 + Math.floor(f.level * 2)) : Math.ceil(live.length * 0.6);
       sim.kill(pick(live, n, f.level).map((m) => m.id));
       return () => undefined;
@@ -86,7 +86,7 @@ export async function injectShared(f: Fault, pool: PoolSpec, w: FaultWorld): Pro
       return () => cloud.staleDeletes(0);
     case 'spot-interruption': {
       // Two minutes' notice for a few machines, as EC2 gives Spot; the cloud takes them back at that time whatever flotte did.
-      const live = sim.all().filter((m) => m.tags[TAG.pool] === pool.name && m.status === 'running');
+      const live = sim.peek().filter((m) => m.tags[TAG.pool] === pool.name && m.status === 'running');
       const at = w.now() + SPOT_NOTICE_MS;
       for (const m of pick(live, Math.min(live.length, 1 + Math.floor(f.level * 4)), f.level)) w.notices.push({ machine: m.id, at, reason: 'SpotInterruption' });
       return () => undefined;
@@ -119,7 +119,7 @@ export function takeBackDue(w: Pick<FaultWorld, 'sim' | 'notices'>, now: number)
   for (let i = w.notices.length - 1; i >= 0; i--) {
     const n = w.notices[i]!;
     if (n.at > now) continue;
-    if (w.sim.all().some((m) => m.id === n.machine && m.status === 'running')) w.sim.kill([n.machine]);
+    if (w.sim.peek().some((m) => m.id === n.machine && m.status === 'running')) w.sim.kill([n.machine]);
     w.notices.splice(i, 1);
   }
 }

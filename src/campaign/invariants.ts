@@ -119,7 +119,7 @@ export class Invariants {
     for (const id of seen.ids) {
       // Gone rows are not loaded every tick: the few ids missing from the live ones are looked up alone.
       if (known.has(id) || (await this.store.getMachine(id))) continue;
-      const pool = this.sim.all().find((m) => m.id === id)?.tags['flotte:pool'] ?? 'unknown';
+      const pool = this.sim.peek().find((m) => m.id === id)?.tags['flotte:pool'] ?? 'unknown';
       this.violate('no-leak', id, t.atMs, `${id} (pool ${pool}) was listed by the cloud at +${Math.round((seen.at - this.start) / 1000)} s and is still unknown to the store after that tick`);
     }
   }
@@ -158,7 +158,7 @@ export class Invariants {
     for (const e of events) {
       if ((e.reason === 'Died' || e.reason === 'Unhealthy') && e.machine && e.pool) {
         this.checks++;
-        cloud ??= new Map(this.sim.all().map((m) => [m.id, m.status]));
+        cloud ??= new Map(this.sim.peek().map((m) => [m.id, m.status]));
         const status = cloud.get(e.machine);
         const silent = this.silenced.get(e.machine);
         if ((status === 'running' || status === 'pending') && !(silent !== undefined && silent <= e.at + this.clockToleranceMs + this.tickMs)) {
@@ -197,7 +197,7 @@ export class Invariants {
       if (t.now - at > OPERATION_BOUND_MS) this.violate('operations-end', id, t.atMs, `operation ${id} on pool ${pool} is still ${op?.status ?? 'missing'} ${Math.round((t.now - at) / 60_000)} min after it was created`);
     }
     this.checks++;
-    for (const m of this.sim.all()) {
+    for (const m of this.sim.peek()) {
       if (!this.restartsOf.has(m.id) && !m.reboots) continue;
       const rebooted = m.reboots ?? 0;
       const allowed = this.restartsOf.get(m.id) ?? 0;

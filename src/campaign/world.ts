@@ -123,7 +123,7 @@ export class CampaignWorld {
   /** Real failures the agents produced (a silence past the timeout): the brake may count them. */
   readonly silences: { pool: string; machine: string; at: number }[] = [];
   /** The cloud's machines not terminated, as the sim saw them before this tick (one copy per tick: copying is not cheap). */
-  cloudNow: ReturnType<SimCloud['all']> = [];
+  cloudNow: ReturnType<SimCloud['peek']> = [];
   /** Creates refused by a quota, and made. */
   refused = 0;
   created = 0;
@@ -159,7 +159,7 @@ export class CampaignWorld {
   /** What happens in the world before a controller tick: people act, agents report. */
   async beforeTick(atMs: number): Promise<void> {
     const now = this.clock.now();
-    this.cloudNow = this.sim.all().filter((m) => m.status !== 'terminated');
+    this.cloudNow = this.sim.peek().filter((m) => m.status !== 'terminated');
     while (this.plans.length && this.plans[0]!.atMs <= atMs) await this.create(this.plans.shift()!);
     for (const [id, at] of [...this.destroyAt]) {
       if (at > now) continue;
@@ -209,7 +209,7 @@ export class CampaignWorld {
         const rng = new Random(Math.floor(f.level * 2 ** 31) ^ f.atMs);
         const share = 0.1 + 0.3 * f.level;
         const ids = new Set<string>();
-        for (const m of this.sim.all()) if (m.status === 'running' && this.agentPoolOf(m.tags['flotte:pool'] ?? '', pools) === 'fleet' && rng.next() < share) ids.add(m.id);
+        for (const m of this.sim.peek()) if (m.status === 'running' && this.agentPoolOf(m.tags['flotte:pool'] ?? '', pools) === 'fleet' && rng.next() < share) ids.add(m.id);
         this.flapping = { ids, rng, silentUntil: new Map(), nextSilence: new Map() };
         return () => (this.flapping = undefined);
       }

@@ -69,6 +69,8 @@ export type EnvView = Environment & { roleStatus: RoleView[]; idle?: IdleView | 
  */
 export class EnvService {
   private repoOnce: EnvironmentsRepo | undefined;
+  /** The environments section of the applied text it was read from (see `config`). */
+  private parsed: { source: string; config: EnvironmentsConfig } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -80,11 +82,19 @@ export class EnvService {
     return (this.repoOnce ??= EnvironmentsRepo.of(this.store));
   }
 
-  /** The last applied flotte.yaml's `environments:` section (validated when it was applied). */
+  /**
+   * The last applied flotte.yaml's `environments:` section (validated when it was applied). Parsed
+   * once per applied text: every create, release and reconcile asks, and parsing the YAML was
+   * most of their cost.
+   */
   async config(): Promise<EnvironmentsConfig> {
     const cfg = await this.store.currentConfig();
-    const raw = cfg ? (parse(cfg.source) as { environments?: unknown } | null)?.environments : undefined;
-    return EnvironmentsSchema.parse(raw ?? {});
+    const source = cfg?.source ?? '';
+    if (this.parsed?.source !== source) {
+      const raw = cfg ? (parse(source) as { environments?: unknown } | null)?.environments : undefined;
+      this.parsed = { source, config: EnvironmentsSchema.parse(raw ?? {}) };
+    }
+    return this.parsed.config;
   }
 
   async templates(): Promise<Map<string, EnvTemplate>> {

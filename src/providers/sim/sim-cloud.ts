@@ -123,6 +123,16 @@ export class SimCloud implements Provider {
     return [...this.machines.values()].map((m) => ({ ...structuredClone(m), status: statusAt(m, now) }));
   }
 
+  /**
+   * Every machine the sim still knows, as `all()` but shallow and read-only: for checks that run
+   * every tick (the fault campaign), where deep copies of the whole cloud cost more than the tick.
+   */
+  peek(): readonly Readonly<SimMachine & { status: ProviderStatus }>[] {
+    const now = this.clock.now();
+    this.prune(now);
+    return [...this.machines.values()].map((m) => ({ ...m, status: statusAt(m, now) }));
+  }
+
   /** Counts by status and the next status change, copying nothing: the planner's per-step view. */
   census(): SimCensus {
     return takeCensus(this.machines.values(), this.clock.now());
