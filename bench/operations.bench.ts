@@ -22,11 +22,12 @@ export const operationsBench: Bench = async () => {
 
   const req = { kind: 'restart' as const, pool: 'analysis', strategy: { kind: 'all-at-once' as const } };
   const preview = await previewOperation(h.store, req, h.provider.limits, h.provider.stats().buckets, STEP_MS);
-  const callsBefore = h.sim.calls.length;
+  // By time, not by index: the sim's call log keeps only its newest few thousand requests.
+  const since = h.clock.now();
   const op = await h.start(req);
   const done = await h.runOperation(op.id, { stepMs: STEP_MS });
   const measured = done.finishedAt! - done.createdAt;
-  const rebootCalls = h.sim.calls.slice(callsBefore).filter((c) => c.action === 'reboot');
+  const rebootCalls = h.sim.calls.filter((c) => c.at >= since && c.action === 'reboot');
   const target = new Set(ids);
   const slowest = Math.max(...h.sim.all().filter((m) => target.has(m.id)).map((m) => m.rebootUntil! - m.rebootedAt!));
   const bound = slowest + preview.apiMs;

@@ -7,6 +7,7 @@ import { TAG } from '../../domain/types.js';
 import { ProviderError, isProviderError } from '../provider.js';
 import { simOptions } from './options.js';
 import { SimCloud } from './sim-cloud.js';
+import { SIM_CALL_LOG } from './sim-gate.js';
 import { TERMINATED_RETENTION_MS } from './sim-machine.js';
 import { launchRequest } from './test-support.js';
 
@@ -19,6 +20,22 @@ async function rejection(p: Promise<unknown>): Promise<ProviderError> {
 }
 
 describe('SimCloud', () => {
+  it('keeps the newest requests in its call log, not every one since it started, and counts them all', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 11, 6, 9));
+    const sim = new SimCloud({ buckets: { describe: { capacity: 1_000_000, refillPerSecond: 1 }, mutate: { capacity: 200, refillPerSecond: 5 }, launch: { capacity: 5, refillPerSecond: 2 } } }, clock);
+    const total = 2 * SIM_CALL_LOG + 7;
+    for (let i = 0; i < total; i++) {
+      await sim.list({ cluster: 'c' });
+      await clock.advance(1);
+    }
+    expect(sim.counters.list.ok).toBe(total);
+    expect(sim.calls.length).toBeGreaterThanOrEqual(SIM_CALL_LOG);
+    expect(sim.calls.length).toBeLessThanOrEqual(2 * SIM_CALL_LOG);
+    // The newest are the ones kept, in order.
+    expect(sim.calls.at(-1)!.at).toBe(clock.now() - 1);
+    expect(sim.calls.every((c, i) => i === 0 || c.at > sim.calls[i - 1]!.at)).toBe(true);
+  });
+
   const dirs: string[] = [];
   afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 

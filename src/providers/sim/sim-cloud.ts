@@ -138,7 +138,7 @@ export class SimCloud implements Provider {
     return takeCensus(this.machines.values(), this.clock.now());
   }
 
-  /** Every request received, in order (one per launch, id batch and list page). */
+  /** The most recent requests received (at least the last 5,000), in order: one per launch, id batch and list page. */
   get calls(): SimCall[] {
     return this.gate.calls;
   }

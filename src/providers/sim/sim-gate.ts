@@ -31,7 +31,15 @@ const SIM_ACTIONS = Object.keys(SIM_ACTION_KIND) as SimAction[];
  * The sim's front door: every request passes an outage check, the scripted one-shot faults,
  * the throttling storm and its request bucket, in that order, and is recorded with its outcome.
  */
+/**
+ * Requests the call log keeps: the newest this many at least, twice as many at most. A sim
+ * behind `flotte up` answers every tick for days, and an unbounded log was the only thing in
+ * its process that grew with time (about 10 MB a day); a few thousand calls is what a test or a person reads.
+ */
+export const SIM_CALL_LOG = 5_000;
+
 export class SimGate {
+  /** The most recent requests, in order (see SIM_CALL_LOG); `counters` count them all. */
   readonly calls: SimCall[] = [];
   readonly counters = Object.fromEntries(SIM_ACTIONS.map((a) => [a, { ok: 0, throttled: 0, error: 0 }])) as Record<
     SimAction,
@@ -85,6 +93,8 @@ export class SimGate {
 
   private record(action: SimAction, at: number, meta: { ids?: number; count?: number }, outcome: SimOutcome): void {
     this.calls.push({ action, at, ...meta, outcome });
+    // Trimmed in halves, not one by one: a shift per call would cost O(log) on every request.
+    if (this.calls.length > 2 * SIM_CALL_LOG) this.calls.splice(0, this.calls.length - SIM_CALL_LOG);
     this.counters[action][outcome]++;
   }
 }
