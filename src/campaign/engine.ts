@@ -17,6 +17,7 @@ import { EnvironmentInvariants } from './environment-invariants.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
 import { campaignConfig, injectShared, MAX_LIST_DELAY_MS, takeBackDue, ZONES, type FaultWorld } from './faults.js';
+import { allSettled, OnCall } from './on-call.js';
 import { withSeededIds } from './seeded-ids.js';
 import type { AnyFaultKind, Fault, RunResult, Schedule } from './types.js';
 import { CampaignWorld } from './world.js';
@@ -24,8 +25,6 @@ import { CampaignWorld } from './world.js';
 export const CAMPAIGN_START = Date.UTC(2026, 11, 6, 9, 0);
 /** The list grace the provider declares: above the longest the cloud hides a new machine. */
 const LIST_GRACE_MS = MAX_LIST_DELAY_MS + 5_000;
-/** An operator resumes healing this long after the brake tripped, once the faults have cleared. */
-const OPERATOR_RESUME_MS = 10 * 60_000;
 /** A tick still running after this much virtual time is stuck. */
 const STUCK_TICK_MS = 30 * 60_000;
 
@@ -124,7 +123,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   let quietSinceMs = 0;
   let ticks = 0;
   let hour = 0;
-  let pausedSince = new Map<string, number>();
+  const onCall = new OnCall(raw);
   let wasDown = false;
 
   const running = async <T>(work: Promise<T>): Promise<T | undefined> => {
@@ -202,13 +201,13 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     }
     ticks++;
     const quiet = active.length === 0;
-    await operator(atMs, quiet);
+    if (await onCall.step(atMs, quiet)) quietSinceMs = atMs;
     const clean = up && !down && !crashed && !writesDuring && faults.writesFail === 0;
     for (const s of world.silences.splice(0)) inv.noteSilence(s.machine, s.at);
     await inv.afterTick({ atMs, now: clock.now(), clean, quietSinceMs, quiet });
     await envInv.afterTick({ atMs, reconciledAt, clean, tickMs: idleTickMs });
     if (opts.stopAtFirst && inv.violations.length) break;
-    const settled = quiet && (await allSettled());
+    const settled = quiet && (await allSettled(raw));
     await clock.advance(settled ? idleTickMs : tickMs);
   }
   // The last hour's end is reached only here (the loop stops at it): it gets its call too.
@@ -253,32 +252,6 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
       default:
         return () => undefined;
     }
-  }
-
-  /** What a person on call does: resume healing once the faults are over and the brake has held a while. */
-  async function operator(atMs: number, quiet: boolean): Promise<void> {
-    const paused = await raw.listHealingPaused();
-    pausedSince = new Map([...paused.keys()].map((p) => [p, pausedSince.get(p) ?? atMs]));
-    if (!quiet) return;
-    for (const [pool, since] of pausedSince) {
-      if (atMs - since < OPERATOR_RESUME_MS) continue;
-      await raw.setHealingPaused(pool, null);
-      pausedSince.delete(pool);
-      quietSinceMs = atMs;
-    }
-  }
-
-  async function allSettled(): Promise<boolean> {
-    if ((await raw.listOperations({ active: true })).length) return false;
-    if ((await raw.listIntents({ status: 'open' })).length) return false;
-    const pools = await raw.listPools();
-    const machines = await raw.listMachines();
-    for (const p of pools) {
-      if (p.suspended) continue;
-      const mine = machines.filter((m) => m.pool === p.name);
-      if (mine.length !== Math.min(p.max, Math.max(p.min, p.desired)) || mine.some((m) => m.state !== 'ready')) return false;
-    }
-    return true;
   }
 }
 

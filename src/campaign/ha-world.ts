@@ -19,11 +19,11 @@ import { campaignConfig, injectShared, MAX_LIST_DELAY_MS, takeBackDue, ZONES, ty
 import { openCampaignDb } from './ha-db.js';
 import { Incarnation } from './incarnation.js';
 import { Invariants } from './invariants.js';
+import { allSettled, OnCall } from './on-call.js';
 import { withSeededIds } from './seeded-ids.js';
 import type { AnyFaultKind, Fault, RunResult, Schedule } from './types.js';
 
 const LIST_GRACE_MS = MAX_LIST_DELAY_MS + 5_000;
-const OPERATOR_RESUME_MS = 10 * 60_000;
 const STUCK_TICK_MS = 30 * 60_000;
 /** Lease period of the campaign's controllers (virtual ms; flotte's default is 10 s): renewed every third of it. */
 export const HA_LEASE_MS = 30_000;
@@ -276,7 +276,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
   let hour = 0;
   let crashes = 0;
   let handovers = 0;
-  let pausedSince = new Map<string, number>();
+  const onCall = new OnCall(raw);
   let crashedThisRound = false;
   let nextRoundAt = clock.now();
 
@@ -291,7 +291,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
       if (clock.now() >= nextRoundAt) {
         await round(atMs);
         if (opts.stopAtFirst && inv.violations.length) break;
-        const settled = active.length === 0 && members.every((m) => m.up && !m.frozen && !m.work) && (await allSettled());
+        const settled = active.length === 0 && members.every((m) => m.up && !m.frozen && !m.work) && (await allSettled(raw));
         nextRoundAt = clock.now() + (settled ? idleTickMs : tickMs);
       }
       await between();
@@ -444,7 +444,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
     const clean = !writesDuring && writes.failing === 0 && !crashedThisRound && !moved && owned && members.every((m) => m.up && !m.frozen && !m.freeze);
     cloud.listed = clean ? listedByOwners() : undefined;
     const quiet = active.length === 0 && members.every((m) => !m.frozen && !m.freeze);
-    await operator(atMs, quiet);
+    if (await onCall.step(atMs, quiet)) quietSinceMs = Math.max(quietSinceMs, atMs);
     await inv.afterTick({ atMs, now: clock.now(), clean, quietSinceMs, quiet });
     await settle();
   }
@@ -519,30 +519,6 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
       default:
         return (await injectShared(f, pool, world)) ?? (() => undefined);
     }
-  }
-
-  async function operator(atMs: number, quiet: boolean): Promise<void> {
-    const paused = await raw.listHealingPaused();
-    pausedSince = new Map([...paused.keys()].map((p) => [p, pausedSince.get(p) ?? atMs]));
-    if (!quiet) return;
-    for (const [p, since] of pausedSince) {
-      if (atMs - since < OPERATOR_RESUME_MS) continue;
-      await raw.setHealingPaused(p, null);
-      pausedSince.delete(p);
-      quietSinceMs = Math.max(quietSinceMs, atMs);
-    }
-  }
-
-  async function allSettled(): Promise<boolean> {
-    if ((await raw.listOperations({ active: true })).length) return false;
-    if ((await raw.listIntents({ status: 'open' })).length) return false;
-    const pools = await raw.listPools();
-    const machines = await raw.listMachines();
-    for (const p of pools) {
-      const mine = machines.filter((m) => m.pool === p.name);
-      if (mine.length !== Math.min(p.max, Math.max(p.min, p.desired)) || mine.some((m) => m.state !== 'ready')) return false;
-    }
-    return true;
   }
 }
 
