@@ -5,6 +5,7 @@ import { OpenStackApiError } from './api-error.js';
 import type { NovaApi, NovaServer } from './nova.js';
 import { OpenStackProvider } from './openstack-provider.js';
 import { openStackOptions } from './options.js';
+import { ServerLister } from './server-list.js';
 
 interface Row {
   server: NovaServer;
@@ -134,5 +135,28 @@ describe('ServerLister between full lists', () => {
 
     await clock.advance(60_000);
     expect((await os.list({ cluster: 'c1' })).map((m) => m.id)).toEqual([]);
+  });
+});
+
+describe('the servers/detail walk', () => {
+  it('a server Nova shows on two pages (servers created or deleted while it pages) is one server, as last shown', async () => {
+    // Seen on a real Nova in CI: a re-launch under the same intent answered one server twice,
+    // so the conformance suite saw three machines where the cloud had two.
+    const created = '2026-12-06T17:50:00Z';
+    const pages: { servers: NovaServer[]; next?: string }[] = [
+      { servers: [{ id: 'a', status: 'ACTIVE', created }, { id: 'b', status: 'BUILD', created }], next: 'b' },
+      { servers: [{ id: 'b', status: 'ACTIVE', created }, { id: 'c', status: 'ACTIVE', created }], next: 'c' },
+      { servers: [] },
+    ];
+    let call = 0;
+    const nova = { microversion: async () => [2, 93], listServers: async () => pages[call++]!, createServer: async () => ({ id: 'x' }), action: async () => undefined, deleteServer: async () => undefined, listFlavors: async () => [] } as NovaApi;
+    const lister = new ServerLister(nova, new VirtualClock(Date.parse(created)), { pageSize: 2, changesSince: false, fullListMs: 60_000 });
+    const { servers, pages: walked } = await lister.walk({});
+    expect(walked).toBe(3);
+    expect(servers.map((s) => [s.id, s.status])).toEqual([
+      ['a', 'ACTIVE'],
+      ['b', 'ACTIVE'],
+      ['c', 'ACTIVE'],
+    ]);
   });
 });

@@ -102,9 +102,13 @@ export class ServerLister {
     else this.views.delete(cluster);
   }
 
-  /** Every page of servers/detail for `query`. */
+  /**
+   * Every page of servers/detail for `query`, each server once. Nova pages by marker over a list
+   * that changes while it pages (servers created, deleted): one may come on two pages, and then
+   * the later page, read last, has its newer state.
+   */
   async walk(query: Record<string, string>, signal?: AbortSignal): Promise<{ servers: NovaServer[]; serverTime?: number | undefined; pages: number }> {
-    const servers: NovaServer[] = [];
+    const servers = new Map<string, NovaServer>();
     let marker: string | undefined;
     let serverTime: number | undefined;
     let pages = 0;
@@ -113,9 +117,9 @@ export class ServerLister {
       const page = await this.nova.listServers({ ...query, limit: String(this.opts.pageSize), ...(marker ? { marker } : {}) }, signal);
       pages++;
       serverTime ??= page.serverTime;
-      servers.push(...page.servers);
+      for (const server of page.servers) servers.set(server.id, server);
       // Nova sends a next link whenever a page is full; an empty page after it ends the walk.
-      if (!page.next || page.servers.length === 0) return { servers, serverTime, pages };
+      if (!page.next || page.servers.length === 0) return { servers: [...servers.values()], serverTime, pages };
       marker = page.next;
     }
   }
