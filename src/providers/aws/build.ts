@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/clock.js';
-import type { AwsProviderConfig } from '../../config/schema.js';
+import type { AwsProviderConfig } from './registration.js';
 import { ProviderError } from '../provider.js';
 import { AwsProvider } from './aws-provider.js';
 import { ec2Client } from './ec2-api.js';
