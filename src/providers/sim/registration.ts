@@ -73,7 +73,7 @@ export const SimProviderSchema = z.strictObject({
   throttleShare: z.number().min(0).max(1).default(D.throttleShare),
   /** A test option: launches ignore their idempotency token, as a cloud that forgets ClientToken would. */
   forgetClientToken: z.boolean().default(D.forgetClientToken),
-  /** The composition root turns this into a state file under `.flotte/sim/`. */
+  /** `create` below turns this into a state file under `<dataDir>/sim/` (`.flotte/sim/` by default). */
   persist: z.boolean().default(D.persist),
   /** A `flotte sim-server` URL: every controller process then drives that one shared cloud (HA tests, demos). */
   server: z.url().optional(),
