@@ -42,6 +42,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../../*', 'node:*', '@aws-sdk/*', 'kysely', 'pg', 'fastify', 'pino'], message: 'src/domain is pure and imports nothing outside src/domain.' }] }] },
   },
   {
+    // Domain tests also take their data builders from test/support/domain-fixtures.ts (test code stays out of dist/); nothing else outside src/domain.
+    files: ['src/domain/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\./test/support/domain-fixtures\\.js$)', message: 'src/domain is pure and imports nothing outside src/domain.' }, { group: ['node:*', '@aws-sdk/*', 'kysely', 'pg', 'fastify', 'pino'], message: 'src/domain is pure and imports nothing outside src/domain.' }] }] },
+  },
+  {
+    files: ['src/domain/*/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(?!\\.\\./test/support/domain-fixtures\\.js$)', message: 'src/domain is pure and imports nothing outside src/domain.' }, { group: ['node:*', '@aws-sdk/*', 'kysely', 'pg', 'fastify', 'pino'], message: 'src/domain is pure and imports nothing outside src/domain.' }] }] },
+  },
+  {
     // Tool configs are loaded by their tools, which want a default export.
     files: ['*.config.{js,ts}', 'src/web/vite.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
