@@ -4,8 +4,9 @@ import { Controller, type TickReport } from '../../src/control/controller.js';
 import type { PoolSpec, Template } from '../../src/domain/types.js';
 import type { Provider } from '../../src/providers/provider.js';
 import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { appliedConfig, poolSpec } from './builders.js';
+import { testStore } from './test-env.js';
 
 /** The in-process flotte of `harness.ts`, on the wall clock, in front of a real cloud. */
 export interface RealHarness {
@@ -30,23 +31,9 @@ export interface RealHarnessOptions {
 
 export async function realHarness(o: RealHarnessOptions): Promise<RealHarness> {
   const provider = rateLimited(o.provider, { clock: realClock });
-  const store = await openStore(':memory:');
-  const pool: PoolSpec = {
-    provider: o.providerName,
-    template: o.template.name,
-    min: 0,
-    max: 100,
-    desired: 0,
-    zones: o.template.zones,
-    labels: {},
-    maxLaunching: 100,
-    deletionOrder: 'oldest-first',
-    ...o.pool,
-  } as PoolSpec;
-  await store.applyConfig(
-    { source: '# test', cluster: o.cluster, providers: { [o.providerName]: o.providerConfig }, templates: [{ ...o.template, provider: o.providerName }], pools: [pool] },
-    realClock.now(),
-  );
+  const pool = poolSpec({ provider: o.providerName, template: o.template.name, max: 100, zones: o.template.zones, maxLaunching: 100, ...o.pool });
+  const config = appliedConfig({ cluster: o.cluster, providers: { [o.providerName]: o.providerConfig }, templates: [{ ...o.template, provider: o.providerName }], pools: [pool] });
+  const store = await testStore(config, realClock);
   const controller = new Controller({ store, providers: new Map([[o.providerName, provider]]), clock: realClock, cluster: o.cluster, log: pino({ level: 'silent' }) });
   await controller.start();
   const h: RealHarness = {
