@@ -1,9 +1,9 @@
-import { pino } from 'pino';
-import { EnvReconciler } from '../../src/control/environments/reconciler.js';
-import { EnvService } from '../../src/control/environments/service.js';
+import type { EnvReconciler } from '../../src/control/environments/reconciler.js';
+import type { EnvService } from '../../src/control/environments/service.js';
 import type { Environment } from '../../src/domain/environments/types.js';
 import { appliedConfig, simTemplate } from './builders.js';
 import { harness, type Harness } from './harness.js';
+import { environments } from './wiring.js';
 
 /** Three roles over fleet templates; `db` lives alone in sim-c so a test can starve it of capacity. */
 export const ENV_YAML = `
@@ -47,8 +47,7 @@ export async function envHarness(extra = '', yaml = ENV_YAML): Promise<EnvHarnes
     }),
     h.clock.now(),
   );
-  const service = new EnvService(h.store, h.clock);
-  const reconciler = new EnvReconciler({ store: h.store, clock: h.clock, log: pino({ level: 'silent' }), templates: () => service.templates() });
+  const { service, reconciler } = environments(h.store, h.clock);
   const eh: EnvHarness = {
     h,
     service,

@@ -1,13 +1,13 @@
-import { pino } from 'pino';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/clock/clock.js';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
-import { Autoscaler } from '../../src/control/autoscaler.js';
+import type { Autoscaler } from '../../src/control/autoscaler.js';
 import type { MetricSourceSpec, PolicySpec, ScalingSpec } from '../../src/domain/scaling/spec.js';
 import type { PoolSpec } from '../../src/domain/types.js';
 import type { Store } from '../../src/store/store.js';
 import { appliedConfig, poolSpec, simTemplate } from './builders.js';
 import { testStore } from './test-env.js';
+import { autoscaler as wireAutoscaler } from './wiring.js';
 
 export interface ScalingRig<C extends Clock = VirtualClock> {
   clock: C;
@@ -44,7 +44,7 @@ export async function scalingRig<C extends Clock = VirtualClock>(scaling: Scalin
     clock,
   );
   let wakes = 0;
-  const autoscaler = new Autoscaler({ store, clock, log: pino({ level: 'silent' }), wake: () => wakes++ });
+  const autoscaler = wireAutoscaler(store, clock, () => wakes++);
   return {
     clock,
     store,

@@ -1,23 +1,22 @@
-import { pino } from 'pino';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
 import type { Clock } from '../../src/clock/clock.js';
-import { Random } from '../../src/domain/random.js';
-import { Controller, type TickReport } from '../../src/control/controller.js';
+import type { Controller, TickReport } from '../../src/control/controller.js';
 import type { PoolSpec } from '../../src/domain/types.js';
-import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import type { RateLimitedProvider } from '../../src/providers/rate-limited.js';
 import { SimCloud, type SimCloudOptionsInput } from '../../src/providers/sim/index.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { AppliedConfig, Store } from '../../src/store/store.js';
 import { appliedConfig, poolSpec, SIM_ZONES } from './builders.js';
 import { freshPgSchema, type PgSchema } from './services.js';
+import { limited, startController } from './wiring.js';
 
 /**
  * The one in-process test environment: a store, a sim cloud behind the real limiter, and the
  * controller, on a virtual clock. Every rig (harness, ops, environments, scaling) builds on it.
  *
  * The wiring (which decorators wrap the provider, how the controller is made) is today's, and it
- * is all in `wire` below: when the composition root lands, `wire` calls it and nothing else
- * in test/ changes.
+ * is all in wiring.ts: when the composition root lands, that file calls it and nothing else in
+ * test/ changes.
  */
 export interface TestEnv {
   clock: VirtualClock;
@@ -66,19 +65,6 @@ export async function testStore(config: AppliedConfig, clock: Clock, dialect: Di
   return store;
 }
 
-/** Today's wiring of one sim provider and a controller: the one place to switch to the composition root. */
-function wire(o: { sim: SimCloud; clock: VirtualClock; store: Store; cluster: string; agentServer?: string | undefined }) {
-  const jitter = new Random(7);
-  const provider = rateLimited(o.sim, { clock: o.clock, random: () => jitter.next() });
-  const controller = async () => {
-    const log = pino({ level: 'silent' });
-    const c = new Controller({ store: o.store, providers: new Map([['sim', provider]]), clock: o.clock, cluster: o.cluster, log, ...(o.agentServer ? { agentServer: () => o.agentServer } : {}) });
-    await c.start();
-    return c;
-  };
-  return { provider, controller };
-}
-
 export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv> {
   const clock = opts.clock ?? new VirtualClock();
   const sim = new SimCloud({ zones: SIM_ZONES, bootSeconds: { min: 20, max: 40 }, ...opts.sim }, clock);
@@ -91,7 +77,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
   } else {
     store = await testStore(config, clock, opts.dialect);
   }
-  const { provider, controller } = wire({ sim, clock, store, cluster, agentServer: opts.agentServer });
+  const provider = limited(sim, clock);
+  const controller = () => startController({ store, providers: new Map([['sim', provider]]), clock, cluster, agentServer: opts.agentServer });
   const env: TestEnv = {
     clock,
     sim,
