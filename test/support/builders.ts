@@ -40,6 +40,8 @@ export interface FlotteYaml {
   pools?: Record<string, Record<string, YamlValue>>;
   /** YAML after the pools (or after the templates when there are none), e.g. an `environments:` section. */
   tail?: string;
+  /** `block` (default): one field a line, after a blank first line; `flow`: one line per provider, template and pool. */
+  style?: 'block' | 'flow';
 }
 
 /**
@@ -47,6 +49,7 @@ export interface FlotteYaml {
  * `small` on img-1 / m5.large), the test's own sim fields and pools, block style as a person writes it.
  */
 export function flotteYaml(o: FlotteYaml): string {
+  if (o.style === 'flow') return flowYaml(o);
   const lines = ['', `cluster: ${o.cluster}`, 'providers:', '  sim:', '    type: sim'];
   for (const [k, v] of Object.entries(o.sim ?? {})) lines.push(`    ${k}: ${flow(v)}`);
   lines.push('templates:', '  small:', '    provider: sim', '    image: img-1', '    size: m5.large');
@@ -56,6 +59,16 @@ export function flotteYaml(o: FlotteYaml): string {
       lines.push(`  ${name}:`, '    template: small', '    min: 0');
       for (const [k, v] of Object.entries(fields)) lines.push(`    ${k}: ${flow(v)}`);
     }
+  }
+  return `${lines.join('\n')}\n${o.tail ?? ''}`;
+}
+
+/** The same document with each provider, template and pool on one line, as the CLI tests write it. */
+function flowYaml(o: FlotteYaml): string {
+  const lines = [`cluster: ${o.cluster}`, 'providers:', `  sim: ${flow({ type: 'sim', ...o.sim })}`, 'templates:', '  small: { provider: sim, image: img-1, size: m5.large }'];
+  if (o.pools) {
+    lines.push('pools:');
+    for (const [name, fields] of Object.entries(o.pools)) lines.push(`  ${name}: ${flow({ template: 'small', min: 0, ...fields })}`);
   }
   return `${lines.join('\n')}\n${o.tail ?? ''}`;
 }
