@@ -7,6 +7,7 @@ import type { ApiDeps } from '../app.js';
 import { callerOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
+import { JoinTokenSchema, ProtectionSchema, ResumedSchema } from '../contract/index.js';
 
 /** A condition as the API shows it: times as ISO strings. */
 export interface ConditionView {
@@ -54,6 +55,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Resume automatic replacement after the mass-failure brake paused it',
       tags: ['pools'],
       permission: 'pools:scale',
+      response: ResumedSchema,
       params: poolParams,
       async handler({ params }) {
         const pool = await store.getPool(params.name);
@@ -71,6 +73,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Protect a machine from scale-in, or lift the protection',
       tags: ['machines'],
       permission: 'machines:write',
+      response: ProtectionSchema,
       params: z.object({ id: z.string().min(1) }),
       body: z.strictObject({ protected: z.boolean() }),
       async handler({ params, body }) {
@@ -87,6 +90,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Mints a new join token for the pool, for user-data of machines flotte does not launch itself; shown once, kept as a hash, audited',
       tags: ['pools'],
       permission: 'tokens:admin',
+      response: JoinTokenSchema,
       params: poolParams,
       async handler({ params, request }) {
         const pool = await store.getPool(params.name);
