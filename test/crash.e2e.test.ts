@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadState } from '../src/providers/sim/index.js';
 import { getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // Launches are slowed (10 machines a call, two calls a second at most) so that a scale
 // from 20 to 200 takes several seconds and the kills land in the middle of it.
@@ -33,11 +34,6 @@ afterEach(async () => {
   await up?.stop();
   up = undefined;
 });
-
-interface PoolBody {
-  ready: number;
-  machines: unknown[];
-}
 
 describe('crash safety (kill -9 of the flotte process)', () => {
   it('killed at several points of a scale from 20 to 200: exactly 200 machines, none leaked, none launched twice', async () => {

@@ -3,12 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAgents } from './support/local.js';
 import { getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
-
-interface PoolBody {
-  desired: number;
-  ready: number;
-  machines: { id: string; state: string; zone: string; launchedAt: string }[];
-}
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 let up: UpProcess | undefined;
 /** The demo's directory: its local pool runs real agent processes, which outlive `flotte up`. */

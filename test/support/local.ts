@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson, startUp, tempDir, waitFor, type UpProcess } from './process.js';
+import type { PoolDetail as PoolBody, EventView as EventRow } from '../../src/api/contract/index.js';
+
+export type { PoolBody };
 
 /** The head of a flotte.yaml on the `local` provider: cluster, the provider (agents join fast) and an `agent` template. */
 export function localBase(cluster: string): string {
@@ -34,25 +37,6 @@ export function localConfig(opts: { desired: number; drainTimeout?: number; brak
       drainTimeout: ${opts.drainTimeout ?? 60}
       brake: { share: ${opts.brakeShare ?? 0.3}, window: 120 }
 `;
-}
-
-export interface MachineRow {
-  id: string;
-  state: string;
-  replaces: string | null;
-  protected: boolean;
-}
-export interface PoolBody {
-  ready: number;
-  conditions: { type: string; message: string }[];
-  machines: MachineRow[];
-}
-export interface EventRow {
-  id: number;
-  at: string;
-  machine?: string;
-  reason: string;
-  message: string;
 }
 
 /** A fresh directory holding the config; separate from starting, so cleanup knows it even if the start fails. */

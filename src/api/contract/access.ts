@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../domain/access.js';
-import { PERMISSIONS } from '../permissions.js';
+import { PERMISSIONS } from './permissions.js';
 import { Iso, page } from './common.js';
 
 /** A bearer token as listed: never its secret. */

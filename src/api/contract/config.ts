@@ -37,5 +37,16 @@ export const ApplyAnswerSchema = z.strictObject({
 });
 export type ApplyAnswer = z.infer<typeof ApplyAnswerSchema>;
 
-/** A config problem as the loader reports it (in `invalid_config` errors). */
-export const ConfigProblemSchema = z.looseObject({ path: z.string(), message: z.string(), hint: z.string() });
+/** A config problem as the loader reports it (the `errors` of an `invalid_config` refusal). */
+export const ConfigProblemSchema = z.strictObject({
+  file: z.string(),
+  /** 1-based. */
+  line: z.number(),
+  /** 1-based. */
+  col: z.number(),
+  /** Dotted field path, e.g. `pools.analysis.min`; empty for the file as a whole. */
+  path: z.string(),
+  message: z.string(),
+  hint: z.string(),
+});
+export type ConfigProblem = z.infer<typeof ConfigProblemSchema>;

@@ -12,6 +12,7 @@ export * from './environments.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './operations.js';
+export * from './permissions.js';
 export * from './plan.js';
 export * from './pools.js';
 export * from './system.js';

@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../store/agent-secrets.js';
-import { activeConditions, type ConditionType, type PoolCondition } from '../../domain/conditions.js';
+import { activeConditions, type PoolCondition } from '../../domain/conditions.js';
 import type { Store } from '../../store/store.js';
 import type { ApiDeps } from '../app.js';
 import { callerOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
-import { JoinTokenSchema, ProtectionSchema, ResumedSchema } from '../contract/index.js';
-
-/** A condition as the API shows it: times as ISO strings. */
-export interface ConditionView {
-  type: ConditionType;
-  since: string;
-  reason: string;
-  message: string;
-  /** When a timed condition (an autoscaling pause `--for`) ends by itself. */
-  until?: string | undefined;
-}
+import { JoinTokenSchema, ProtectionSchema, ResumedSchema, type ConditionView } from '../contract/index.js';
 
 export const conditionView = (c: PoolCondition): ConditionView => ({
   type: c.type,

@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.js';
 import { CLUSTER, ENV_TEMPLATE, killCampaignConfig, POOL_MAX, POOLS, WORK_KINDS, type WorkKind } from './fleet-config.js';
 import { reconcileLedger, type Ledger } from './ledger.js';
 import { alive, descendants, freePort, groupMembers, startFlotteUp, type UpProcess } from './up-process.js';
+import type { OperationView as OpView, EnvironmentView as EnvView, PoolSummary as PoolView } from '../../api/contract/index.js';
 
 export interface KillCampaignOptions {
   kills: number;
@@ -19,26 +20,6 @@ export interface KillCampaignOptions {
   log?: ((line: string) => void) | undefined;
   /** Leave the data dir behind (its path is in the report) to look into a failure. */
   keepDir?: boolean | undefined;
-}
-
-interface OpView {
-  id: string;
-  kind: string;
-  pool: string;
-  status: string;
-  message: string;
-}
-interface EnvView {
-  id: string;
-  name: string;
-  status: string;
-  reason?: string;
-}
-interface PoolView {
-  name: string;
-  desired: number;
-  ready: number;
-  counts: Record<string, number>;
 }
 
 /** An environment the campaign asked for, and the end it asked for: ready, or destroyed by its TTL. */

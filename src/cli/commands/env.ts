@@ -3,36 +3,11 @@ import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { serverDurationFlag } from '../flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
+import type { EnvironmentDetail, EnvironmentView } from '../../api/contract/index.js';
 
-/** The environment as the API returns it; the CLI depends on the API contract only. */
-interface EnvJson {
-  id: string;
-  name: string;
-  owner: string;
-  template: string;
-  templateVersion: number;
-  status: string;
-  reason?: string;
-  outputs: Record<string, string>;
-  createdAt: number;
-  readyAt?: number;
-  expiresAt: number;
-  params: Record<string, string>;
-  roleStatus?: { name: string; ready: number; count: number; machines: { id: string; state: string }[] }[];
-  idle?: IdleJson;
-}
-
-/** Why a running environment is (not) idle, as the API reports it. */
-interface IdleJson {
-  idle: boolean;
-  autoStop: boolean;
-  afterMs?: number;
-  maxCpu: number;
-  since?: number;
-  stopsAt?: number;
-  blockers: string[];
-  machines: { machine: string; role: string; state: string; report?: { busy: number; sessions: number; cpu: number } }[];
-}
+/** An environment as the API returns it: the list leaves out each role's progress and the idle signals. */
+type EnvJson = EnvironmentView & Partial<Pick<EnvironmentDetail, 'roleStatus' | 'idle'>>;
+type IdleJson = NonNullable<EnvironmentDetail['idle']>;
 
 const POLL_MS = 1_000;
 const DONE = new Set(['ready', 'failed', 'destroyed', 'stopped']);

@@ -4,7 +4,7 @@ import { CliError, type ApiClient } from '../client.js';
 import { durationFlag } from '../flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
 import { printJson, println } from '../output.js';
-import type { PoolSummary } from './pools.js';
+import type { PoolSummary } from '../../api/contract/index.js';
 
 const LIVE = ['requested', 'launching', 'booting', 'ready', 'rebooting', 'unhealthy', 'draining', 'terminating'] as const;
 
