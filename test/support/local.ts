@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson, startUp, tempDir, waitFor, type UpProcess } from './process.js';
-import type { PoolDetail as PoolBody, EventView as EventRow } from '../../src/api/contract/index.js';
+import type { PoolDetail as PoolBody, EventPage } from '../../src/api/contract/index.js';
 
 export type { PoolBody };
 
@@ -49,7 +49,7 @@ export function localDir(config: string): string {
 export const startLocal = (dir: string): Promise<UpProcess> => startUp(dir, ['--log-level', 'info']);
 
 export const pool = (up: UpProcess) => getJson<PoolBody>(`${up.url}/api/v1/pools/workers`);
-export const events = async (up: UpProcess) => (await getJson<{ items: EventRow[] }>(`${up.url}/api/v1/pools/workers/events?limit=1000`)).items;
+export const events = async (up: UpProcess) => (await getJson<EventPage>(`${up.url}/api/v1/pools/workers/events?limit=1000`)).items;
 
 export const readyCount = (n: number, up: UpProcess) =>
   waitFor(`${n} ready`, async () => {

@@ -17,6 +17,7 @@ export const EnvTemplateSchema = z.strictObject({
 export type EnvTemplateView = z.infer<typeof EnvTemplateSchema>;
 
 export const EnvTemplateListSchema = z.strictObject({ items: z.array(EnvTemplateSchema) });
+export type EnvTemplateList = z.infer<typeof EnvTemplateListSchema>;
 
 /** An environment as stored; times are epoch milliseconds. */
 export const EnvironmentSchema = z.strictObject({

@@ -91,6 +91,7 @@ export const OperationListSchema = z.strictObject({ items: z.array(OperationSche
 export type OperationList = z.infer<typeof OperationListSchema>;
 
 export const OperationsHaltedSchema = z.strictObject({ halted: z.array(z.string()) });
+export type OperationsHalted = z.infer<typeof OperationsHaltedSchema>;
 
 export const OperationDetailSchema = z.strictObject({
   operation: OperationSchema,

@@ -73,6 +73,7 @@ export const DesiredChangeSchema = z.strictObject({
 export type DesiredChange = z.infer<typeof DesiredChangeSchema>;
 
 export const AutoscalingPausedSchema = z.strictObject({ pool: z.string(), paused: z.literal(true), until: Iso.nullable() });
+export type AutoscalingPaused = z.infer<typeof AutoscalingPausedSchema>;
 export const ResumedSchema = z.strictObject({ pool: z.string(), resumed: z.boolean() });
 export type Resumed = z.infer<typeof ResumedSchema>;
 

@@ -4,7 +4,7 @@ import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { operationBody, type OperationFlags } from './operation-flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
-import type { OperationDetail, OperationView } from '../../api/contract/index.js';
+import type { OperationAnswer, OperationDetail, OperationList, OperationPreview, OperationsHalted } from '../../api/contract/index.js';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'rolled-back']);
 const POLL_MS = 1_000;
@@ -60,7 +60,7 @@ function finish(s: OperationDetail, json: boolean): void {
 
 async function startCommand(client: ApiClient, kind: string, pool: string, f: OperationFlags): Promise<void> {
   const body = operationBody(kind, pool, f);
-  const out = await client.request<{ dryRun?: boolean; preview?: Record<string, unknown> & { waves: number[]; calls: Record<string, number>; totalMs: number; apiMs: number; machines: number; waveSamples: string[][]; durations: { samples: number } }; operation?: OperationView }>('POST', f.dryRun ? '/api/v1/operations/dry-run' : '/api/v1/operations', body);
+  const out = await client.request<Partial<OperationPreview & OperationAnswer>>('POST', f.dryRun ? '/api/v1/operations/dry-run' : '/api/v1/operations', body);
   if (out.preview) {
     if (f.json) return printJson(out);
     const p = out.preview;
@@ -99,7 +99,7 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
   }
   const ops = program.command('ops').description('bulk operations: list, show (live progress), pause, resume, cancel, stop-all');
   ops.command('list', { isDefault: true }).description('list operations, newest first').option('--pool <pool>', 'only this pool').option('--json', 'JSON output').action(async (f: { pool?: string; json?: boolean }) => {
-    const { items } = await client().get<{ items: OperationView[] }>(`/api/v1/operations${f.pool ? `?pool=${encodeURIComponent(f.pool)}` : ''}`);
+    const { items } = await client().get<OperationList>(`/api/v1/operations${f.pool ? `?pool=${encodeURIComponent(f.pool)}` : ''}`);
     if (f.json) return printJson(items);
     println(table(['ID', 'KIND', 'POOL', 'STATUS', 'STARTED', 'MESSAGE'], items.map((o) => [o.id, o.kind, o.pool, o.status, new Date(o.createdAt).toISOString(), o.message])));
   });
@@ -118,12 +118,12 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
     });
   for (const verb of ['pause', 'resume', 'cancel'] as const) {
     ops.command(verb).argument('<id>').description(`${verb} an operation`).option('--json', 'JSON output').action(async (id: string, f: { json?: boolean }) => {
-      const out = await client().request<{ operation: OperationView }>('POST', `/api/v1/operations/${encodeURIComponent(id)}/${verb}`);
+      const out = await client().request<OperationAnswer>('POST', `/api/v1/operations/${encodeURIComponent(id)}/${verb}`);
       return f.json ? printJson(out) : println(`operation ${id}: ${verb} requested`);
     });
   }
   ops.command('stop-all').description('halt every running operation at once (they pause; resume each to go on)').option('--json', 'JSON output').action(async (f: { json?: boolean }) => {
-    const out = await client().request<{ halted: string[] }>('POST', '/api/v1/operations/stop');
+    const out = await client().request<OperationsHalted>('POST', '/api/v1/operations/stop');
     return f.json ? printJson(out) : println(`halted ${out.halted.length} operations${out.halted.length ? `: ${out.halted.join(', ')}` : ''}`);
   });
 }

@@ -3,11 +3,11 @@ import { api } from '../lib/api.js';
 import { budgetLine } from '../lib/format.js';
 import { usePoll } from '../lib/hooks.js';
 import { can, type Whoami } from '../lib/types.js';
-import type { OperationDetail, OperationView } from '../../api/contract/index.js';
+import type { OperationDetail, OperationList, OperationView } from '../../api/contract/index.js';
 
 /** Running and past operations with live progress; pause, resume and cancel for those allowed to. */
 export function OperationsPage({ me, tick }: { me: Whoami; tick: number }) {
-  const { data, error } = usePoll<{ items: OperationView[] }>('/api/v1/operations?limit=50', 2000, tick);
+  const { data, error } = usePoll<OperationList>('/api/v1/operations?limit=50', 2000, tick);
   return (
     <>
       <h1>Operations</h1>

@@ -4,11 +4,11 @@ import { usePoll } from '../lib/hooks.js';
 import { stateVar } from '../lib/states.js';
 import type { PoolSummary } from '../lib/types.js';
 import { Chart } from './chart.js';
-import type { DecisionsPage } from '../../api/contract/index.js';
+import type { DecisionsPage, PoolList } from '../../api/contract/index.js';
 
 /** Every pool at a glance, and load against capacity for the first pool with scaling decisions. */
 export function OverviewPage({ tick, events }: { tick: number; events: FleetEvent[] }) {
-  const { data, error } = usePoll<{ items: PoolSummary[] }>('/api/v1/pools', 3000, tick);
+  const { data, error } = usePoll<PoolList>('/api/v1/pools', 3000, tick);
   const pools = data?.items ?? [];
   return (
     <>
