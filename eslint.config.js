@@ -2,13 +2,13 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layers, bottom to top: domain; clock; providers, store, metrics; config; control; planner;
- * api (its contract apart) and services; main.ts. The CLI, the dashboard and the agent are
+ * The layers, bottom to top: domain; clock; providers, store, metrics; config; control; compose
+ * (the composition root); planner; api (its contract apart) and services; main.ts. The CLI, the dashboard and the agent are
  * clients: of the server side they import the API contract (src/api/contract) only.
  * A rule names the folders a layer may NOT import, matched on the relative import path
  * (`../`, `../../`, …) so it holds at any depth of the folder.
  */
-const LAYERS = ['domain', 'clock', 'providers', 'store', 'metrics', 'config', 'control', 'planner', 'api', 'services', 'campaign', 'cli', 'web', 'agent', 'main'];
+const LAYERS = ['domain', 'clock', 'providers', 'store', 'metrics', 'config', 'control', 'compose', 'planner', 'api', 'services', 'campaign', 'cli', 'web', 'agent', 'main'];
 const layersExcept = (...allowed) => LAYERS.filter((l) => !allowed.includes(l));
 /** `api/contract` stays allowed when `contract` is set; `except` lets one module of a layer through. */
 function forbid(layers, message, { contract = false, except = {} } = {}) {
@@ -68,15 +68,15 @@ export default tseslint.config(
   layer(['src/clock/**/*.ts'], forbid(layersExcept('clock'), 'src/clock is at the bottom with src/domain: it imports no other layer.')),
   layer(
     ['src/providers/**/*.ts'],
-    forbid(layersExcept('providers', 'domain', 'clock', 'config'), 'src/providers sits on src/domain and src/clock only.', { except: { store: 'data-dir\\.js$' } }),
-    // A provider's config type is still declared in src/config (the root's registry moves it into the provider).
-    { ...forbid(['config'], 'src/providers does not depend on src/config (its config schema is its own).'), allowTypeImports: true },
+    // The local and sim providers keep their files under flotte's private data dir.
+    forbid(layersExcept('providers', 'domain', 'clock'), 'src/providers sits on src/domain and src/clock only.', { except: { store: 'data-dir\\.js$' } }),
   ),
   layer(['src/store/**/*.ts'], forbid(layersExcept('store', 'domain', 'clock'), 'src/store sits on src/domain and src/clock only.')),
   layer(['src/metrics/**/*.ts'], forbid(layersExcept('metrics', 'domain', 'clock'), 'src/metrics sits on src/domain and src/clock only.')),
   layer(['src/config/**/*.ts'], forbid(layersExcept('config', 'domain', 'clock', 'providers', 'store'), 'src/config reads files into domain types: it sits below control and the API.')),
   layer(['src/control/**/*.ts'], forbid(layersExcept('control', 'domain', 'clock', 'providers', 'store', 'metrics', 'config'), 'src/control sits below the API, the services and the clients.')),
-  layer(['src/planner/**/*.ts'], forbid(layersExcept('planner', 'domain', 'clock', 'providers', 'store', 'metrics', 'config', 'control'), 'src/planner is a library of the API and the CLI: it imports neither.')),
+  layer(['src/compose/**/*.ts'], forbid(layersExcept('compose', 'domain', 'clock', 'providers', 'store', 'metrics', 'config', 'control'), 'src/compose builds providers and the control plane: the API, services and clients build on it, not the reverse.')),
+  layer(['src/planner/**/*.ts'], forbid(layersExcept('planner', 'domain', 'clock', 'providers', 'store', 'metrics', 'config', 'control', 'compose'), 'src/planner is a library of the API and the CLI: it imports neither.')),
   layer(
     ['src/api/**/*.ts'],
     forbid(['services', 'campaign', 'cli', 'web', 'agent', 'main'], 'src/api is on top with src/services: it imports no process wiring and no client.'),
@@ -98,6 +98,15 @@ export default tseslint.config(
   layer(CLI_HOSTS, forbid(['control', 'metrics', 'campaign', 'web'], 'a hosting command starts the server through src/main.ts and src/services, not its parts.')),
   layer(['src/web/**/*.{ts,tsx}'], forbid(layersExcept('web'), 'the dashboard is an API client: of the server side it imports src/api/contract only (as types).', { contract: true })),
   layer(['src/agent/**/*.ts'], forbid(layersExcept('agent', 'clock'), 'the agent is an API client: of the server side it imports src/api/contract only.', { contract: true })),
+  {
+    // Domain tests also take their data builders from test/support/domain-fixtures.ts (test code stays out of dist/); nothing else outside src/domain.
+    files: ['src/domain/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./(?!\\.\\./test/support/domain-fixtures\\.js$)', message: 'src/domain is pure and imports nothing outside src/domain.' }, { group: ['node:*', '@aws-sdk/*', 'kysely', 'pg', 'fastify', 'pino'], message: 'src/domain is pure and imports nothing outside src/domain.' }] }] },
+  },
+  {
+    files: ['src/domain/*/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./\\.\\./(?!\\.\\./test/support/domain-fixtures\\.js$)', message: 'src/domain is pure and imports nothing outside src/domain.' }, { group: ['node:*', '@aws-sdk/*', 'kysely', 'pg', 'fastify', 'pino'], message: 'src/domain is pure and imports nothing outside src/domain.' }] }] },
+  },
   {
     // Tool configs are loaded by their tools, which want a default export.
     files: ['*.config.{js,ts}', 'src/web/vite.config.ts'],

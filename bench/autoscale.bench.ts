@@ -6,7 +6,7 @@ import { Controller } from '../src/control/controller.js';
 import { ControlLoop } from '../src/control/loop.js';
 import { Random } from '../src/domain/random.js';
 import type { Provider } from '../src/providers/provider.js';
-import { rateLimited } from '../src/providers/rate-limited.js';
+import { decorateProvider } from '../src/compose/providers.js';
 import { SimCloud } from '../src/providers/sim/index.js';
 import { openStore } from '../src/store/open-store.js';
 import { jsonServer } from '../test/support/json-server.js';
@@ -38,7 +38,7 @@ export const autoscaleBench: Bench = async () => {
     clock.now(),
   );
   const launches: number[] = [];
-  const sim = rateLimited(new SimCloud({ zones: ['sim-a', 'sim-b'], bootSeconds: { min: 1, max: 2 } }, clock), { clock });
+  const sim = decorateProvider(new SimCloud({ zones: ['sim-a', 'sim-b'], bootSeconds: { min: 1, max: 2 } }, clock), { clock });
   // A recording decorator on the port, the way cross-cutting concerns wrap providers.
   const provider: Provider = new Proxy(sim, {
     get(target, prop, receiver) {

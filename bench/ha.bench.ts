@@ -1,10 +1,9 @@
 import { pino } from 'pino';
 import { realClock } from '../src/clock/clock.js';
 import { Controller, type TickReport } from '../src/control/controller.js';
-import { leaseGated } from '../src/control/lease-gate.js';
 import { ControlLoop } from '../src/control/loop.js';
 import { Ownership } from '../src/control/ownership.js';
-import { rateLimited } from '../src/providers/rate-limited.js';
+import { decorateProvider } from '../src/compose/providers.js';
 import { SimCloud } from '../src/providers/sim/index.js';
 import { poolLease } from '../src/store/fence.js';
 import { openStore } from '../src/store/open-store.js';
@@ -51,7 +50,7 @@ export const haBench: Bench = async () => {
       keys: async () => (await store.listPools()).map((p) => poolLease(p.name)),
       quiesce: async (key) => ref.controller?.quiesce(key.slice(5)),
     });
-    const controller = (ref.controller = new Controller({ store, providers: new Map([['sim', rateLimited(leaseGated(sim), { clock: realClock })]]), clock: realClock, cluster: 'bench', log, ownership }));
+    const controller = (ref.controller = new Controller({ store, providers: new Map([['sim', decorateProvider(sim, { clock: realClock })]]), clock: realClock, cluster: 'bench', log, ownership }));
     await controller.start();
     const onTick = (r: TickReport) => {
       work.ticks++;

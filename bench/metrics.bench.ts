@@ -6,7 +6,7 @@ import { buildApp } from '../src/api/app.js';
 import { issueToken } from '../src/api/tokens.js';
 import { realClock } from '../src/clock/clock.js';
 import { parseConfig } from '../src/config/load.js';
-import { machine } from '../src/domain/test-fixtures.js';
+import { machine } from '../test/support/domain-fixtures.js';
 import { openStore } from '../src/store/open-store.js';
 import { FIXTURE_YAML } from '../test/support/route-examples.js';
 import { tempDir } from '../test/support/process.js';

@@ -1,5 +1,5 @@
 import { plan } from '../src/domain/plan.js';
-import { fleet, observed, poolSpec } from '../src/domain/test-fixtures.js';
+import { fleet, observed, poolSpec } from '../test/support/domain-fixtures.js';
 import { median, timeRuns, type Bench } from './harness.js';
 
 /** plan() on one pool of 10,000 machines, in its three shapes: converged, scale-out, scale-in. */

@@ -1,45 +1,33 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { buildApp } from './api/app.js';
 import { realClock, type Clock } from './clock/clock.js';
+import { ControlPlane } from './compose/control-plane.js';
+import { buildProviders } from './compose/providers.js';
+import { ConfigInvalid, checkStoredConfig, PROCESS_ENVIRONMENT } from './compose/stored-config.js';
 import { demoConfigYaml } from './config/demo.js';
 import { configValidator, formatConfigError, validateConfig, type ConfigEnvironment } from './config/load.js';
-import type { ProviderConfig } from './config/schema.js';
 import { TICK_INTERVAL_MS } from './control/constants.js';
 import { describeApply, describeDestroy, planAgainst, shrunk } from './domain/apply-plan.js';
-import { Autoscaler } from './control/autoscaler.js';
-import { Controller } from './control/controller.js';
-import { leaseGated } from './control/lease-gate.js';
-import { ControlLoop } from './control/loop.js';
-import { runEnvironments } from './control/environments/reconciler.js';
-import { Pruner, firstMember } from './control/retention.js';
+import type { Controller } from './control/controller.js';
+import type { ControlLoop } from './control/loop.js';
 import { ControllerRole } from './services/controller-role.js';
 import { listenOn } from './services/listen.js';
 import { operationsPort } from './control/operations/api-port.js';
 import { OPERATION_POLL_MS } from './control/operations/constants.js';
-import { OperationExecutor } from './control/operations/executor.js';
 import type { Provider } from './providers/provider.js';
-import { buildAwsProvider } from './providers/aws/build.js';
-import { rateLimited, type RateLimitedProvider } from './providers/rate-limited.js';
-import { observed } from './providers/observed.js';
 import { ApiMetrics } from './api/metrics.js';
 import { ensureAdminToken } from './api/tokens.js';
-import { SimCloud, simOptions } from './providers/sim/index.js';
-import { RemoteSim } from './providers/sim/serve/remote-sim.js';
-import { LocalProvider } from './providers/local/index.js';
-import { connectOpenStack } from './providers/openstack/index.js';
-import { storeAgentLoad } from './metrics/agents.js';
-import { poolLease } from './store/fence.js';
-import { privateDir, secureDataDir } from './store/data-dir.js';
+import { secureDataDir } from './store/data-dir.js';
 import { openStore } from './store/open-store.js';
-import type { AppliedConfig, Store } from './store/store.js';
+import type { Store } from './store/store.js';
+
+export { ConfigInvalid, checkStoredConfig, PROCESS_ENVIRONMENT } from './compose/stored-config.js';
 
 /**
- * The composition root: the one place where config, store, providers (wrapped in the shared
- * rate limiter), controller and API are put together.
+ * `flotte up`: config, store, providers, control plane and API in one process. The providers
+ * and the control plane are built by src/compose/, as for `flotte controller` and `flotte api`.
  */
 export interface FlotteOptions {
   /** A flotte.yaml to apply at start; without it the stored config is used, or the built-in demo. */
@@ -67,31 +55,6 @@ export interface RunningFlotte {
   close(): Promise<void>;
 }
 
-export class ConfigInvalid extends Error {}
-
-export function buildProvider(name: string, cfg: ProviderConfig, env: { clock: Clock; dataDir: string }): Provider {
-  switch (cfg.type) {
-    case 'sim': {
-      const { type: _type, persist, server, ...options } = cfg;
-      if (server) return new RemoteSim(server, options, `${hostname()}:${process.pid}`);
-      const statePath = persist ? join(env.dataDir, 'sim', `${name}.json`) : undefined;
-      if (statePath) privateDir(join(env.dataDir, 'sim'));
-      return new SimCloud(simOptions({ ...options, statePath }), env.clock);
-    }
-    case 'aws':
-      return buildAwsProvider(cfg, env.clock);
-    case 'local':
-      return new LocalProvider({ root: join(env.dataDir, 'local'), zones: cfg.zones, bootMs: cfg.bootSeconds * 1000 }, env.clock);
-    case 'openstack': {
-      const { type: _type, ...options } = cfg;
-      return connectOpenStack(options, env.clock).provider;
-    }
-  }
-}
-
-/** What this process's providers resolve against: its own environment (clouds.yaml, OS_*). */
-export const PROCESS_ENVIRONMENT: ConfigEnvironment = {};
-
 async function applyStartupConfig(store: Store, file: string | undefined, clock: Clock, env: ConfigEnvironment, allowDestroy: boolean): Promise<void> {
   const stored = await store.currentConfig();
   const source = file ? readFileSync(file, 'utf8') : stored ? undefined : demoConfigYaml();
@@ -109,15 +72,6 @@ async function applyStartupConfig(store: Store, file: string | undefined, clock:
     shrinking = shrunk(plan);
   });
   if (allowDestroy) await store.allowDestroy(shrinking);
-}
-
-/**
- * A service starting on the stored config checks it as an apply would have, here: the
- * environment may differ from the one it was applied in (another host, a clouds.yaml edited since).
- */
-export function checkStoredConfig(config: AppliedConfig, env: ConfigEnvironment): void {
-  const parsed = validateConfig(config.source, 'stored config', env);
-  if (!parsed.ok) throw new ConfigInvalid(`${parsed.errors.map(formatConfigError).join('\n')}\nthe stored config does not resolve here: fix it in this environment, or apply a corrected flotte.yaml (\`flotte up -f\` or \`flotte apply -f\`)`);
 }
 
 export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
@@ -141,34 +95,16 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   // First start: an admin token in <dataDir>/admin-token (mode 0600), where the CLI looks.
   await ensureAdminToken(store, opts.dataDir, clock.now());
   const metrics = new ApiMetrics({ clock });
-  const providers = new Map<string, RateLimitedProvider>();
-  for (const [name, cfg] of Object.entries(config.providers)) {
-    providers.set(name, rateLimited(observed(leaseGated(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir })), metrics.observeProviderCall), { clock }));
-  }
+  const providers = await buildProviders(config.providers, { clock, dataDir: opts.dataDir, observe: metrics.observeProviderCall });
   // Agents join through the API, so it must listen before the first launch tells them where it is.
   let agentServer: string | undefined;
-  const controller = new Controller({ store, providers, clock, cluster: config.cluster, log, agentServer: () => agentServer, ownership: role.ownership });
-  role.attach(controller);
-  await controller.start();
-  // Operations load (and check their in-progress machines) before the first tick, so the controller never acts on a held machine.
-  const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
-  await executor.start();
-  const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log);
-  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: (opts.intervalMs ?? TICK_INTERVAL_MS) + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability() });
-  const stop = new AbortController();
+  const intervalMs = opts.intervalMs ?? TICK_INTERVAL_MS;
+  const plane = await ControlPlane.prepare({ store, providers, clock, cluster: config.cluster, log, role, intervalMs, agentServer: () => agentServer });
+  const { controller, executor, loop } = plane;
+  const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: intervalMs + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability() });
   const url = await listenOn(app, opts.host, opts.port);
   agentServer = url;
-  await role.join();
-  const leases = role.run(stop.signal);
-  const running = loop.run(stop.signal);
-  const operating = executor.run(stop.signal);
-  // Scaling decisions write desired and wake the loop, so a launch follows within one evaluation.
-  const ownership = role.ownership;
-  const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
-  const scaling = autoscaler.run(stop.signal);
-  const environments = runEnvironments({ store, clock, log }, stop.signal);
-  // Old history is deleted on a timer of its own, in small batches: never inside a tick.
-  const pruning = new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(stop.signal);
+  await plane.run();
   return {
     url,
     app,
@@ -177,9 +113,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
     loop,
     providers,
     async close() {
-      stop.abort();
-      await Promise.all([running, scaling, operating, leases, environments, pruning]);
-      await role.release();
+      await plane.close();
       await app.close();
       await store.close();
     },

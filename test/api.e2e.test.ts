@@ -1,39 +1,19 @@
 import { spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 
-const CONFIG = `
-cluster: e2e-api
-providers:
-  sim:
-    type: sim
-    bootSeconds: { min: 1, max: 2 }
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-pools:
-  analysis:
-    template: small
-    min: 0
-    max: 50
-    desired: 2
-`;
+const CONFIG = flotteYaml({ cluster: 'e2e-api', sim: { bootSeconds: { min: 1, max: 2 } }, pools: { analysis: { max: 50, desired: 2 } } });
 
 let up: UpProcess | undefined;
-afterEach(async () => {
-  await up?.stop();
-  up = undefined;
-});
 
 describe('tokens, audit and live events through the real CLI', () => {
   it('admin token file, tokens create/list/revoke, roles enforced, and `flotte audit` tells who did what', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    const dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     expect(statSync(join(dir, '.flotte/admin-token')).mode & 0o777).toBe(0o600);
     const admin = { cwd: dir, server: up.url };
 
@@ -69,9 +49,8 @@ describe('tokens, audit and live events through the real CLI', () => {
   }, 300_000);
 
   it('`flotte events --follow` prints new events as they happen', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    const dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     const follow = spawn(process.execPath, [BIN, '--server', up.url, 'events', 'analysis', '--follow', '--json', '--limit', '0'], { cwd: dir });
     let out = '';
     follow.stdout.on('data', (d) => (out += d));

@@ -4,18 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { cliServer, type CliServer } from './support/cli-server.js';
 import { runCli, tempDir } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 // The real `flotte` binary against a real API in this process: what a user types, what the store holds.
 
-const FLEET = `cluster: apply-cli
-providers:
-  sim: { type: sim, zones: [sim-a, sim-b] }
-templates:
-  small: { provider: sim, image: img-1, size: m5.large }
-pools:
-  web: { template: small, min: 0, max: 100, desired: 10 }
-  batch: { template: small, min: 0, max: 100, desired: 4 }
-`;
+const FLEET = flotteYaml({ style: 'flow', cluster: 'apply-cli', sim: { zones: ['sim-a', 'sim-b'] }, pools: { web: { max: 100, desired: 10 }, batch: { max: 100, desired: 4 } } });
 
 let api: CliServer;
 let store: Store;

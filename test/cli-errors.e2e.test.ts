@@ -3,9 +3,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, freePort, getJson, runCli, startUp, tempDir, waitFor, type CliResult, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 // A sim-only fleet big enough that `flotte events --json` prints far more than a pipe holds.
-const FLEET = 'cluster: cli\nproviders:\n  sim: { type: sim, bootSeconds: { min: 1, max: 2 } }\ntemplates:\n  small: { provider: sim, image: img-1, size: m5.large }\npools:\n  web: { template: small, min: 0, max: 1000, desired: 600, maxLaunching: 1000 }\n';
+const FLEET = flotteYaml({ style: 'flow', cluster: 'cli', sim: { bootSeconds: { min: 1, max: 2 } }, pools: { web: { max: 1000, desired: 600, maxLaunching: 1000 } } });
 const PIPE_BYTES = 64 * 1024;
 
 /** What a person reads: exactly one line, and no Node stack frame. */

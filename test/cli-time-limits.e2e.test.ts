@@ -2,17 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/store.js';
 import { cliServer, type CliServer } from './support/cli-server.js';
 import { freePort, runCli, tempDir } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 // Duration flags are checked before anything is sent: the real `flotte` binary, a real API.
 
-const FLEET = `cluster: limits
-providers:
-  sim: { type: sim, zones: [sim-a, sim-b] }
-templates:
-  small: { provider: sim, image: img-1, size: m5.large }
-pools:
-  web: { template: small, min: 0, max: 100, desired: 10 }
-`;
+const FLEET = flotteYaml({ style: 'flow', cluster: 'limits', sim: { zones: ['sim-a', 'sim-b'] }, pools: { web: { max: 100, desired: 10 } } });
 
 let api: CliServer;
 let store: Store;

@@ -1,45 +1,25 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadState } from '../src/providers/sim/index.js';
-import { getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { getJson, runCli, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // Launches are slowed (10 machines a call, two calls a second at most) so that a scale
 // from 20 to 200 takes several seconds and the kills land in the middle of it.
-const CONFIG = `
-cluster: crash
-providers:
-  sim:
-    type: sim
-    seed: 11
-    bootSeconds: { min: 1, max: 2 }
-    launchPerCall: 10
-    buckets: { launch: { capacity: 1, refillPerSecond: 2 } }
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-pools:
-  analysis:
-    template: small
-    min: 0
-    max: 500
-    desired: 20
-`;
+const CONFIG = flotteYaml({
+  cluster: 'crash',
+  sim: { seed: 11, bootSeconds: { min: 1, max: 2 }, launchPerCall: 10, buckets: { launch: { capacity: 1, refillPerSecond: 2 } } },
+  pools: { analysis: { max: 500, desired: 20 } },
+});
 
 let up: UpProcess | undefined;
-afterEach(async () => {
-  await up?.stop();
-  up = undefined;
-});
 
 describe('crash safety (kill -9 of the flotte process)', () => {
   it('killed at several points of a scale from 20 to 200: exactly 200 machines, none leaked, none launched twice', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    const dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     await waitFor('20 ready', async () => (await getJson<PoolBody>(`${up!.url}/api/v1/pools/analysis`)).ready === 20);
     const scale = await runCli(['scale', 'analysis', '200'], { cwd: dir, server: up.url });
     expect(scale.code, scale.stderr).toBe(0);
@@ -49,7 +29,7 @@ describe('crash safety (kill -9 of the flotte process)', () => {
       await new Promise((r) => setTimeout(r, afterMs));
       await up.kill();
       seenDuringKills.push(loadState(join(dir, '.flotte/sim/sim.json'))!.machines.length);
-      up = await startUp(dir);
+      up = await flotteUp(dir);
     }
     // The kills landed mid-scale: the cloud held neither the start nor the end size at some of them.
     expect(seenDuringKills.some((n) => n > 20 && n < 200)).toBe(true);

@@ -1,31 +1,14 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifact, buildDashboard, chromiumAvailable, launchChromium } from './support/browser.js';
-import { startUp, tempDir, type UpProcess } from './support/process.js';
+import { type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 import { inCi } from './support/services.js';
 
-const CONFIG = `
-cluster: dash
-providers:
-  sim:
-    type: sim
-    seed: 3
-    bootSeconds: { min: 1, max: 2 }
-    rebootSeconds: { min: 1, max: 3 }
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-pools:
-  analysis:
-    template: small
-    min: 0
-    max: 500
-    desired: 20
-`;
+const CONFIG = flotteYaml({ cluster: 'dash', sim: { seed: 3, bootSeconds: { min: 1, max: 2 }, rebootSeconds: { min: 1, max: 3 } }, pools: { analysis: { max: 500, desired: 20 } } });
 
 const available = chromiumAvailable();
 if (!available && !inCi()) console.warn(`\n${'!'.repeat(72)}\n!!  SKIPPED: dashboard browser suite — /usr/bin/chromium missing (apt-get install -y chromium)\n${'!'.repeat(72)}\n`);
@@ -45,9 +28,8 @@ describe.runIf(available)('dashboard in Chromium', () => {
 
   beforeAll(async () => {
     await buildDashboard();
-    dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     adminToken = readFileSync(join(dir, '.flotte/admin-token'), 'utf8').trim();
     browser = await launchChromium();
   });

@@ -1,31 +1,23 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifact, buildDashboard, chromiumAvailable, launchChromium } from './support/browser.js';
-import { getJson, startUp, tempDir, type UpProcess } from './support/process.js';
+import { getJson, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 import { inCi } from './support/services.js';
 
-const CONFIG = `
-cluster: envdash
-providers:
-  sim:
-    type: sim
-    seed: 5
-    bootSeconds: { min: 1, max: 2 }
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-environments:
+const CONFIG = flotteYaml({
+  cluster: 'envdash',
+  sim: { seed: 5, bootSeconds: { min: 1, max: 2 } },
+  tail: `environments:
   templates:
     stack:
       ttl: 3h
       roles:
         web: { template: small }
         db: { template: small }
-`;
+`,
+});
 
 const available = chromiumAvailable();
 if (!available && inCi()) {
@@ -44,9 +36,8 @@ describe.runIf(available)('environments page in Chromium', () => {
 
   beforeAll(async () => {
     await buildDashboard();
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    const dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     browser = await launchChromium();
   });
   afterAll(async () => {

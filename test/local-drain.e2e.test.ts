@@ -72,9 +72,11 @@ describe('safe scale-in (real agent processes)', () => {
     await waitFor('last gone', async () => (await pool(up!)).machines.length === 0, 60_000);
     const evs = await events(up);
     const drainStart = Date.parse(evs.filter((e) => e.reason === 'Draining' && e.machine === last.id).at(-1)!.at);
-    const timeout = evs.find((e) => e.reason === 'DrainTimeout' && e.machine === last.id)!;
-    expect(Date.parse(timeout.at) - drainStart).toBeGreaterThanOrEqual(DRAIN_S * 1000);
-    expect(timeout.message).toMatch(/busy 1/);
+    const timeout = evs.find((e) => e.reason === 'DrainTimeout' && e.machine === last.id);
+    // When it is missing, say how the machine went instead (a CI run once saw it leave another way).
+    expect(timeout, JSON.stringify(evs.filter((e) => e.machine === last.id || !e.machine).slice(-30))).toBeDefined();
+    expect(Date.parse(timeout!.at) - drainStart).toBeGreaterThanOrEqual(DRAIN_S * 1000);
+    expect(timeout!.message).toMatch(/busy 1/);
   }, 400_000);
 
   it('a protected machine is never chosen for scale-in', async () => {

@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { realClock } from '../src/clock/clock.js';
 import { parseConfig } from '../src/config/load.js';
 import { ApiMetrics } from '../src/api/metrics.js';
-import { observed } from '../src/providers/observed.js';
-import { rateLimited } from '../src/providers/rate-limited.js';
+import { decorateProvider } from '../src/compose/providers.js';
 import { SimCloud } from '../src/providers/sim/index.js';
 import { startController, type RunningController } from '../src/services/controller-service.js';
 import { openStore } from '../src/store/open-store.js';
@@ -79,7 +78,7 @@ describe('every metric the pack reads exists in flotte', () => {
 
   beforeAll(async () => {
     const metrics = new ApiMetrics();
-    const provider = rateLimited(observed(new SimCloud({ zones: ['sim-a'] }, realClock), metrics.observeProviderCall), { clock: realClock });
+    const provider = decorateProvider(new SimCloud({ zones: ['sim-a'] }, realClock), { clock: realClock, observe: metrics.observeProviderCall });
     await provider.list({ cluster: 'routes' });
     fx = await fixture({ providers: new Map([['sim', provider]]), metrics });
     await fetch(`${fx.base}/api/v1/pools`, { headers: await fx.as('viewer') });

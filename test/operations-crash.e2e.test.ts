@@ -1,37 +1,15 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadState } from '../src/providers/sim/index.js';
-import { getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { getJson, runCli, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 
 // Reboots take 2–3 s so that a rolling restart of 500 (100 at a time) lasts long enough for
 // several kills to land in its middle; the sim cloud persists, so reboot counts survive them.
-const CONFIG = `
-cluster: opscrash
-providers:
-  sim:
-    type: sim
-    seed: 5
-    bootSeconds: { min: 1, max: 2 }
-    rebootSeconds: { min: 2, max: 3 }
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-pools:
-  analysis:
-    template: small
-    min: 0
-    max: 600
-    desired: 500
-`;
+const CONFIG = flotteYaml({ cluster: 'opscrash', sim: { seed: 5, bootSeconds: { min: 1, max: 2 }, rebootSeconds: { min: 2, max: 3 } }, pools: { analysis: { max: 600, desired: 500 } } });
 
 let up: UpProcess | undefined;
-afterEach(async () => {
-  await up?.stop();
-  up = undefined;
-});
 
 interface OpBody {
   operation: { id: string; status: string; message: string };
@@ -40,9 +18,8 @@ interface OpBody {
 
 describe('operations survive kill -9 of the flotte process', () => {
   it('a 500-machine rolling restart killed at several points completes, every machine rebooted exactly once, none lost', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), CONFIG);
-    up = await startUp(dir);
+    const dir = fleetDir(CONFIG);
+    up = await flotteUp(dir);
     await waitFor('500 ready', async () => (await getJson<{ ready: number }>(`${up!.url}/api/v1/pools/analysis`)).ready === 500, 60_000);
     const simPath = join(dir, '.flotte/sim/sim.json');
     const before = loadState(simPath)!.machines.map((m) => m.id).sort();
@@ -56,7 +33,7 @@ describe('operations survive kill -9 of the flotte process', () => {
       await new Promise((r) => setTimeout(r, afterMs));
       await up.kill();
       rebootedAtKill.push(loadState(simPath)!.machines.filter((m) => (m.reboots ?? 0) > 0).length);
-      up = await startUp(dir);
+      up = await flotteUp(dir);
     }
     // The kills landed in the middle of the operation.
     expect(rebootedAtKill.some((n) => n > 0 && n < 500), String(rebootedAtKill)).toBe(true);

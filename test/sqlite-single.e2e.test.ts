@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, runCli, startUp, tempDir, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 let up: UpProcess | undefined;
 afterEach(async () => {
@@ -13,7 +14,7 @@ describe('SQLite runs one controller (real processes)', () => {
   it('a second controller or `flotte up` on the same SQLite state refuses to start, saying why and what to use instead; a kill -9 frees it at once', async () => {
     const dir = tempDir();
     // A sim-only config: the built-in demo's local pool would start agent processes that outlive `up`.
-    writeFileSync(join(dir, 'flotte.yaml'), 'cluster: single\nproviders:\n  sim: { type: sim }\ntemplates:\n  small: { provider: sim, image: img-1, size: m5.large }\npools:\n  web: { template: small, min: 0, max: 10, desired: 2 }\n');
+    writeFileSync(join(dir, 'flotte.yaml'), flotteYaml({ style: 'flow', cluster: 'single', pools: { web: { max: 10, desired: 2 } } }));
     up = await startUp(dir);
     for (const args of [['controller', '--port', String(await freePort())], ['up', '--port', String(await freePort())]]) {
       const second = await runCli(args, { cwd: dir });

@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, type ServiceProcess } from './support/services-proc.js';
 import { freePort, getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 const SIM = { bootSeconds: { min: 1, max: 2 } };
 const fleet = (simUrl: string): string =>
@@ -115,7 +116,7 @@ describe('state you can trust (real processes)', () => {
 
   it('restore over existing state shows both, keeps the replaced file aside, and refuses a file that is not a flotte backup', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), 'cluster: small\nproviders:\n  sim: { type: sim }\ntemplates:\n  small: { provider: sim, image: img-1, size: m5.large }\npools:\n  one: { template: small, min: 0, max: 5, desired: 0 }\n');
+    writeFileSync(join(dir, 'flotte.yaml'), flotteYaml({ style: 'flow', cluster: 'small', pools: { one: { max: 5, desired: 0 } } }));
     const up = await startUp(dir);
     running.push(up);
     const backup = join(dir, 'one.backup');

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
 
 let up: UpProcess | undefined;
 afterEach(async () => {
@@ -22,7 +23,7 @@ const setFileSizeLimit = (pid: number, soft: '0' | 'unlimited'): void => {
 describe('a store that stops taking writes (real process, real I/O errors)', () => {
   it('writes answer 503 storage_unavailable (not a raw 500), /readyz says why with 503, reads go on, and both recover with the disk', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), 'cluster: disk\nproviders:\n  sim: { type: sim, bootSeconds: { min: 1, max: 2 } }\ntemplates:\n  small: { provider: sim, image: img-1, size: m5.large }\npools:\n  web: { template: small, min: 0, max: 20, desired: 3 }\n');
+    writeFileSync(join(dir, 'flotte.yaml'), flotteYaml({ style: 'flow', cluster: 'disk', sim: { bootSeconds: { min: 1, max: 2 } }, pools: { web: { max: 20, desired: 3 } } }));
     up = await startUp(dir);
     const scale = (desired: number) => fetch(`${up!.url}/api/v1/pools/web/desired`, { method: 'PUT', headers: { authorization: `Bearer ${up!.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ desired }) });
     expect((await fetch(`${up.url}/readyz`)).status).toBe(200);

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { killAgents } from './support/local.js';
-import { getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { getJson, runCli, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { flotteYaml } from './support/builders.js';
+import { fleetDir, flotteUp } from './support/flotte-up.js';
 import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 let up: UpProcess | undefined;
@@ -14,31 +16,12 @@ afterEach(async () => {
   up = demoDir = undefined;
 });
 
-const config = (extra: string) => `
-cluster: e2e
-providers:
-  sim:
-    type: sim
-    seed: 5
-    bootSeconds: { min: 1, max: 3 }
-${extra}
-templates:
-  small:
-    provider: sim
-    image: img-1
-    size: m5.large
-pools:
-  analysis:
-    template: small
-    min: 0
-    max: 500
-    desired: 30
-`;
+const config = (deathRatePerHour: number) => flotteYaml({ cluster: 'e2e', sim: { seed: 5, bootSeconds: { min: 1, max: 3 }, deathRatePerHour }, pools: { analysis: { max: 500, desired: 30 } } });
 
 describe('flotte up (real processes)', () => {
   it('the demo starts on embedded defaults, autoscales analysis from its built-in workload and gets the machines ready', async () => {
     const dir = (demoDir = tempDir());
-    up = await startUp(dir);
+    up = await flotteUp(dir);
     // The demo's desired size follows a synthetic daily curve (10 to ~90 machines), so it is read, not assumed.
     const explained = await waitFor('an autoscaling decision', async () => {
       const r = await runCli(['explain', 'analysis', '--json', '--limit', '1'], { cwd: dir, server: up!.url });
@@ -54,9 +37,8 @@ describe('flotte up (real processes)', () => {
   });
 
   it('scale --wait to 80 then 20: oldest removed first, zones balanced', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), config('    deathRatePerHour: 0'));
-    up = await startUp(dir);
+    const dir = fleetDir(config(0));
+    up = await flotteUp(dir);
     const grow = await runCli(['scale', 'analysis', '80', '--wait', '--timeout', '60'], { cwd: dir, server: up.url });
     expect(grow.code, grow.stderr).toBe(0);
     expect(grow.stdout).toContain('80 ready');
@@ -76,9 +58,8 @@ describe('flotte up (real processes)', () => {
   });
 
   it('a machine killed by failure injection is replaced, and `flotte events` tells who died and who replaced it', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), config('    deathRatePerHour: 120'));
-    up = await startUp(dir);
+    const dir = fleetDir(config(120));
+    up = await flotteUp(dir);
     const line = await waitFor('a Replaced event', async () => {
       const r = await runCli(['events', 'analysis', '--limit', '1000'], { cwd: dir, server: up!.url });
       return r.stdout.split('\n').find((l) => /Replaced\s+sim-\d+ replaced by sim-\d+/.test(l));
@@ -93,9 +74,8 @@ describe('flotte up (real processes)', () => {
   });
 
   it('a bad flotte.yaml gets every problem with line and column, exit 2, and changes nothing', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'flotte.yaml'), config('    deathRatePerHour: 0'));
-    up = await startUp(dir);
+    const dir = fleetDir(config(0));
+    up = await flotteUp(dir);
     // The declared state (not the live counts, which move as machines boot).
     const declared = async () =>
       (await getJson<{ items: Record<string, unknown>[] }>(`${up!.url}/api/v1/pools`)).items.map(({ name, template, min, max, desired, zones, labels }) => ({ name, template, min, max, desired, zones, labels }));

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
-import { machine } from '../domain/test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import type { Database } from '../store/database.js';
 import { launchJoinToken, newJoinKey } from '../store/agent-secrets.js';
 import { MIGRATIONS } from '../store/migrations/index.js';

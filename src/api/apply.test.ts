@@ -6,7 +6,7 @@ import { VirtualClock } from '../clock/virtual-clock.js';
 import { configValidator, parseConfig } from '../config/load.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { machine } from '../domain/test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import { testApp, type TestApp } from '../../test/support/api.js';
 
 const T0 = Date.UTC(2026, 11, 6, 9, 0);

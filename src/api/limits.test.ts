@@ -9,7 +9,7 @@ import { testApp } from '../../test/support/api.js';
 import { realClock } from '../clock/clock.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
-import { machine } from '../domain/test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { realClock } from '../clock/clock.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
-import { machine } from '../domain/test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import { operationsPort } from '../control/operations/api-port.js';
 import { observed } from '../providers/observed.js';
 import { rateLimited } from '../providers/rate-limited.js';

@@ -68,25 +68,28 @@ program
   .command('sim')
   .description('the simulated cloud')
   .command('serve')
-  .description('serve a local EC2 endpoint (EC2 Query API over a simulated cloud) for the aws provider or any EC2 client')
+  .description('serve one simulated cloud on one port through its faces: the EC2 Query API (--face ec2, the default: the aws provider or any EC2 client), flotte\'s own JSON (--face flotte: a sim provider\'s server:, several controller processes), or both on one sim and one call log (--face both)')
+  .option('--face <face>', 'flotte, ec2 or both; with both, EC2 requests go to / and flotte\'s face keeps its paths (/launch, /calls, /healthz, …)', 'ec2')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
-  .option('--port <port>', 'port to listen on', '4566')
-  .option('--zones <list>', 'comma-separated availability zones', 'eu-west-1a,eu-west-1b,eu-west-1c')
+  .option('--port <port>', 'port to listen on (default 4566; 7430 with --face flotte)')
+  .option('--zones <list>', 'comma-separated availability zones (default eu-west-1a,eu-west-1b,eu-west-1c; the sim\'s own with --face flotte)')
   .option('--state <file>', 'keep the cloud in this file across restarts')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
-  .option('--latency <ms>', 'time each EC2 request takes', '0')
-  .option('--images <list>', 'comma-separated image ids RunInstances accepts; others are InvalidAMIID.NotFound (default: the ids it prints at start, see docs/providers/aws.md)')
+  .option('--request-latency <ms>', 'EC2 face: each request waits this long before the cloud acts (default 0)')
+  .option('--answer-delay <ms>', 'flotte face: each mutating answer is held this long after the cloud acted (default 0)')
+  .option('--latency <ms>', 'deprecated: the old spelling of --request-latency')
+  .option('--images <list>', 'EC2 face: comma-separated image ids RunInstances accepts; others are InvalidAMIID.NotFound (default: the ids it prints at start, see docs/providers/aws.md)')
   .option('--forget-client-token', 'test option: RunInstances ignores ClientToken, so a re-sent launch makes new instances (a careless endpoint)')
   .action(async (opts) => (await import('./commands/sim-serve.js')).simServeCommand(opts));
 
 program
   .command('sim-server')
-  .description('serve one simulated cloud to several controller processes (point a sim provider at it with server:)')
+  .description('deprecated alias of `flotte sim serve --face flotte --port 7430` (its --latency is --answer-delay there); goes in the next release')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <port>', 'port to listen on', '7430')
   .option('--state <file>', 'persist the cloud here (survives restarts of the server)')
   .option('--options <json>', 'sim options as JSON (the same fields as a sim provider in flotte.yaml)')
-  .option('--latency <ms>', 'delay each mutating answer by this much, after the cloud acted', '0')
+  .option('--latency <ms>', 'delay each mutating answer by this much, after the cloud acted (sim serve: --answer-delay)', '0')
   .action(async (opts) => (await import('./commands/sim-server.js')).simServerCommand(opts));
 
 program

@@ -1,7 +1,7 @@
 import { CloudConfigError } from '../providers/openstack/cloud-auth.js';
 import { resolveCloud, searchDirs, type CloudSearch } from '../providers/openstack/clouds.js';
 import type { Problem } from './issues.js';
-import { OpenStackProviderSchema } from './openstack-schema.js';
+import { OpenStackProviderSchema } from '../providers/openstack/registration.js';
 
 /**
  * What a config's provider references resolve against: the environment of the process that

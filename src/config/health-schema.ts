@@ -48,14 +48,3 @@ export const HealthSchema = z
       ...(h.preStop ? { preStop: { command: h.preStop.command, timeoutMs: h.preStop.timeout * 1000 } } : {}),
     }),
   );
-
-/** The `local` provider: machines are `flotte agent` processes on this host. */
-export const LOCAL_DEFAULTS = { zones: ['local'], bootSeconds: 1 } as const;
-
-export const LocalProviderSchema = z.strictObject({
-  type: z.literal('local'),
-  zones: z.array(z.string().min(1)).min(1).default([...LOCAL_DEFAULTS.zones]),
-  /** How long an agent waits before it joins, so local machines boot like cloud ones. */
-  bootSeconds: z.number().min(0).default(LOCAL_DEFAULTS.bootSeconds),
-});
-export type LocalProviderConfig = z.infer<typeof LocalProviderSchema>;

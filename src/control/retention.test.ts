@@ -8,7 +8,7 @@ import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
 import { localBase } from '../../test/support/local.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
-import { machine } from '../domain/test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import type { Database } from '../store/database.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeApply, describeDestroy, planAgainst, planApply, shrunk, type ApplyPlanInput, type CurrentPool, type StoredFleet } from './apply-plan.js';
 import { DEFAULT_HEALTH } from './health.js';
 import type { ScalingSpec } from './scaling/spec.js';
-import { poolSpec } from './test-fixtures.js';
+import { poolSpec } from '../../test/support/domain-fixtures.js';
 import type { PoolSpec, Template } from './types.js';
 
 // What `flotte apply` shows and what its JSON plan holds, past the headline cases of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeApply, desiredAfterApply, planApply, type ApplyPlanInput, type CurrentPool } from './apply-plan.js';
-import { poolSpec } from './test-fixtures.js';
+import { poolSpec } from '../../test/support/domain-fixtures.js';
 import type { PoolSpec, Template } from './types.js';
 
 const T_REMOVED = Date.UTC(2026, 11, 6, 9, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, OFFERING_FAILURE_LIMIT, type AgentBeat } from './health.js';
 import type { MachineState } from './lifecycle.js';
-import { machine } from './test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 
 // Real epoch times: a window written as `now + t` instead of `now - t` shows up at once.
 const T0 = Date.UTC(2026, 11, 6, 9, 0);

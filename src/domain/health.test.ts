@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type HealthPolicy } from './health.js';
 import { plan } from './plan.js';
-import { fleet, machine, observed, poolSpec } from './test-fixtures.js';
+import { fleet, machine, observed, poolSpec } from '../../test/support/domain-fixtures.js';
 
 const policy: HealthPolicy = { ...DEFAULT_HEALTH, heartbeatTimeoutMs: 4_000, bootGraceMs: 10_000, drainTimeoutMs: 30_000 };
 const beat = (lastAt: number, over: Partial<{ busy: number; drained: boolean }> = {}) => ({ joinedAt: 0, lastAt, busy: 0, drained: false, ...over });

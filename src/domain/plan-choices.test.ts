@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineState } from './lifecycle.js';
 import { offeringKey, plan, type Action } from './plan.js';
-import { machine, observed, poolSpec } from './test-fixtures.js';
+import { machine, observed, poolSpec } from '../../test/support/domain-fixtures.js';
 
 const T0 = Date.UTC(2026, 11, 6, 9, 0);
 const MIN = 60_000;

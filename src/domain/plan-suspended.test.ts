@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineState } from './lifecycle.js';
 import { plan, type Action } from './plan.js';
-import { machine, observed, poolSpec } from './test-fixtures.js';
+import { machine, observed, poolSpec } from '../../test/support/domain-fixtures.js';
 
 /** Action kind → ids (or launch count), for compact expectations. */
 function summary(actions: Action[]): Record<string, string[] | number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { offeringKey, plan, type Action } from './plan.js';
-import { fleet, machine, observed, poolSpec } from './test-fixtures.js';
+import { fleet, machine, observed, poolSpec } from '../../test/support/domain-fixtures.js';
 
 const launched = (actions: Action[]) =>
   Object.fromEntries(actions.filter((a) => a.kind === 'launch').map((a) => [a.zone, a.count]));

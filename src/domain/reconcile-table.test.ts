@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MachineState } from './lifecycle.js';
 import { reconcileMachine, type SeenMachine, type StateChange } from './reconcile.js';
-import { machine } from './test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 
 const NOW = Date.UTC(2026, 11, 6, 9, 0);
 const GRACE = 60_000;

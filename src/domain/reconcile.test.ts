@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileMachine } from './reconcile.js';
-import { machine } from './test-fixtures.js';
+import { machine } from '../../test/support/domain-fixtures.js';
 import { IllegalTransition, transition } from './lifecycle.js';
 
 describe('reconcileMachine', () => {

@@ -4,7 +4,7 @@ import { Random } from '../domain/random.js';
 import { ProviderError } from './provider.js';
 import { DEFAULT_RETRY_POLICY, backoffMs, rateLimited } from './rate-limited.js';
 import { SimCloud } from './sim/sim-cloud.js';
-import { launchRequest } from './sim/test-support.js';
+import { launchRequest } from '../../test/support/launch-request.js';
 
 const roomy = { launch: { capacity: 100_000, refillPerSecond: 1000 } };
 

@@ -3,12 +3,11 @@ import { pino, type Logger } from 'pino';
 import { buildApp } from '../api/app.js';
 import { realClock, type Clock } from '../clock/clock.js';
 import { configValidator } from '../config/load.js';
-import type { ProviderConfig } from '../config/schema.js';
 import { TICK_INTERVAL_MS } from '../control/constants.js';
 import { operationsPort } from '../control/operations/api-port.js';
 import { OPERATION_POLL_MS } from '../control/operations/constants.js';
-import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.js';
-import { rateLimited, type RateLimitedProvider } from '../providers/rate-limited.js';
+import { buildProviders } from '../compose/providers.js';
+import { checkStoredConfig, PROCESS_ENVIRONMENT } from '../compose/stored-config.js';
 import { openStore } from '../store/open-store.js';
 import { listenOn } from './listen.js';
 import type { Store } from '../store/store.js';
@@ -39,12 +38,9 @@ export async function startApi(opts: ApiServiceOptions): Promise<RunningApi> {
   const store = await openStore(opts.database, { dataDir: opts.dataDir });
   try {
     // Operations are created here and run by the controller owning their pool; the API only needs the providers' limits for estimates.
-    const providers = new Map<string, RateLimitedProvider>();
     const config = await store.currentConfig();
     if (config) checkStoredConfig(config, PROCESS_ENVIRONMENT);
-    for (const [name, cfg] of Object.entries(config?.providers ?? {})) {
-      providers.set(name, rateLimited(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir }), { clock }));
-    }
+    const providers = await buildProviders(config?.providers ?? {}, { clock, dataDir: opts.dataDir });
     const operations = operationsPort({ store, providers, now: () => clock.now(), observeMs: TICK_INTERVAL_MS + OPERATION_POLL_MS, wake: () => undefined });
     const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), operations, logger: opts.logger ?? pino({ level: 'warn' }) });
     const url = await listenOn(app, opts.host, opts.port);

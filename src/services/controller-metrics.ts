@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TickReport } from '../control/controller.js';
 import type { Ownership } from '../control/ownership.js';
+import { ProviderCallMetrics, type StatsSource } from '../providers/call-metrics.js';
 
 /**
  * A controller process's own Prometheus figures, on a registry of its own like ApiMetrics
@@ -13,9 +14,19 @@ export class ControllerMetrics {
   private readonly owned = new Gauge({ name: 'flotte_controller_leases_held', help: 'Pool leases this controller holds', registers: [this.registry] });
   private readonly members = new Gauge({ name: 'flotte_controller_members', help: 'Live controllers in the heartbeat table, as last seen', registers: [this.registry] });
   private readonly refused = new Gauge({ name: 'flotte_controller_fenced_refusals', help: 'Writes refused because a lease had moved on, since start', registers: [this.registry] });
+  private readonly providerCalls = new ProviderCallMetrics(this.registry);
+  private providers: ReadonlyMap<string, StatsSource> = new Map();
 
   constructor(private readonly ownership: Ownership | undefined) {
     collectDefaultMetrics({ register: this.registry, prefix: 'flotte_controller_process_' });
+  }
+
+  /** Given to the providers as they are built (src/compose/providers.ts): every call this controller makes. */
+  readonly observeProviderCall = this.providerCalls.observe;
+
+  /** The providers whose limiter figures each scrape reports. */
+  watch(providers: ReadonlyMap<string, StatsSource>): void {
+    this.providers = providers;
   }
 
   readonly observeTick = (report: TickReport): void => {
@@ -29,6 +40,7 @@ export class ControllerMetrics {
       this.members.set(this.ownership.members().length);
       this.refused.set(this.ownership.refusals);
     }
+    this.providerCalls.refresh(this.providers);
     return this.registry.metrics();
   }
 }

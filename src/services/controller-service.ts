@@ -1,27 +1,18 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { realClock, type Clock } from '../clock/clock.js';
-import type { ProviderConfig } from '../config/schema.js';
-import { TICK_INTERVAL_MS } from '../control/constants.js';
-import { Controller } from '../control/controller.js';
-import { leaseGated } from '../control/lease-gate.js';
-import { ControlLoop } from '../control/loop.js';
-import { runEnvironments } from '../control/environments/reconciler.js';
-import { OperationExecutor } from '../control/operations/executor.js';
-import { buildProvider, checkStoredConfig, PROCESS_ENVIRONMENT } from '../main.js';
-import type { Provider } from '../providers/provider.js';
-import { rateLimited } from '../providers/rate-limited.js';
+import { ControlPlane } from '../compose/control-plane.js';
+import { buildProviders } from '../compose/providers.js';
+import { checkStoredConfig, PROCESS_ENVIRONMENT } from '../compose/stored-config.js';
+import type { Controller } from '../control/controller.js';
+import type { ControlLoop } from '../control/loop.js';
 import { openStore } from '../store/open-store.js';
 import { WriteProbe } from '../store/write-probe.js';
 import { Refusal } from '../domain/refusal.js';
 import { listenOn } from './listen.js';
 import type { Store } from '../store/store.js';
-import { Autoscaler } from '../control/autoscaler.js';
-import { storeAgentLoad } from '../metrics/agents.js';
-import { poolLease } from '../store/fence.js';
 import { ControllerMetrics } from './controller-metrics.js';
 import { ControllerRole } from './controller-role.js';
-import { Pruner, firstMember } from '../control/retention.js';
 
 export interface ControllerServiceOptions {
   database?: string | undefined;
@@ -50,38 +41,18 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
   const clock = opts.clock ?? realClock;
   const log = opts.logger ?? pino({ level: 'warn' });
   const store = await openStore(opts.database, { dataDir: opts.dataDir });
-  let role: ControllerRole;
   try {
     const config = await store.currentConfig();
     if (!config) throw new Refusal('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
     checkStoredConfig(config, PROCESS_ENVIRONMENT);
-    role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
-    const providers = new Map<string, Provider>();
-    for (const [name, cfg] of Object.entries(config.providers)) {
-      // The lease gate sits below the limiter: checked right before a request leaves, after any pacing.
-      providers.set(name, rateLimited(leaseGated(buildProvider(name, cfg as ProviderConfig, { clock, dataDir: opts.dataDir })), { clock }));
-    }
-    const controller = new Controller({ store, providers, clock, cluster: config.cluster, log, ownership: role.ownership });
-    role.attach(controller);
-    await controller.start();
-    // Bulk operations run beside the loop, each in the controller that owns its pool (see Controller.owns).
-    const executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
-    await executor.start();
+    const role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
     const metrics = new ControllerMetrics(role.ownership);
-    const loop = new ControlLoop(controller, clock, opts.intervalMs ?? TICK_INTERVAL_MS, log, metrics.observeTick);
+    const providers = await buildProviders(config.providers, { clock, dataDir: opts.dataDir, observe: metrics.observeProviderCall });
+    metrics.watch(providers);
+    const plane = await ControlPlane.prepare({ store, providers, clock, cluster: config.cluster, log, role, intervalMs: opts.intervalMs, onTick: metrics.observeTick });
+    const { controller, loop } = plane;
     const app = healthApp(store, role, loop, metrics, clock);
-    const stop = new AbortController();
-    await role.join();
-    const leases = role.run(stop.signal);
-    const running = loop.run(stop.signal);
-    const operating = executor.run(stop.signal);
-    const environments = runEnvironments({ store, clock, log }, stop.signal);
-    // The scaling loop evaluates only the pools whose lease this controller holds.
-    const ownership = role.ownership;
-    const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake(), agents: storeAgentLoad(store, clock), owns: ownership && ((pool) => ownership.fence(poolLease(pool)) !== undefined) });
-    const scaling = autoscaler.run(stop.signal);
-    // Old history is deleted on a timer of its own, in small batches: never inside a tick.
-    const pruning = new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(stop.signal);
+    await plane.run();
     const url = await listenOn(app, opts.host, opts.port);
     let closing: Promise<void> | undefined;
     return {
@@ -92,9 +63,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
       loop,
       close: () =>
         (closing ??= (async () => {
-          stop.abort();
-          await Promise.all([running, operating, leases, environments, scaling, pruning]);
-          await role.release();
+          await plane.close();
           await app.close();
           await store.close();
         })()),

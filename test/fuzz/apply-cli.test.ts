@@ -8,6 +8,7 @@ import { cliServer, type CliServer } from '../support/cli-server.js';
 import { runCli, tempDir } from '../support/process.js';
 import { brokenText, mutated, render, style, validFleet } from './fleet-model.js';
 import { FUZZ_SEED, FUZZ_TIMEOUT_MS, report, tally } from './support.js';
+import { flotteYaml } from '../support/builders.js';
 
 // A few generated documents through the real `flotte apply` against a real API: what a user
 // sees. Broken ones exit 2 and print, on stderr, exactly the file:line:col lines the loader
@@ -15,14 +16,7 @@ import { FUZZ_SEED, FUZZ_TIMEOUT_MS, report, tally } from './support.js';
 // changes nothing either. Twenty cases whatever the run size: each is a process start.
 
 const CASES = 20;
-const FLEET = `cluster: fuzz-cli
-providers:
-  sim: { type: sim, zones: [sim-a, sim-b] }
-templates:
-  small: { provider: sim, image: img-1, size: m5.large }
-pools:
-  web: { template: small, min: 0, max: 100, desired: 10 }
-`;
+const FLEET = flotteYaml({ style: 'flow', cluster: 'fuzz-cli', sim: { zones: ['sim-a', 'sim-b'] }, pools: { web: { max: 100, desired: 10 } } });
 
 const seen = tally();
 let api: CliServer;

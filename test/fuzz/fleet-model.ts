@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { nastyString } from './support.js';
 
-// A model of flotte.yaml (src/config/schema.ts and its sections), kept small enough to read:
+// A model of flotte.yaml (src/config/schema.ts and its sections; each provider's in src/providers/<type>/registration.ts), kept small enough to read:
 // every document it makes is valid, so the fuzz can break one thing at a time on purpose.
 
 type Obj = Record<string, unknown>;

@@ -1,8 +1,9 @@
-import { pino } from 'pino';
-import { EnvReconciler } from '../../src/control/environments/reconciler.js';
-import { EnvService } from '../../src/control/environments/service.js';
+import type { EnvReconciler } from '../../src/control/environments/reconciler.js';
+import type { EnvService } from '../../src/control/environments/service.js';
 import type { Environment } from '../../src/domain/environments/types.js';
+import { appliedConfig, simTemplate } from './builders.js';
 import { harness, type Harness } from './harness.js';
+import { environments } from './wiring.js';
 
 /** Three roles over fleet templates; `db` lives alone in sim-c so a test can starve it of capacity. */
 export const ENV_YAML = `
@@ -37,20 +38,16 @@ export interface EnvHarness {
 export async function envHarness(extra = '', yaml = ENV_YAML): Promise<EnvHarness> {
   const h = await harness();
   await h.store.applyConfig(
-    {
+    appliedConfig({
       source: yaml + extra,
-      cluster: 'test',
-      providers: { sim: { type: 'sim' } },
       templates: [
-        { name: 'small', provider: 'sim', image: 'img-1', sizes: ['m5.large'], zones: ['sim-a', 'sim-b'], tags: {} },
-        { name: 'dbbox', provider: 'sim', image: 'img-db', sizes: ['r5.large'], zones: ['sim-c'], tags: {} },
+        simTemplate({ sizes: ['m5.large'], zones: ['sim-a', 'sim-b'] }),
+        simTemplate({ name: 'dbbox', image: 'img-db', sizes: ['r5.large'], zones: ['sim-c'] }),
       ],
-      pools: [],
-    },
+    }),
     h.clock.now(),
   );
-  const service = new EnvService(h.store, h.clock);
-  const reconciler = new EnvReconciler({ store: h.store, clock: h.clock, log: pino({ level: 'silent' }), templates: () => service.templates() });
+  const { service, reconciler } = environments(h.store, h.clock);
   const eh: EnvHarness = {
     h,
     service,

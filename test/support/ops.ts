@@ -1,8 +1,8 @@
-import { pino } from 'pino';
-import { OperationExecutor } from '../../src/control/operations/executor.js';
+import type { OperationExecutor } from '../../src/control/operations/executor.js';
 import { createOperation, type OperationRequest } from '../../src/control/operations/create.js';
 import type { Operation } from '../../src/domain/operations/types.js';
 import { harness, type Harness, type HarnessOptions } from './harness.js';
+import { startExecutor } from './wiring.js';
 
 export interface OpsHarness extends Harness {
   executor: OperationExecutor;
@@ -16,11 +16,7 @@ export interface OpsHarness extends Harness {
 /** The in-process harness plus an operation executor sharing its controller, store and limiter. */
 export async function opsHarness(opts: HarnessOptions = {}): Promise<OpsHarness> {
   const h = await harness(opts);
-  const make = async () => {
-    const ex = new OperationExecutor({ store: h.store, controller: h.controller, providers: new Map([['sim', h.provider]]), clock: h.clock, cluster: opts.cluster ?? 'test', log: pino({ level: 'silent' }) });
-    await ex.start();
-    return ex;
-  };
+  const make = () => startExecutor({ store: h.store, controller: h.controller, providers: new Map([['sim', h.provider]]), clock: h.clock, cluster: opts.cluster ?? 'test' });
   const o = h as OpsHarness;
   o.executor = await make();
   const whileRunning = async (p: Promise<unknown>) => {

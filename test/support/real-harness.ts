@@ -1,11 +1,12 @@
-import { pino } from 'pino';
 import { realClock } from '../../src/clock/clock.js';
-import { Controller, type TickReport } from '../../src/control/controller.js';
+import type { Controller, TickReport } from '../../src/control/controller.js';
 import type { PoolSpec, Template } from '../../src/domain/types.js';
 import type { Provider } from '../../src/providers/provider.js';
-import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
-import { openStore } from '../../src/store/open-store.js';
+import type { RateLimitedProvider } from '../../src/providers/rate-limited.js';
 import type { Store } from '../../src/store/store.js';
+import { appliedConfig, poolSpec } from './builders.js';
+import { testStore } from './test-env.js';
+import { limited, startController } from './wiring.js';
 
 /** The in-process flotte of `harness.ts`, on the wall clock, in front of a real cloud. */
 export interface RealHarness {
@@ -29,26 +30,11 @@ export interface RealHarnessOptions {
 }
 
 export async function realHarness(o: RealHarnessOptions): Promise<RealHarness> {
-  const provider = rateLimited(o.provider, { clock: realClock });
-  const store = await openStore(':memory:');
-  const pool: PoolSpec = {
-    provider: o.providerName,
-    template: o.template.name,
-    min: 0,
-    max: 100,
-    desired: 0,
-    zones: o.template.zones,
-    labels: {},
-    maxLaunching: 100,
-    deletionOrder: 'oldest-first',
-    ...o.pool,
-  } as PoolSpec;
-  await store.applyConfig(
-    { source: '# test', cluster: o.cluster, providers: { [o.providerName]: o.providerConfig }, templates: [{ ...o.template, provider: o.providerName }], pools: [pool] },
-    realClock.now(),
-  );
-  const controller = new Controller({ store, providers: new Map([[o.providerName, provider]]), clock: realClock, cluster: o.cluster, log: pino({ level: 'silent' }) });
-  await controller.start();
+  const provider = limited(o.provider, realClock, false);
+  const pool = poolSpec({ provider: o.providerName, template: o.template.name, max: 100, zones: o.template.zones, maxLaunching: 100, ...o.pool });
+  const config = appliedConfig({ cluster: o.cluster, providers: { [o.providerName]: o.providerConfig }, templates: [{ ...o.template, provider: o.providerName }], pools: [pool] });
+  const store = await testStore(config, realClock);
+  const controller = await startController({ store, providers: new Map([[o.providerName, provider]]), clock: realClock, cluster: o.cluster });
   const h: RealHarness = {
     provider,
     store,

@@ -7,7 +7,7 @@ import { operationsPort } from '../../src/control/operations/api-port.js';
 import { EnvService } from '../../src/control/environments/service.js';
 import { EnvironmentsRepo } from '../../src/store/environments-repo.js';
 import type { Role } from '../../src/domain/access.js';
-import { machine } from '../../src/domain/test-fixtures.js';
+import { machine } from './domain-fixtures.js';
 import { rateLimited } from '../../src/providers/rate-limited.js';
 import { SimCloud } from '../../src/providers/sim/index.js';
 import { CREDENTIAL_PREFIX, JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../src/store/agent-secrets.js';

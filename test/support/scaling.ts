@@ -1,12 +1,13 @@
-import { pino } from 'pino';
 import { expect } from 'vitest';
 import type { Clock } from '../../src/clock/clock.js';
 import { VirtualClock } from '../../src/clock/virtual-clock.js';
-import { Autoscaler } from '../../src/control/autoscaler.js';
+import type { Autoscaler } from '../../src/control/autoscaler.js';
 import type { MetricSourceSpec, PolicySpec, ScalingSpec } from '../../src/domain/scaling/spec.js';
 import type { PoolSpec } from '../../src/domain/types.js';
-import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
+import { appliedConfig, poolSpec, simTemplate } from './builders.js';
+import { testStore } from './test-env.js';
+import { autoscaler as wireAutoscaler } from './wiring.js';
 
 export interface ScalingRig<C extends Clock = VirtualClock> {
   clock: C;
@@ -35,19 +36,15 @@ export function scalingSpec(metric: MetricSourceSpec, over: Partial<ScalingSpec>
 
 /** A store holding one autoscaled pool, and the real autoscaler over it on a virtual clock. */
 export async function scalingRig<C extends Clock = VirtualClock>(scaling: ScalingSpec, pool: Partial<PoolSpec> = {}, clock: C = new VirtualClock() as unknown as C): Promise<ScalingRig<C>> {
-  const store = await openStore(':memory:');
-  await store.applyConfig(
-    {
-      source: '# test',
-      cluster: 'test',
-      providers: { sim: { type: 'sim' } },
-      templates: [{ name: 'small', provider: 'sim', image: 'img', sizes: ['m5.large'], zones: ['sim-a'], tags: {} }],
-      pools: [{ name: 'analysis', provider: 'sim', template: 'small', min: 0, max: 100, desired: 0, zones: ['sim-a'], labels: {}, maxLaunching: 200, deletionOrder: 'oldest-first', scaling, ...pool }],
-    },
-    clock.now(),
+  const store = await testStore(
+    appliedConfig({
+      templates: [simTemplate({ image: 'img', sizes: ['m5.large'], zones: ['sim-a'] })],
+      pools: [poolSpec({ max: 100, zones: ['sim-a'], maxLaunching: 200, scaling, ...pool })],
+    }),
+    clock,
   );
   let wakes = 0;
-  const autoscaler = new Autoscaler({ store, clock, log: pino({ level: 'silent' }), wake: () => wakes++ });
+  const autoscaler = wireAutoscaler(store, clock, () => wakes++);
   return {
     clock,
     store,

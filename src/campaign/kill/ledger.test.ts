@@ -6,7 +6,7 @@ import { VirtualClock } from '../../clock/virtual-clock.js';
 import type { LaunchIntent, Machine, PoolSpec } from '../../domain/types.js';
 import { SimCloud, simOptions } from '../../providers/sim/index.js';
 import { loadState } from '../../providers/sim/sim-state.js';
-import { launchRequest } from '../../providers/sim/test-support.js';
+import { launchRequest } from '../../../test/support/launch-request.js';
 import { reconcileLedger } from './ledger.js';
 
 const T0 = Date.UTC(2026, 11, 6, 9);

@@ -1,9 +1,4 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { realClock } from '../../clock/clock.js';
-import { SimCloud, type SimCloudOptionsInput } from '../../providers/sim/index.js';
-import { serveSim } from '../../providers/sim/serve/sim-server.js';
-import { println } from '../output.js';
+import { simServeCommand } from './sim-serve.js';
 
 export interface SimServerOptions {
   host: string;
@@ -13,20 +8,23 @@ export interface SimServerOptions {
   latency: string;
 }
 
+/** What replaces the alias, spelled out once for the notice and the help. */
+export const SIM_SERVER_REPLACEMENT = 'flotte sim serve --face flotte --port 7430 (its --latency is --answer-delay there)';
+
 /**
- * `flotte sim-server`: one simulated cloud for several processes (controllers on one host, HA
- * tests). Pools point at it with `server:` in their sim provider; `--options` takes the same
- * sim fields as flotte.yaml, as JSON.
+ * `flotte sim-server`: the alias, for one release, of `flotte sim serve --face flotte`. It keeps
+ * its flags, its port and its first line; the notice goes to stderr so that scripts reading
+ * stdout see what they saw before.
  */
 export async function simServerCommand(opts: SimServerOptions): Promise<void> {
-  const options = (opts.options ? JSON.parse(opts.options) : {}) as SimCloudOptionsInput;
-  if (opts.state) mkdirSync(dirname(opts.state), { recursive: true });
-  const sim = new SimCloud({ ...options, statePath: opts.state }, realClock);
-  const served = await serveSim(sim, opts.host, Number(opts.port), { latencyMs: Number(opts.latency) });
-  println(`flotte sim-server at ${served.url}${opts.state ? ` (state in ${opts.state})` : ''}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  process.stderr.write(`flotte: \`flotte sim-server\` is deprecated and goes in the next release; use ${SIM_SERVER_REPLACEMENT}\n`);
+  await simServeCommand({
+    face: 'flotte',
+    host: opts.host,
+    port: opts.port,
+    state: opts.state,
+    options: opts.options,
+    answerDelay: opts.latency,
+    banner: 'sim-server',
   });
-  await served.close();
 }

@@ -3,7 +3,8 @@ import type { VirtualClock } from '../../clock/virtual-clock.js';
 import { Controller, type TickReport } from '../../control/controller.js';
 import { Random } from '../../domain/random.js';
 import type { PoolSpec } from '../../domain/types.js';
-import { rateLimited, type RateLimitedProvider } from '../../providers/rate-limited.js';
+import { decorateProvider } from '../../compose/providers.js';
+import type { RateLimitedProvider } from '../../providers/rate-limited.js';
 import { SimCloud } from '../../providers/sim/index.js';
 import { openStore } from '../../store/open-store.js';
 import type { Store } from '../../store/store.js';
@@ -48,7 +49,7 @@ export async function buildFleet(s: PlanScenario, seed: number, clock: VirtualCl
     clock,
   );
   const jitter = new Random(seed ^ 0x5eed);
-  const provider = rateLimited(sim, { clock, random: () => jitter.next() });
+  const provider = decorateProvider(sim, { clock, random: () => jitter.next() });
   const db = await openStore(':memory:');
   const max = reserved ? Math.min(s.pool.max, reserved.capacity) : s.pool.max;
   const pool: PoolSpec = {

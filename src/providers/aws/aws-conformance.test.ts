@@ -1,6 +1,6 @@
-import { providerConformance } from '../conformance.js';
-import { TEST_TEMPLATE } from '../sim/test-support.js';
-import { faceRig } from './test-support.js';
+import { providerConformance } from '../../../test/support/provider-conformance.js';
+import { TEST_TEMPLATE } from '../../../test/support/launch-request.js';
+import { faceRig } from '../../../test/support/ec2-face-rig.js';
 
 // The same contract as the sim's, through the SDK's real serialization and the EC2 face.
 providerConformance(

@@ -1,7 +1,7 @@
 import { describe, vi } from 'vitest';
 import { realClock } from '../../clock/clock.js';
-import { providerConformance } from '../conformance.js';
-import { TEST_TEMPLATE } from '../sim/test-support.js';
+import { providerConformance } from '../../../test/support/provider-conformance.js';
+import { TEST_TEMPLATE } from '../../../test/support/launch-request.js';
 import { AwsProvider } from './aws-provider.js';
 import { ec2Client } from './ec2-api.js';
 

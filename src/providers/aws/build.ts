@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/clock.js';
-import type { AwsProviderConfig } from '../../config/schema.js';
+import type { AwsProviderConfig } from './registration.js';
 import { ProviderError } from '../provider.js';
 import { AwsProvider } from './aws-provider.js';
 import { ec2Client } from './ec2-api.js';
@@ -16,7 +16,7 @@ function settings(c: SettingsConfig, env: NodeJS.ProcessEnv): LaunchSettings {
   return { ...rest, agent: { server: agent.server, joinToken, packageSpec: agent.packageSpec } };
 }
 
-/** Builds the aws provider from its validated config: the composition root's one call. */
+/** Builds the aws provider from its validated config: what the registry's factory (registration.ts) calls. */
 export function buildAwsProvider(cfg: AwsProviderConfig, clock: Clock, env: NodeJS.ProcessEnv = process.env): AwsProvider {
   const { type: _t, region, endpoint, maxAttempts, zones: _z, templates, ...launch } = cfg;
   const options: AwsProviderOptions = {

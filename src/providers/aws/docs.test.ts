@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../clock/virtual-clock.js';
 import { parseConfig } from '../../config/load.js';
-import { AwsProviderSchema } from '../../config/schema.js';
+import { AwsProviderSchema } from './registration.js';
 import { isProviderError } from '../provider.js';
 import { AwsProvider } from './aws-provider.js';
 import { buildAwsProvider } from './build.js';

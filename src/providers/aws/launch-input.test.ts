@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../domain/types.js';
-import { launchRequest } from '../sim/test-support.js';
+import { launchRequest } from '../../../test/support/launch-request.js';
 import { FROM_LAUNCH_TEMPLATE, runInstancesInput, spotShare } from './launch-input.js';
 import { agentUserData } from './user-data.js';
 

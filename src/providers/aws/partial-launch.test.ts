@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { launchRequest, TEST_TEMPLATE } from '../sim/test-support.js';
-import { faceRig, type FaceRig } from './test-support.js';
-import { POOL, controlRig } from './acceptance/rig.js';
+import { launchRequest, TEST_TEMPLATE } from '../../../test/support/launch-request.js';
+import { faceRig, type FaceRig } from '../../../test/support/ec2-face-rig.js';
+import { POOL, controlRig } from '../../../test/support/aws-control-rig.js';
 
 const ZONE = 'eu-west-1a';
 

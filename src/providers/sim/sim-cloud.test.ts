@@ -9,7 +9,7 @@ import { simOptions } from './options.js';
 import { SimCloud } from './sim-cloud.js';
 import { SIM_CALL_LOG } from './sim-gate.js';
 import { TERMINATED_RETENTION_MS } from './sim-machine.js';
-import { launchRequest } from './test-support.js';
+import { launchRequest } from '../../../test/support/launch-request.js';
 
 const roomy = { launch: { capacity: 100_000, refillPerSecond: 1000 }, terminate: { capacity: 100_000, refillPerSecond: 1000 } };
 

@@ -1,5 +1,5 @@
 import { VirtualClock } from '../../clock/virtual-clock.js';
-import { providerConformance } from '../conformance.js';
+import { providerConformance } from '../../../test/support/provider-conformance.js';
 import { SimCloud } from './sim-cloud.js';
 
 // Small pages so the suite reads several; a list delay so it must poll as it would on a real cloud.

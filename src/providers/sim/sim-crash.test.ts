@@ -15,7 +15,7 @@ const TOKENS = 200;
  * `killAfter`, so kills land at varied points of a launch and its state write.
  */
 async function runChild(statePath: string, killAfter: number | null, delayMs = 0): Promise<{ printed: number; done: boolean }> {
-  const child = spawn('npx', ['tsx', join(here, 'sim-crash.fixture.ts'), statePath, String(TOKENS)], {
+  const child = spawn('npx', ['tsx', join(here, '../../../test/support/sim-crash.fixture.ts'), statePath, String(TOKENS)], {
     cwd: join(here, '../../..'),
     detached: true,
     stdio: ['ignore', 'pipe', 'inherit'],

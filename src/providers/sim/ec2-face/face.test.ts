@@ -2,8 +2,8 @@ import { CreateTagsCommand, DescribeInstanceStatusCommand, DescribeInstancesComm
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../provider.js';
-import { launchRequest } from '../test-support.js';
-import { faceRig, type FaceRig } from '../../aws/test-support.js';
+import { launchRequest } from '../../../../test/support/launch-request.js';
+import { faceRig, type FaceRig } from '../../../../test/support/ec2-face-rig.js';
 import { DEFAULT_IMAGES } from './catalogue.js';
 import { FACE_ACTIONS } from './face.js';
 

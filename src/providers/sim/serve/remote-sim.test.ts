@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../clock/virtual-clock.js';
-import { providerConformance } from '../../conformance.js';
+import { providerConformance } from '../../../../test/support/provider-conformance.js';
 import { SimCloud } from '../sim-cloud.js';
-import { launchRequest } from '../test-support.js';
+import { launchRequest } from '../../../../test/support/launch-request.js';
 import { RemoteSim } from './remote-sim.js';
 import { serveSim, type RunningSimServer } from './sim-server.js';
 

@@ -1,9 +1,9 @@
-import { VirtualClock } from '../../clock/virtual-clock.js';
-import { SimCloud, type SimCloudOptionsInput } from '../sim/index.js';
-import { Ec2Face, serveEc2Face, type Ec2FaceOptions, type RunningFace } from '../sim/ec2-face/index.js';
-import { AwsProvider } from './aws-provider.js';
-import { ec2Client, type Ec2Api } from './ec2-api.js';
-import type { AwsProviderOptions } from './options.js';
+import { VirtualClock } from '../../src/clock/virtual-clock.js';
+import { SimCloud, type SimCloudOptionsInput } from '../../src/providers/sim/index.js';
+import { Ec2Face, serveEc2Face, type Ec2FaceOptions, type RunningFace } from '../../src/providers/sim/ec2-face/index.js';
+import { AwsProvider } from '../../src/providers/aws/aws-provider.js';
+import { ec2Client, type Ec2Api } from '../../src/providers/aws/ec2-api.js';
+import type { AwsProviderOptions } from '../../src/providers/aws/options.js';
 
 /** The aws provider, through the real SDK over HTTP, against the EC2 face of a sim on a virtual clock. */
 export interface FaceRig {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { INTERFACES } from '../providers/openstack/cloud-auth.js';
-import { OPENSTACK_DEFAULTS as D } from '../providers/openstack/options.js';
-
-const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().min(0) });
+import { Bucket } from '../config-fields.js';
+import type { ProviderType } from '../provider-type.js';
+import { INTERFACES } from './cloud-auth.js';
+import { OPENSTACK_DEFAULTS as D } from './options.js';
 
 /**
  * `type: openstack`: a Nova cloud named in clouds.yaml (or OS_CLOUD, or the OS_* variables).
@@ -39,3 +39,15 @@ export const OpenStackProviderSchema = z.strictObject({
 });
 
 export type OpenStackProviderConfig = z.infer<typeof OpenStackProviderSchema>;
+
+/** `type: openstack`: the cloud resolves from this process's clouds.yaml and OS_* variables. */
+export const openStackProvider: ProviderType<'openstack', typeof OpenStackProviderSchema> = {
+  type: 'openstack',
+  schema: OpenStackProviderSchema,
+  defaults: D,
+  async create(_name, cfg, env) {
+    const { connectOpenStack } = await import('./connect.js');
+    const { type: _type, ...options } = cfg;
+    return connectOpenStack(options, env.clock).provider;
+  },
+};

@@ -1,6 +1,6 @@
-import type { Template } from '../../domain/types.js';
-import { TAG } from '../../domain/types.js';
-import type { LaunchRequest } from '../provider.js';
+import type { Template } from '../../src/domain/types.js';
+import { TAG } from '../../src/domain/types.js';
+import type { LaunchRequest } from '../../src/providers/provider.js';
 
 /** Shared by the sim and limiter tests: a template and a launch request with ownership tags. */
 export const TEST_TEMPLATE: Template = {

@@ -1,5 +1,5 @@
-import type { ObservedPool } from './plan.js';
-import type { Machine, PoolSpec } from './types.js';
+import type { ObservedPool } from '../../src/domain/plan.js';
+import type { Machine, PoolSpec } from '../../src/domain/types.js';
 
 /** Builders for domain tests and benchmarks: plain data, sensible defaults. */
 export function poolSpec(over: Partial<PoolSpec> = {}): PoolSpec {

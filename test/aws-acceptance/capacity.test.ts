@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProviderError } from '../../provider.js';
-import { POOL, ZONES, controlRig, convergedExactly, type ControlRig } from './rig.js';
+import { ProviderError } from '../../src/providers/provider.js';
+import { POOL, ZONES, controlRig, convergedExactly, type ControlRig } from '../support/aws-control-rig.js';
 
 // A tick lists up to 1,000 instances as XML through the SDK: real work, seconds of it on a busy machine.
 vi.setConfig({ testTimeout: 240_000 });

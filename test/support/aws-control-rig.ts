@@ -1,15 +1,15 @@
 import { pino } from 'pino';
-import { Controller, type TickReport } from '../../../control/controller.js';
-import { InterruptionInbox } from '../../../control/interruptions.js';
-import { Random } from '../../../domain/random.js';
-import type { PoolSpec } from '../../../domain/types.js';
-import { openStore } from '../../../store/open-store.js';
-import type { Store } from '../../../store/store.js';
-import { rateLimited, type RateLimitedProvider } from '../../rate-limited.js';
-import type { SimCloudOptionsInput } from '../../sim/index.js';
-import type { Ec2FaceOptions } from '../../sim/ec2-face/index.js';
-import type { AwsProviderOptions } from '../options.js';
-import { faceRig, type FaceRig } from '../test-support.js';
+import { Controller, type TickReport } from '../../src/control/controller.js';
+import { InterruptionInbox } from '../../src/control/interruptions.js';
+import { Random } from '../../src/domain/random.js';
+import type { PoolSpec } from '../../src/domain/types.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import type { SimCloudOptionsInput } from '../../src/providers/sim/index.js';
+import type { Ec2FaceOptions } from '../../src/providers/sim/ec2-face/index.js';
+import type { AwsProviderOptions } from '../../src/providers/aws/options.js';
+import { faceRig, type FaceRig } from './ec2-face-rig.js';
 
 export const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
 export const POOL = 'analysis';

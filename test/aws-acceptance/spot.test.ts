@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serveImds, simId, type RunningFace } from '../../sim/ec2-face/index.js';
-import { readSpotNotices } from '../spot-notice.js';
-import { POOL, controlRig, convergedExactly, type ControlRig } from './rig.js';
+import { serveImds, simId, type RunningFace } from '../../src/providers/sim/ec2-face/index.js';
+import { readSpotNotices } from '../../src/providers/aws/spot-notice.js';
+import { POOL, controlRig, convergedExactly, type ControlRig } from '../support/aws-control-rig.js';
 
 // A tick lists up to 1,000 instances as XML through the SDK: real work, seconds of it on a busy machine.
 vi.setConfig({ testTimeout: 240_000 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CAPACITY_BACKOFF_MS } from '../../../control/constants.js';
-import { ProviderError } from '../../provider.js';
-import { POOL, ZONES, controlRig, type ControlRig } from './rig.js';
+import { CAPACITY_BACKOFF_MS } from '../../src/control/constants.js';
+import { ProviderError } from '../../src/providers/provider.js';
+import { POOL, ZONES, controlRig, type ControlRig } from '../support/aws-control-rig.js';
 
 vi.setConfig({ testTimeout: 240_000 });
 

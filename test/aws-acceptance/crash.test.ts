@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LaunchRequest } from '../../provider.js';
-import { POOL, controlRig, convergedExactly, type ControlRig } from './rig.js';
+import type { LaunchRequest } from '../../src/providers/provider.js';
+import { POOL, controlRig, convergedExactly, type ControlRig } from '../support/aws-control-rig.js';
 
 // A tick lists the pool as XML through the SDK: real work, seconds of it on a busy machine.
 vi.setConfig({ testTimeout: 240_000 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ec2Id } from '../../sim/ec2-face/index.js';
-import { POOL, controlRig, convergedExactly, type ControlRig } from './rig.js';
+import { ec2Id } from '../../src/providers/sim/ec2-face/index.js';
+import { POOL, controlRig, convergedExactly, type ControlRig } from '../support/aws-control-rig.js';
 
 // A tick lists up to 1,000 instances as XML through the SDK: real work, seconds of it on a busy machine.
 vi.setConfig({ testTimeout: 240_000 });

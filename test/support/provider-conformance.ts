@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TAG, type Template } from '../domain/types.js';
-import { PROVIDER_ERROR_KINDS, ProviderError, type LaunchRequest, type Provider, type ProviderMachine } from './provider.js';
+import { TAG, type Template } from '../../src/domain/types.js';
+import { PROVIDER_ERROR_KINDS, ProviderError, type LaunchRequest, type Provider, type ProviderMachine } from '../../src/providers/provider.js';
 
 /** What a provider under test needs around it; everything but the first three is optional. */
 export interface ConformanceSubject {

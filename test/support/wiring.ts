@@ -1,0 +1,59 @@
+import { pino } from 'pino';
+import type { Clock } from '../../src/clock/clock.js';
+import { Autoscaler } from '../../src/control/autoscaler.js';
+import { Controller } from '../../src/control/controller.js';
+import { EnvReconciler } from '../../src/control/environments/reconciler.js';
+import { EnvService } from '../../src/control/environments/service.js';
+import { OperationExecutor } from '../../src/control/operations/executor.js';
+import { Random } from '../../src/domain/random.js';
+import type { Provider } from '../../src/providers/provider.js';
+import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import type { Store } from '../../src/store/store.js';
+
+/**
+ * How the test rigs wire flotte's parts together: today's wiring, written once for every rig
+ * (test-env, ops, environments, scaling, real-harness). When the composition root lands, these
+ * functions call it instead, and this file is the one that changes.
+ */
+const silent = () => pino({ level: 'silent' });
+
+/** A provider behind the real limiter; on a virtual clock its retry jitter is seeded, so runs repeat. */
+export function limited(provider: Provider, clock: Clock, seeded = true): RateLimitedProvider {
+  if (!seeded) return rateLimited(provider, { clock });
+  const jitter = new Random(7);
+  return rateLimited(provider, { clock, random: () => jitter.next() });
+}
+
+export interface ControllerWiring {
+  store: Store;
+  providers: ReadonlyMap<string, Provider>;
+  clock: Clock;
+  cluster: string;
+  agentServer?: string | undefined;
+}
+
+/** A started controller, as a (re)started process builds it from the store. */
+export async function startController(o: ControllerWiring): Promise<Controller> {
+  const c = new Controller({ store: o.store, providers: o.providers, clock: o.clock, cluster: o.cluster, log: silent(), ...(o.agentServer ? { agentServer: () => o.agentServer } : {}) });
+  await c.start();
+  return c;
+}
+
+/** A started operation executor sharing a controller, its store and its limiter. */
+export async function startExecutor(o: ControllerWiring & { controller: Controller }): Promise<OperationExecutor> {
+  const ex = new OperationExecutor({ store: o.store, controller: o.controller, providers: o.providers, clock: o.clock, cluster: o.cluster, log: silent() });
+  await ex.start();
+  return ex;
+}
+
+/** The environments service and its reconciler over one store. */
+export function environments(store: Store, clock: Clock): { service: EnvService; reconciler: EnvReconciler } {
+  const service = new EnvService(store, clock);
+  const reconciler = new EnvReconciler({ store, clock, log: silent(), templates: () => service.templates() });
+  return { service, reconciler };
+}
+
+/** The autoscaler over one store; `wake` is told when it changed a pool's desired size. */
+export function autoscaler(store: Store, clock: Clock, wake: () => void): Autoscaler {
+  return new Autoscaler({ store, clock, log: silent(), wake });
+}
