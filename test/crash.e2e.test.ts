@@ -4,6 +4,7 @@ import { loadState } from '../src/providers/sim/index.js';
 import { getJson, runCli, waitFor, type UpProcess } from './support/process.js';
 import { flotteYaml } from './support/builders.js';
 import { fleetDir, flotteUp } from './support/flotte-up.js';
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // Launches are slowed (10 machines a call, two calls a second at most) so that a scale
 // from 20 to 200 takes several seconds and the kills land in the middle of it.
@@ -14,11 +15,6 @@ const CONFIG = flotteYaml({
 });
 
 let up: UpProcess | undefined;
-
-interface PoolBody {
-  ready: number;
-  machines: unknown[];
-}
 
 describe('crash safety (kill -9 of the flotte process)', () => {
   it('killed at several points of a scale from 20 to 200: exactly 200 machines, none leaked, none launched twice', async () => {

@@ -8,6 +8,7 @@ import type { Store } from '../src/store/store.js';
 import { getJson, tempDir, waitFor } from './support/process.js';
 import { freshPgSchema, postgresService, serviceSuite, type PgSchema } from './support/services.js';
 import { startService, type ServiceProcess } from './support/services-proc.js';
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // Short periods keep the suite quick: a lease lasts 3 s, controllers tick every 0.5 s.
 const LEASE_MS = 3_000;
@@ -33,11 +34,6 @@ interface Status {
   pid: number;
   leases: { lease: string; token: number }[];
 }
-interface PoolBody {
-  desired: number;
-  ready: number;
-}
-
 await serviceSuite(postgresService(), 'highly available control plane (3 controllers, 2 API replicas, PostgreSQL, real processes)', () => {
   let schema: PgSchema;
   let store: Store;

@@ -12,6 +12,7 @@ import { OpenStackAdmin, demoProvider, openrc, openstackService } from './suppor
 import { getJson, runCli, startUp, tempDir, type UpProcess } from './support/process.js';
 import { realHarness, type RealHarness } from './support/real-harness.js';
 import { serviceSuite } from './support/services.js';
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // A pool's whole life on a real OpenStack (../shared/openstack-dev/start.sh): Keystone, Nova
 // with its fake driver, Neutron, Glance. Steps run in order and share the pool. The provider
@@ -189,11 +190,6 @@ await serviceSuite(openstackService(), 'openstack conformance', () => {
 
 // The acceptance path, with real processes: `flotte up` on the real OpenStack, a pool of 20,
 // one `flotte restart`, and Nova's own servers and action log as the witness.
-interface PoolBody {
-  desired: number;
-  ready: number;
-  machines: { id: string; state: string }[];
-}
 const RESTART_MS = 600_000;
 
 await serviceSuite(openstackService(), 'openstack: a pool of 20 rebooted by one flotte restart', () => {

@@ -5,12 +5,7 @@ import { killAgents } from './support/local.js';
 import { getJson, runCli, tempDir, waitFor, type UpProcess } from './support/process.js';
 import { flotteYaml } from './support/builders.js';
 import { fleetDir, flotteUp } from './support/flotte-up.js';
-
-interface PoolBody {
-  desired: number;
-  ready: number;
-  machines: { id: string; state: string; zone: string; launchedAt: string }[];
-}
+import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 let up: UpProcess | undefined;
 /** The demo's directory: its local pool runs real agent processes, which outlive `flotte up`. */

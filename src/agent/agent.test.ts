@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { realClock } from '../clock/clock.js';
-import type { AgentOrders, AgentReport } from '../api/routes/agents.js';
+import type { AgentOrders, AgentReport } from '../api/contract/index.js';
 import { runAgent } from './agent.js';
 
 /**

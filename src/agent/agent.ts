@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import type { AgentOrders, AgentReport } from '../api/routes/agents.js';
+import type { AgentOrders, AgentReport } from '../api/contract/index.js';
 import { runPreStop } from './drain.js';
 import { LoadMeter } from './load.js';
 import { loggedInSessions, type SessionSource } from './sessions.js';

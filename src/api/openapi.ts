@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { ERROR_CODES } from './errors.js';
+import { ErrorBodySchema } from './contract/errors.js';
 import type { RouteDef } from './route.js';
 import { rolesWith } from './roles.js';
 
 type JsonSchema = Record<string, unknown>;
 
 /** Request schemas as clients must send them: defaults make fields optional, transforms are opaque. */
-const toSchema = (s: z.ZodType): JsonSchema => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+const toSchema = (s: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 };
 
@@ -29,7 +29,7 @@ function operation(r: RouteDef): JsonSchema {
   const status = String(r.status ?? 200);
   const isPublic = r.permission === 'public';
   const responses: Record<string, JsonSchema> = {
-    [status]: { description: 'success', content: { [r.produces ?? 'application/json']: { schema: {} } } },
+    [status]: { description: 'success', content: { [r.produces ?? 'application/json']: { schema: toSchema(r.response, 'output') } } },
     '400': { description: 'invalid request: every field at fault, with its path', ...errorRef },
   };
   if (!isPublic) {
@@ -65,21 +65,7 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): J
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
-        Error: {
-          type: 'object',
-          required: ['error'],
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: {
-                code: { type: 'string', enum: Object.keys(ERROR_CODES) },
-                message: { type: 'string' },
-                problems: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } }, required: ['field', 'message'] } },
-              },
-            },
-          },
-        },
+        Error: toSchema(ErrorBodySchema, 'output'),
       },
     },
   };

@@ -22,6 +22,12 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
   status?: number;
   /** Media type of a success; JSON unless said (`text/event-stream`, Prometheus text). */
   produces?: string;
+  /**
+   * The success body, from src/api/contract. It documents the route and the contract test checks
+   * real answers against it; it is not handed to Fastify, whose response schemas would serialise
+   * (drop unknown keys, coerce) and so could change a body, and would cost time per request.
+   */
+  response: z.ZodType;
   handler(input: { params: P; query: Q; body: B; request: FastifyRequest; reply: FastifyReply }): Promise<unknown>;
 }
 

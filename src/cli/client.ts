@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Refusal } from '../domain/refusal.js';
+import type { ErrorBody } from '../api/contract/index.js';
 
 /** The CLI's only way to flotte: its HTTP API, like kubectl's. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
@@ -10,10 +11,6 @@ export class CliError extends Refusal {
   constructor(message: string, exitCode: 1 | 2) {
     super(message, exitCode);
   }
-}
-
-export interface ApiErrorBody {
-  error: { code: string; message: string; problems?: { field: string; message: string }[]; errors?: unknown[] };
 }
 
 export class ApiClient {
@@ -38,7 +35,7 @@ export class ApiClient {
     }
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new ApiRequestError(res.status, json as ApiErrorBody);
+    if (!res.ok) throw new ApiRequestError(res.status, json as ErrorBody);
     return json as T;
   }
 
@@ -55,7 +52,7 @@ export class ApiClient {
       if (signal?.aborted) throw e;
       throw new CliError(`cannot reach flotte at ${this.server}: ${(e as Error).cause ?? (e as Error).message}`, 1);
     }
-    if (!res.ok) throw new ApiRequestError(res.status, (await res.json().catch(() => undefined)) as ApiErrorBody);
+    if (!res.ok) throw new ApiRequestError(res.status, (await res.json().catch(() => undefined)) as ErrorBody);
     return res;
   }
 }
@@ -63,7 +60,7 @@ export class ApiClient {
 export class ApiRequestError extends CliError {
   constructor(
     readonly status: number,
-    readonly body: ApiErrorBody,
+    readonly body: ErrorBody,
   ) {
     super(body?.error?.message ?? `HTTP ${status}`, status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429 ? 2 : 1);
   }

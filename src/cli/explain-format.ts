@@ -1,27 +1,6 @@
-/** A decision as `GET /api/v1/pools/:name/decisions` returns it. */
-export interface DecisionView {
-  id: number;
-  pool: string;
-  at: string;
-  current: number;
-  recommendation?: number | null | undefined;
-  desired: number;
-  inputs: { metric: string; value?: number | undefined; at?: string | undefined; problem?: string | undefined }[];
-  proposals: { policy: string; desired?: number | undefined; why: string }[];
-  adjustments: { stage: string; from: number; to: number; why: string }[];
-  held?: string | undefined;
-  dryRun: boolean;
-  summary: string;
-}
+import type { DecisionsPage, DecisionView } from '../api/contract/index.js';
 
-export interface DecisionsPage {
-  pool: string;
-  desired: number;
-  /** Why the pool is not doing what it normally would (healing or autoscaling paused, …). */
-  conditions?: { type: string; since: string; reason: string; message: string; until?: string | undefined }[] | undefined;
-  autoscaling: { dryRun: boolean; evaluationInterval: number; policies: number } | null;
-  items: DecisionView[];
-}
+export type { DecisionsPage, DecisionView };
 
 const STAGE_WORDS: Record<string, string> = {
   'stale-hold': 'held on missing or stale data',

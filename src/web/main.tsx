@@ -10,6 +10,7 @@ import { Login } from './pages/login.js';
 import { OperationsPage } from './pages/operations.js';
 import { OverviewPage } from './pages/overview.js';
 import { PoolPage } from './pages/pool.js';
+import type { EventPage } from '../api/contract/index.js';
 
 const NAV = [
   ['#/', 'Overview'],
@@ -34,7 +35,7 @@ function App() {
     if (!me) return;
     // Start the live stream after the newest stored event: the pages load history themselves.
     let stop = () => {};
-    get<{ items: FleetEvent[] }>('/api/v1/events?limit=1000').then((page) => {
+    get<EventPage>('/api/v1/events?limit=1000').then((page) => {
       const after = page.items.at(-1)?.id ?? 0;
       stop = followEvents(
         (e) => {

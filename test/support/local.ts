@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getJson, startUp, tempDir, waitFor, type UpProcess } from './process.js';
+import type { PoolDetail as PoolBody, EventPage } from '../../src/api/contract/index.js';
+
+export type { PoolBody };
 
 /** The head of a flotte.yaml on the `local` provider: cluster, the provider (agents join fast) and an `agent` template. */
 export function localBase(cluster: string): string {
@@ -36,25 +39,6 @@ export function localConfig(opts: { desired: number; drainTimeout?: number; brak
 `;
 }
 
-export interface MachineRow {
-  id: string;
-  state: string;
-  replaces: string | null;
-  protected: boolean;
-}
-export interface PoolBody {
-  ready: number;
-  conditions: { type: string; message: string }[];
-  machines: MachineRow[];
-}
-export interface EventRow {
-  id: number;
-  at: string;
-  machine?: string;
-  reason: string;
-  message: string;
-}
-
 /** A fresh directory holding the config; separate from starting, so cleanup knows it even if the start fails. */
 export function localDir(config: string): string {
   const dir = tempDir('flotte-local-');
@@ -65,7 +49,7 @@ export function localDir(config: string): string {
 export const startLocal = (dir: string): Promise<UpProcess> => startUp(dir, ['--log-level', 'info']);
 
 export const pool = (up: UpProcess) => getJson<PoolBody>(`${up.url}/api/v1/pools/workers`);
-export const events = async (up: UpProcess) => (await getJson<{ items: EventRow[] }>(`${up.url}/api/v1/pools/workers/events?limit=1000`)).items;
+export const events = async (up: UpProcess) => (await getJson<EventPage>(`${up.url}/api/v1/pools/workers/events?limit=1000`)).items;
 
 export const readyCount = (n: number, up: UpProcess) =>
   waitFor(`${n} ready`, async () => {

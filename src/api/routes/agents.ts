@@ -1,32 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import { DEFAULT_HEALTH, type AgentHeartbeat } from '../../domain/health.js';
 import { CREDENTIAL_PREFIX, launchJoinToken, newJoinKey, randomSecret, sameSecret, secretHash } from '../../store/agent-secrets.js';
 import type { ApiDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
-
-/** What an agent sends on join and with every heartbeat. */
-export const AgentReportSchema = z.strictObject({
-  machine: z.string().min(1).max(128),
-  pool: z.string().min(1).max(63),
-  busy: z.int().min(0).default(0),
-  /** Logged-in sessions (utmp); older agents do not send it. */
-  sessions: z.int().min(0).default(0),
-  available: z.boolean().default(true),
-  drained: z.boolean().default(false),
-  load: z.strictObject({ load1: z.number().min(0), cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),
-  address: z.string().max(200).optional(),
-});
-export type AgentReport = z.infer<typeof AgentReportSchema>;
-
-/** The controller's answer: how often to report, and whether to drain. */
-export interface AgentOrders {
-  heartbeatIntervalMs: number;
-  drain: { deadline: number; preStop?: { command: string; timeoutMs: number } | undefined } | null;
-  /** On join only: the machine's own secret for its heartbeats, shown this once and kept by flotte as a hash. */
-  credential?: string | undefined;
-}
+import { AgentOrdersSchema, AgentReportSchema, type AgentOrders, type AgentReport } from '../contract/index.js';
 
 /** Machines in these states have no agent that may join: the record of a machine that is gone is history. */
 const NO_JOIN = new Set(['gone']);
@@ -112,6 +90,7 @@ export function agentRoutes(deps: ApiDeps) {
       summary: "An agent joins its pool with a join token and receives its machine's own credential",
       tags: ['agents'],
       permission: 'agent',
+      response: AgentOrdersSchema,
       body: AgentReportSchema,
       async handler({ body, request }) {
         await admitJoin(request, body);
@@ -124,6 +103,7 @@ export function agentRoutes(deps: ApiDeps) {
       summary: "An agent reports load, busy count and drain state with its machine's credential; the answer carries drain orders",
       tags: ['agents'],
       permission: 'agent',
+      response: AgentOrdersSchema,
       body: AgentReportSchema,
       async handler({ body, request }) {
         await admitReport(request, body);

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../../domain/access.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
+import { AuditPageSchema } from '../contract/index.js';
 
 export const auditView = (r: AuditRecord) => ({ ...r, pool: r.pool ?? null, at: new Date(r.at).toISOString() });
 
@@ -14,6 +15,7 @@ export function auditRoutes(deps: ApiDeps) {
       summary: 'Read the audit log (every change made through the API), oldest first, from a cursor',
       tags: ['audit'],
       permission: 'audit:read',
+      response: AuditPageSchema,
       query: z.object({
         pool: z.string().optional(),
         since: z.iso.datetime({ offset: true }).optional().describe('only records at or after this time'),

@@ -6,6 +6,7 @@ import type { Store } from '../../store/store.js';
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
+import { AutoscalingPausedSchema, ResumedSchema } from '../contract/index.js';
 
 const iso = (t: number | undefined) => (t === undefined ? null : new Date(t).toISOString());
 
@@ -51,6 +52,7 @@ export function autoscalingRoutes(deps: ApiDeps) {
       summary: "Pause a pool's autoscaler (for a while, or until resumed) so a manual size holds",
       tags: ['pools'],
       permission: 'pools:scale',
+      response: AutoscalingPausedSchema,
       params: poolParams,
       body: z.strictObject({
         /** How long, like `30m`, `1h` or `2d`; until resumed when absent. */
@@ -75,6 +77,7 @@ export function autoscalingRoutes(deps: ApiDeps) {
       summary: "Resume a pool's autoscaler; it sets the size at its next evaluation",
       tags: ['pools'],
       permission: 'pools:scale',
+      response: ResumedSchema,
       params: poolParams,
       async handler({ params }) {
         const pool = await scaledPool(params.name);

@@ -3,6 +3,7 @@ import { describeApply, describeDestroy, planAgainst, shrunk, type ApplyPlan } f
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
+import { ApplyAnswerSchema } from '../contract/index.js';
 
 export function configRoutes(deps: ApiDeps) {
   return [
@@ -12,6 +13,7 @@ export function configRoutes(deps: ApiDeps) {
       summary: 'Validate a flotte.yaml, plan what it changes, and store it; a bad file, a dry run or an unallowed destroy changes nothing',
       tags: ['config'],
       permission: 'config:apply',
+      response: ApplyAnswerSchema,
       body: z
         .object({
           source: z.string(),

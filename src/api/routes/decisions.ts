@@ -4,6 +4,7 @@ import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 import { poolConditions } from './healing.js';
 import type { ApiDeps } from '../app.js';
+import { DecisionsPageSchema } from '../contract/index.js';
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
@@ -23,6 +24,7 @@ export function decisionRoutes(deps: ApiDeps) {
       summary: "List a pool's autoscaling decisions with their explanations, newest first",
       tags: ['pools'],
       permission: 'pools:read',
+      response: DecisionsPageSchema,
       params: z.object({ name: z.string().min(1) }),
       query: z.object({
         limit: z.coerce.number().int().min(1).max(500).default(20),

@@ -7,6 +7,7 @@ import { callerOf } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import { allows } from '../roles.js';
+import { EnvTemplateListSchema, EnvUsageSchema, EnvironmentDetailSchema, EnvironmentListSchema, EnvironmentSchema } from '../contract/index.js';
 
 const idParams = z.object({ id: z.string().min(1) });
 const Ttl = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 30m, 8h or 2d' });
@@ -37,6 +38,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Environment templates of the applied config',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvTemplateListSchema,
       async handler() {
         return { items: [...(await service.templates()).values()] };
       },
@@ -47,6 +49,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Create an environment from a template; it is ready when its status is `ready`',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentDetailSchema,
       status: 201,
       body: z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,40}$/), template: z.string().min(1), params: z.record(z.string(), z.string()).default({}), ttl: Ttl.optional() }),
       async handler({ body, request }) {
@@ -61,6 +64,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: "The caller's environments; `all=true` lists everyone's to those allowed `envs:all`",
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentListSchema,
       query: z.object({ all: z.stringbool().default(false), ended: z.stringbool().default(false) }),
       async handler({ query, request }) {
         const who = caller(request);
@@ -74,6 +78,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'One environment with the progress of each role',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentDetailSchema,
       params: idParams,
       async handler({ params, request }) {
         return translated(async () => service.view(await service.get(caller(request), params.id)));
@@ -85,6 +90,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: "Push an environment's expiry back (up to its template's maxTtl)",
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentSchema,
       params: idParams,
       body: z.strictObject({ by: Ttl }),
       async handler({ params, body, request }) {
@@ -97,6 +103,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Stop every machine of an environment (disks kept, nothing replaced); start wakes it',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentDetailSchema,
       params: idParams,
       async handler({ params, request }) {
         const env = await translated(() => service.stop(caller(request), params.id));
@@ -110,6 +117,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Wake a stopped environment: the same machines start again; it is ready when its status is `ready`',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentDetailSchema,
       params: idParams,
       async handler({ params, request }) {
         const env = await translated(() => service.start(caller(request), params.id));
@@ -123,6 +131,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Machine-hours and cost per user and team (developers: their own row)',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvUsageSchema,
       query: z.object({ since: Ttl.default('30d') }),
       async handler({ query, request }) {
         const to = deps.clock.now();
@@ -135,6 +144,7 @@ export function environmentRoutes(deps: ApiDeps) {
       summary: 'Destroy an environment: its machines are released, then its pools removed',
       tags: ['environments'],
       permission: 'envs:own',
+      response: EnvironmentSchema,
       status: 202,
       params: idParams,
       async handler({ params, request }) {

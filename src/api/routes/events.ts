@@ -4,6 +4,7 @@ import { streamsFor, wantsEventStream } from '../event-stream.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import type { FleetEvent } from '../../domain/types.js';
+import { EventPageSchema } from '../contract/index.js';
 
 const page = z.object({
   after: z.coerce.number().int().nonnegative().optional(),
@@ -27,6 +28,7 @@ export function eventRoutes(deps: ApiDeps) {
       summary: 'List events of every pool, oldest first, from a cursor',
       tags: ['events'],
       permission: 'events:read',
+      response: EventPageSchema,
       query: page,
       // `Accept: text/event-stream` turns the list into a live stream from the same cursor.
       async handler({ query, request, reply }) {
@@ -40,6 +42,7 @@ export function eventRoutes(deps: ApiDeps) {
       summary: "List a pool's events, oldest first, from a cursor",
       tags: ['events'],
       permission: 'events:read',
+      response: EventPageSchema,
       params: z.object({ name: z.string() }),
       query: page,
       async handler({ params, query }) {

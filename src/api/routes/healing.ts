@@ -1,22 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../store/agent-secrets.js';
-import { activeConditions, type ConditionType, type PoolCondition } from '../../domain/conditions.js';
+import { activeConditions, type PoolCondition } from '../../domain/conditions.js';
 import type { Store } from '../../store/store.js';
 import type { ApiDeps } from '../app.js';
 import { callerOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
-
-/** A condition as the API shows it: times as ISO strings. */
-export interface ConditionView {
-  type: ConditionType;
-  since: string;
-  reason: string;
-  message: string;
-  /** When a timed condition (an autoscaling pause `--for`) ends by itself. */
-  until?: string | undefined;
-}
+import { JoinTokenSchema, ProtectionSchema, ResumedSchema, type ConditionView } from '../contract/index.js';
 
 export const conditionView = (c: PoolCondition): ConditionView => ({
   type: c.type,
@@ -54,6 +45,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Resume automatic replacement after the mass-failure brake paused it',
       tags: ['pools'],
       permission: 'pools:scale',
+      response: ResumedSchema,
       params: poolParams,
       async handler({ params }) {
         const pool = await store.getPool(params.name);
@@ -71,6 +63,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Protect a machine from scale-in, or lift the protection',
       tags: ['machines'],
       permission: 'machines:write',
+      response: ProtectionSchema,
       params: z.object({ id: z.string().min(1) }),
       body: z.strictObject({ protected: z.boolean() }),
       async handler({ params, body }) {
@@ -87,6 +80,7 @@ export function healingRoutes(deps: ApiDeps) {
       summary: 'Mints a new join token for the pool, for user-data of machines flotte does not launch itself; shown once, kept as a hash, audited',
       tags: ['pools'],
       permission: 'tokens:admin',
+      response: JoinTokenSchema,
       params: poolParams,
       async handler({ params, request }) {
         const pool = await store.getPool(params.name);

@@ -4,6 +4,7 @@ import { OPERATION_KINDS, type Operation, type OperationControl } from '../../do
 import type { ApiDeps } from '../app.js';
 import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
+import { OperationAnswerSchema, OperationDetailSchema, OperationItemListSchema, OperationListSchema, OperationPreviewSchema, OperationsHaltedSchema } from '../contract/index.js';
 
 const Amount = z.union([z.strictObject({ count: z.number().int().nonnegative() }), z.strictObject({ percent: z.number().gt(0).max(100) })]);
 const Strategy = z.strictObject({
@@ -49,6 +50,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} an operation`,
       tags: ['operations'],
       permission: 'ops:write',
+      response: OperationAnswerSchema,
       params: IdParams,
       async handler({ params }) {
         const op = await load(params.id);
@@ -65,6 +67,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: 'Start a bulk operation (restart, replace, stop, start) on a pool',
       tags: ['operations'],
       permission: 'ops:write',
+      response: OperationAnswerSchema,
       body: Body,
       status: 201,
       async handler({ body }) {
@@ -79,6 +82,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: 'Preview an operation: waves, machines per wave, API calls and estimated time; changes nothing',
       tags: ['operations'],
       permission: 'ops:read',
+      response: OperationPreviewSchema,
       body: Body,
       async handler({ body }) {
         const out = await port().preview(toRequest(body));
@@ -92,6 +96,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: 'List operations, newest first',
       tags: ['operations'],
       permission: 'ops:read',
+      response: OperationListSchema,
       query: z.object({ pool: z.string().optional(), active: z.enum(['true', 'false']).optional(), limit: z.coerce.number().int().positive().max(1000).default(100) }),
       async handler({ query }) {
         return { items: await store.listOperations({ pool: query.pool, active: query.active === 'true', limit: query.limit }) };
@@ -103,6 +108,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: 'Halt every running operation at once (pauses them; resume each to go on)',
       tags: ['operations'],
       permission: 'ops:write',
+      response: OperationsHaltedSchema,
       async handler() {
         const halted: string[] = [];
         for (const op of await store.listOperations({ active: true })) {
@@ -119,6 +125,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: 'Show an operation: counts per state, rate, ETA, API budget, failed machines',
       tags: ['operations'],
       permission: 'ops:read',
+      response: OperationDetailSchema,
       params: IdParams,
       async handler({ params }) {
         const op = await load(params.id);
@@ -134,6 +141,7 @@ export function operationRoutes(deps: ApiDeps & { operations?: OperationsPort | 
       summary: "An operation's items (one per machine), in start order",
       tags: ['operations'],
       permission: 'ops:read',
+      response: OperationItemListSchema,
       params: IdParams,
       async handler({ params }) {
         await load(params.id);

@@ -4,6 +4,7 @@ import { runPlan } from '../../planner/run-plan.js';
 import type { Plan } from '../../planner/schema.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
+import { PlanResultSchema } from '../contract/index.js';
 
 /**
  * Simulated steps one request may replay (scenarios × steps, forecast months included):
@@ -26,6 +27,7 @@ export function planRoutes() {
       summary: 'Replay a capacity plan (YAML in `source`) on the sim cloud and return the comparison; changes nothing',
       tags: ['planner'],
       permission: 'pools:read',
+      response: PlanResultSchema,
       body: z.object({ source: z.string().max(2_000_000), file: z.string().default('plan.yaml') }).strict(),
       async handler({ body }) {
         const parsed = parsePlan(body.source, body.file);

@@ -8,6 +8,7 @@ import { allPoolConditions, poolConditions } from './healing.js';
 import { autoscalingNotice } from './autoscaling.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { RevisionCache, requestRevision } from '../revision-cache.js';
+import { DesiredChangeSchema, PoolDetailSchema, PoolListSchema } from '../contract/index.js';
 
 interface Encoded {
   identity: Buffer;
@@ -35,6 +36,7 @@ export function poolRoutes(deps: ApiDeps) {
       summary: 'List pools with machine counts per state',
       tags: ['pools'],
       permission: 'pools:read',
+      response: PoolListSchema,
       query: z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT) }),
       async handler({ query }) {
         const [all, machines, conditions] = await Promise.all([store.listPools(), store.listMachines(), allPoolConditions(store, deps.clock.now())]);
@@ -50,6 +52,7 @@ export function poolRoutes(deps: ApiDeps) {
       summary: 'Show a pool with its machines',
       tags: ['pools'],
       permission: 'pools:read',
+      response: PoolDetailSchema,
       params: poolParams,
       async handler({ params, request, reply }) {
         // Serialising 1,000 machines per request is most of the cost: the encoded JSON is reused
@@ -73,6 +76,7 @@ export function poolRoutes(deps: ApiDeps) {
       summary: "Set a pool's desired size",
       tags: ['pools'],
       permission: 'pools:scale',
+      response: DesiredChangeSchema,
       params: poolParams,
       body: z
         .object({

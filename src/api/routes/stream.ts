@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { streamsFor } from '../event-stream.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
+import { EventStreamSchema } from '../contract/index.js';
 
 export function streamRoutes(deps: ApiDeps) {
   return [
@@ -12,6 +13,7 @@ export function streamRoutes(deps: ApiDeps) {
         'Follow events live as server-sent events; resumes after the Last-Event-ID header (or `after`), from the start without either. A Last-Event-ID that is not an event id is refused (400); one beyond the newest event starts from now on, after a comment saying so and an `id:` line with the newest id',
       tags: ['events'],
       permission: 'events:read',
+      response: EventStreamSchema,
       produces: 'text/event-stream',
       query: z.object({ pool: z.string().optional(), after: z.coerce.number().int().nonnegative().optional() }),
       async handler({ query, request, reply }) {

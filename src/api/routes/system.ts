@@ -4,6 +4,7 @@ import type { ApiMetrics, StatsSource } from '../metrics.js';
 import { openApiDocument } from '../openapi.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import type { ApiDeps } from '../app.js';
+import { HealthzSchema, MetricsTextSchema, OpenApiSchema, ReadyzSchema } from '../contract/index.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -38,6 +39,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
       summary: 'Liveness: the process answers',
       tags: ['system'],
       permission: 'public',
+      response: HealthzSchema,
       handler: async () => ({ ok: true }),
     }),
     defineRoute({
@@ -46,6 +48,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
       summary: "Readiness: the store answers and takes writes; each provider's last answer",
       tags: ['system'],
       permission: 'public',
+      response: ReadyzSchema,
       async handler() {
         try {
           await deps.store.revision();
@@ -63,6 +66,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
       summary: 'Prometheus metrics: fleet, provider calls, API requests',
       tags: ['system'],
       permission: deps.metricsNeedToken ? 'pools:read' : 'public',
+      response: MetricsTextSchema,
       produces: 'text/plain',
       async handler({ reply }) {
         const text = await metrics.scrape(deps.store, providers);
@@ -75,6 +79,7 @@ export function systemRoutes(deps: ApiDeps, metrics: ApiMetrics, documented: () 
       summary: 'This API as an OpenAPI 3.1 document',
       tags: ['system'],
       permission: 'public',
+      response: OpenApiSchema,
       async handler({ reply }) {
         doc ??= JSON.stringify(openApiDocument(documented(), API_VERSION));
         return reply.type('application/json').send(doc);

@@ -6,6 +6,7 @@ import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { defineRoute } from '../route.js';
 import { issueToken } from '../tokens.js';
 import type { ApiDeps } from '../app.js';
+import { CreatedTokenSchema, TokenPageSchema, TokenSchema } from '../contract/index.js';
 
 /** 100 years: a longer lifetime says "never expires" (leave it out), and past ~270,000 years no date can show it. */
 export const TOKEN_MAX_TTL_SECONDS = 100 * 365 * 86_400;
@@ -31,6 +32,7 @@ export function tokenRoutes(deps: ApiDeps) {
       summary: 'Create a bearer token; its secret is in this response and nowhere else, ever',
       tags: ['tokens'],
       permission: 'tokens:admin',
+      response: CreatedTokenSchema,
       status: 201,
       body: z
         .object({
@@ -54,6 +56,7 @@ export function tokenRoutes(deps: ApiDeps) {
       summary: 'List tokens (never their secrets), revoked ones included',
       tags: ['tokens'],
       permission: 'tokens:admin',
+      response: TokenPageSchema,
       query: z.object({ after: z.string().optional(), limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT) }),
       async handler({ query }) {
         const items = await store.listTokens({ after: query.after, limit: query.limit });
@@ -66,6 +69,7 @@ export function tokenRoutes(deps: ApiDeps) {
       summary: 'Revoke a token; requests carrying it get 401 from then on',
       tags: ['tokens'],
       permission: 'tokens:admin',
+      response: TokenSchema,
       params: z.object({ id: z.string().min(1) }),
       async handler({ params }) {
         const token = await store.revokeToken(params.id, clock.now());

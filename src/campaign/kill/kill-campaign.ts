@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.js';
 import { CLUSTER, ENV_TEMPLATE, killCampaignConfig, POOL_MAX, POOLS, WORK_KINDS, type WorkKind } from './fleet-config.js';
 import { reconcileLedger, type Ledger } from './ledger.js';
 import { alive, descendants, freePort, groupMembers, startFlotteUp, type UpProcess } from './up-process.js';
+import type { EnvironmentList, EnvironmentView as EnvView, OperationList, OperationView as OpView, PoolList, PoolSummary as PoolView } from '../../api/contract/index.js';
 
 export interface KillCampaignOptions {
   kills: number;
@@ -19,26 +20,6 @@ export interface KillCampaignOptions {
   log?: ((line: string) => void) | undefined;
   /** Leave the data dir behind (its path is in the report) to look into a failure. */
   keepDir?: boolean | undefined;
-}
-
-interface OpView {
-  id: string;
-  kind: string;
-  pool: string;
-  status: string;
-  message: string;
-}
-interface EnvView {
-  id: string;
-  name: string;
-  status: string;
-  reason?: string;
-}
-interface PoolView {
-  name: string;
-  desired: number;
-  ready: number;
-  counts: Record<string, number>;
 }
 
 /** An environment the campaign asked for, and the end it asked for: ready, or destroyed by its TTL. */
@@ -260,7 +241,7 @@ export class KillCampaign {
   /** Waits for every operation to end, every environment to reach what was asked and every pool to converge. */
   private async settle(): Promise<{ ops: OpView[]; envs: EnvView[]; pools: PoolView[]; stuck: string[] }> {
     const look = async () => {
-      const [ops, envs, pools] = await Promise.all([this.api<{ items: OpView[] }>('GET', '/api/v1/operations?limit=1000'), this.api<{ items: EnvView[] }>('GET', '/api/v1/environments?all=true&ended=true'), this.pools()]);
+      const [ops, envs, pools] = await Promise.all([this.api<OperationList>('GET', '/api/v1/operations?limit=1000'), this.api<EnvironmentList>('GET', '/api/v1/environments?all=true&ended=true'), this.pools()]);
       const byName = new Map(envs.items.map((e) => [e.name, e]));
       const waiting = [
         ...ops.items.filter((op) => !FINAL_OPS.has(op.status)).map((op) => `operation ${op.id} (${op.kind} ${op.pool}) ${op.status}: ${op.message}`),
@@ -279,7 +260,7 @@ export class KillCampaign {
   }
 
   private async pools(): Promise<PoolView[]> {
-    return (await this.api<{ items: PoolView[] }>('GET', '/api/v1/pools?limit=500')).items;
+    return (await this.api<PoolList>('GET', '/api/v1/pools?limit=500')).items;
   }
 
   private async until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { ApiRequestError, CliError, type ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
-import type { ConfigProblem as Problem } from '../../api/app.js';
+import type { ApplyAnswer, ConfigProblem as Problem } from '../../api/contract/index.js';
 
 export const formatProblem = (p: Problem): string => `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ''}${p.message} (${p.hint})`;
-
-interface ApplyAnswer {
-  dryRun: boolean;
-  applied: boolean;
-  /** The plan as data (see src/domain/apply-plan.ts); `lines` is the same for people. */
-  plan: unknown;
-  lines: string[];
-  pools: { name: string; desired: number; min: number; max: number }[];
-}
 
 export interface ApplyOptions {
   file: string;

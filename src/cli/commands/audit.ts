@@ -1,19 +1,7 @@
 import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { parseDuration } from './tokens.js';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  pool: string | null;
-  status: number;
-  result: string;
-  source: string;
-  params: unknown;
-}
+import type { AuditEntry, AuditPage } from '../../api/contract/index.js';
 
 /** `--since` takes an ISO time or a duration back from now (`1h`, `7d`). */
 export function sinceTime(since: string, now: number): string {
@@ -27,11 +15,11 @@ export async function auditCommand(client: ApiClient, now: number, opts: { pool?
   const filter = new URLSearchParams({ limit: '1000' });
   if (opts.pool) filter.set('pool', opts.pool);
   if (opts.since) filter.set('since', sinceTime(opts.since, now));
-  const items: AuditRow[] = [];
+  const items: AuditEntry[] = [];
   let after: string | null = null;
   do {
     if (after) filter.set('after', after);
-    const page: { items: AuditRow[]; next: string | null } = await client.get(`/api/v1/audit?${filter}`);
+    const page: AuditPage = await client.get(`/api/v1/audit?${filter}`);
     items.push(...page.items);
     after = page.next;
   } while (after);

@@ -3,36 +3,11 @@ import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { serverDurationFlag } from '../flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
+import type { EnvironmentDetail, EnvironmentList, EnvironmentView, EnvTemplateList, EnvUsage } from '../../api/contract/index.js';
 
-/** The environment as the API returns it; the CLI depends on the API contract only. */
-interface EnvJson {
-  id: string;
-  name: string;
-  owner: string;
-  template: string;
-  templateVersion: number;
-  status: string;
-  reason?: string;
-  outputs: Record<string, string>;
-  createdAt: number;
-  readyAt?: number;
-  expiresAt: number;
-  params: Record<string, string>;
-  roleStatus?: { name: string; ready: number; count: number; machines: { id: string; state: string }[] }[];
-  idle?: IdleJson;
-}
-
-/** Why a running environment is (not) idle, as the API reports it. */
-interface IdleJson {
-  idle: boolean;
-  autoStop: boolean;
-  afterMs?: number;
-  maxCpu: number;
-  since?: number;
-  stopsAt?: number;
-  blockers: string[];
-  machines: { machine: string; role: string; state: string; report?: { busy: number; sessions: number; cpu: number } }[];
-}
+/** An environment as the API returns it: the list leaves out each role's progress and the idle signals. */
+type EnvJson = EnvironmentView & Partial<Pick<EnvironmentDetail, 'roleStatus' | 'idle'>>;
+type IdleJson = NonNullable<EnvironmentDetail['idle']>;
 
 const POLL_MS = 1_000;
 const DONE = new Set(['ready', 'failed', 'destroyed', 'stopped']);
@@ -123,7 +98,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--ended', 'include destroyed and failed ones')
     .option('--json', 'JSON output')
     .action(async (opts: { all?: boolean; ended?: boolean; json?: boolean }) => {
-      const { items } = await client().get<{ items: EnvJson[] }>(`/api/v1/environments?all=${opts.all === true}&ended=${opts.ended === true}`);
+      const { items } = await client().get<EnvironmentList>(`/api/v1/environments?all=${opts.all === true}&ended=${opts.ended === true}`);
       if (opts.json) return printJson(items);
       println(table(['ID', 'NAME', 'OWNER', 'TEMPLATE', 'STATUS', 'EXPIRES'], items.map((e) => [e.id, e.name, e.owner, `${e.template} v${e.templateVersion}`, e.status, new Date(e.expiresAt).toISOString()])));
     });
@@ -197,7 +172,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .option('--json', 'JSON output')
     .action(async (opts: { since: string; json?: boolean }) => {
       const since = serverDurationFlag('--since', opts.since, '7d or 30d');
-      const out = await client().get<{ items: { scope: string; environments: number; machineHours: number; cost: number; unpriced: string[] }[] }>(`/api/v1/environment-usage?since=${encodeURIComponent(since)}`);
+      const out = await client().get<EnvUsage>(`/api/v1/environment-usage?since=${encodeURIComponent(since)}`);
       if (opts.json) return printJson(out);
       println(table(['SCOPE', 'ENVS', 'MACHINE-HOURS', 'COST', 'UNPRICED SIZES'], out.items.map((r) => [r.scope, r.environments, r.machineHours, r.cost, r.unpriced.join(' ')])));
     });
@@ -207,7 +182,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .description('environment templates of the applied config')
     .option('--json', 'JSON output')
     .action(async (opts: { json?: boolean }) => {
-      const { items } = await client().get<{ items: { name: string; version: number; roles: { name: string; count: number }[]; params: { name: string; default?: string }[] }[] }>('/api/v1/environment-templates');
+      const { items } = await client().get<EnvTemplateList>('/api/v1/environment-templates');
       if (opts.json) return printJson(items);
       println(table(['TEMPLATE', 'VERSION', 'ROLES', 'PARAMS'], items.map((t) => [t.name, t.version, t.roles.map((r) => `${r.name}×${r.count}`).join(' '), t.params.map((p) => `${p.name}${p.default !== undefined ? `=${p.default}` : ''}`).join(' ')])));
     });

@@ -1,40 +1,32 @@
 import type { ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
 import { followEvents } from './events-follow.js';
-
-interface EventRow {
-  id: number;
-  at: string;
-  pool: string;
-  machine?: string;
-  reason: string;
-  message: string;
-}
+import type { EventPage, EventView } from '../../api/contract/index.js';
 
 export async function eventsCommand(client: ApiClient, pool: string | undefined, opts: { json?: boolean; limit: string; after?: string; follow?: boolean }): Promise<void> {
   const base = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
-  const items: EventRow[] = [];
+  const items: EventView[] = [];
   let after = opts.after;
   const limit = Number(opts.limit);
   // Pages through the cursor until the end: `--limit` caps how many are shown, newest last.
   for (;;) {
-    const page = await client.get<{ items: EventRow[]; next: string | null }>(`${base}?limit=1000${after ? `&after=${after}` : ''}`);
+    const page = await client.get<EventPage>(`${base}?limit=1000${after ? `&after=${after}` : ''}`);
     items.push(...page.items);
     if (!page.next) break;
     after = page.next;
   }
   const shown = items.slice(-limit);
-  const line = (e: EventRow) => `${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`;
+  const line = (e: EventView) => `${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`;
   if (!opts.follow) {
     if (opts.json) return printJson(shown);
     for (const e of shown) println(line(e));
     return;
   }
   // Following prints one JSON object per line with --json, so a consumer can read it as it comes.
-  const show = (e: EventRow) => println(opts.json ? JSON.stringify(e) : line(e));
+  const show = (e: EventView) => println(opts.json ? JSON.stringify(e) : line(e));
   for (const e of shown) show(e);
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  await followEvents<EventRow>(client, pool, items.at(-1)?.id ?? Number(opts.after ?? 0), show, stop.signal);
+  await followEvents<EventView>(client, pool, items.at(-1)?.id ?? Number(opts.after ?? 0), show, stop.signal);
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ApiClient } from '../client.js';
 import { printJson, println } from '../output.js';
 import { registerAgentCommands } from './agent-commands.js';
+import type { Protection, Resumed } from '../../api/contract/index.js';
 
 /**
  * `flotte agent` (+ `agent busy`), `flotte pools resume-healing`, `flotte machines protect|unprotect`.
@@ -17,7 +18,7 @@ export function registerHealthCommands(program: Command, client: () => ApiClient
     .argument('<pool>')
     .option('--json', 'JSON output')
     .action(async (pool: string, opts: { json?: boolean }) => {
-      const out = await client().request<{ pool: string; resumed: boolean }>('POST', `/api/v1/pools/${encodeURIComponent(pool)}/resume-healing`);
+      const out = await client().request<Resumed>('POST', `/api/v1/pools/${encodeURIComponent(pool)}/resume-healing`);
       if (opts.json) return printJson(out);
       println(out.resumed ? `healing resumed for ${out.pool}` : `healing was not paused for ${out.pool}`);
     });
@@ -30,7 +31,7 @@ export function registerHealthCommands(program: Command, client: () => ApiClient
       .argument('<id>')
       .option('--json', 'JSON output')
       .action(async (id: string, opts: { json?: boolean }) => {
-        const out = await client().request<{ id: string; protected: boolean }>('PUT', `/api/v1/machines/${encodeURIComponent(id)}/protection`, { protected: value });
+        const out = await client().request<Protection>('PUT', `/api/v1/machines/${encodeURIComponent(id)}/protection`, { protected: value });
         if (opts.json) return printJson(out);
         println(`${out.id}: scale-in protection ${out.protected ? 'on' : 'off'}`);
       });

@@ -1,18 +1,9 @@
 import type { ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
-
-interface MachineRow {
-  id: string;
-  zone: string;
-  size: string;
-  state: string;
-  since: string;
-  launchedAt: string;
-  replaces: string | null;
-}
+import type { PoolDetail } from '../../api/contract/index.js';
 
 export async function machinesCommand(client: ApiClient, pool: string, opts: { json?: boolean; state?: string }): Promise<void> {
-  const body = await client.get<{ machines: MachineRow[] }>(`/api/v1/pools/${encodeURIComponent(pool)}`);
+  const body = await client.get<PoolDetail>(`/api/v1/pools/${encodeURIComponent(pool)}`);
   const rows = opts.state ? body.machines.filter((m) => m.state === opts.state) : body.machines;
   if (opts.json) return printJson(rows);
   println(table(['ID', 'STATE', 'ZONE', 'SIZE', 'LAUNCHED', 'SINCE', 'REPLACES'], rows.map((m) => [m.id, m.state, m.zone, m.size, m.launchedAt, m.since, m.replaces ?? ''])));

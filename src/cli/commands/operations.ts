@@ -4,28 +4,14 @@ import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { operationBody, type OperationFlags } from './operation-flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
-
-interface OpView {
-  id: string;
-  kind: string;
-  pool: string;
-  status: string;
-  message: string;
-  createdAt: number;
-  progress: { api: { calls: number; throttled: number } };
-}
-interface ShowBody {
-  operation: OpView;
-  progress: { counts: Record<string, number>; total: number; perMinute: number; etaMs: number | null; api: { operation: { calls: number; throttled: number }; provider: { buckets: Record<string, { tokens: number; capacity: number }> } | null } } | null;
-  failed: { machine: string; error: string | null }[];
-}
+import type { OperationAnswer, OperationDetail, OperationList, OperationPreview, OperationsHalted } from '../../api/contract/index.js';
 
 const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'rolled-back']);
 const POLL_MS = 1_000;
 const secs = (ms: number | null | undefined) => (ms === null || ms === undefined ? '-' : `${Math.ceil(ms / 1000)}s`);
 
 /** One line a person can read: counts per state, rate, ETA and the API budget. */
-export function progressLine(s: ShowBody): string {
+export function progressLine(s: OperationDetail): string {
   const p = s.progress;
   if (!p) return `${s.operation.id} ${s.operation.status}: ${s.operation.message}`;
   const c = p.counts;
@@ -35,17 +21,17 @@ export function progressLine(s: ShowBody): string {
 }
 
 /** Follows an operation until it ends; Ctrl-C stops the following, not the operation, and says so. */
-export function follow(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
+export function follow(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<OperationDetail> {
   return waitOrInterrupt(() => `stopped following; operation ${id} carries on on the server (follow: flotte ops show ${id}; cancel: flotte ops cancel ${id})`, () => followUntilEnd(client, clock, id, json));
 }
 
 /** A progress bar on a terminal, JSON lines with --json, plain lines otherwise. */
-async function followUntilEnd(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<ShowBody> {
+async function followUntilEnd(client: ApiClient, clock: Clock, id: string, json: boolean): Promise<OperationDetail> {
   // Imported here, not at the top: every CLI command registers this module, few draw a bar.
   const bar = process.stderr.isTTY && !json ? new (await import('cli-progress')).SingleBar({ format: `${id} [{bar}] {value}/{total} | {line}`, stream: process.stderr, hideCursor: true }) : null;
   let last = '';
   for (let started = false; ; ) {
-    const s = await client.get<ShowBody>(`/api/v1/operations/${encodeURIComponent(id)}`);
+    const s = await client.get<OperationDetail>(`/api/v1/operations/${encodeURIComponent(id)}`);
     const total = s.progress?.total ?? 0;
     const settled = (s.progress?.counts.done ?? 0) + (s.progress?.counts.failed ?? 0);
     const line = progressLine(s);
@@ -64,7 +50,7 @@ async function followUntilEnd(client: ApiClient, clock: Clock, id: string, json:
   }
 }
 
-function finish(s: ShowBody, json: boolean): void {
+function finish(s: OperationDetail, json: boolean): void {
   if (!json) {
     println(`${s.operation.id} ${s.operation.status}: ${s.operation.message}`);
     for (const f of s.failed.slice(0, 20)) println(`  failed ${f.machine}: ${f.error ?? ''}`);
@@ -74,7 +60,7 @@ function finish(s: ShowBody, json: boolean): void {
 
 async function startCommand(client: ApiClient, kind: string, pool: string, f: OperationFlags): Promise<void> {
   const body = operationBody(kind, pool, f);
-  const out = await client.request<{ dryRun?: boolean; preview?: Record<string, unknown> & { waves: number[]; calls: Record<string, number>; totalMs: number; apiMs: number; machines: number; waveSamples: string[][]; durations: { samples: number } }; operation?: OpView }>('POST', f.dryRun ? '/api/v1/operations/dry-run' : '/api/v1/operations', body);
+  const out = await client.request<Partial<OperationPreview & OperationAnswer>>('POST', f.dryRun ? '/api/v1/operations/dry-run' : '/api/v1/operations', body);
   if (out.preview) {
     if (f.json) return printJson(out);
     const p = out.preview;
@@ -113,7 +99,7 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
   }
   const ops = program.command('ops').description('bulk operations: list, show (live progress), pause, resume, cancel, stop-all');
   ops.command('list', { isDefault: true }).description('list operations, newest first').option('--pool <pool>', 'only this pool').option('--json', 'JSON output').action(async (f: { pool?: string; json?: boolean }) => {
-    const { items } = await client().get<{ items: OpView[] }>(`/api/v1/operations${f.pool ? `?pool=${encodeURIComponent(f.pool)}` : ''}`);
+    const { items } = await client().get<OperationList>(`/api/v1/operations${f.pool ? `?pool=${encodeURIComponent(f.pool)}` : ''}`);
     if (f.json) return printJson(items);
     println(table(['ID', 'KIND', 'POOL', 'STATUS', 'STARTED', 'MESSAGE'], items.map((o) => [o.id, o.kind, o.pool, o.status, new Date(o.createdAt).toISOString(), o.message])));
   });
@@ -125,19 +111,19 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
     .option('--json', 'JSON output; with live following, one object per update')
     .action(async (id: string, f: { once?: boolean; json?: boolean }) => {
       if (f.once) {
-        const s = await client().get<ShowBody>(`/api/v1/operations/${encodeURIComponent(id)}`);
+        const s = await client().get<OperationDetail>(`/api/v1/operations/${encodeURIComponent(id)}`);
         return f.json ? printJson(s) : println(`${s.operation.id} ${s.operation.kind} ${s.operation.pool} ${s.operation.status}: ${s.operation.message}\n${progressLine(s)}`);
       }
       finish(await follow(client(), realClock, id, f.json ?? false), f.json ?? false);
     });
   for (const verb of ['pause', 'resume', 'cancel'] as const) {
     ops.command(verb).argument('<id>').description(`${verb} an operation`).option('--json', 'JSON output').action(async (id: string, f: { json?: boolean }) => {
-      const out = await client().request<{ operation: OpView }>('POST', `/api/v1/operations/${encodeURIComponent(id)}/${verb}`);
+      const out = await client().request<OperationAnswer>('POST', `/api/v1/operations/${encodeURIComponent(id)}/${verb}`);
       return f.json ? printJson(out) : println(`operation ${id}: ${verb} requested`);
     });
   }
   ops.command('stop-all').description('halt every running operation at once (they pause; resume each to go on)').option('--json', 'JSON output').action(async (f: { json?: boolean }) => {
-    const out = await client().request<{ halted: string[] }>('POST', '/api/v1/operations/stop');
+    const out = await client().request<OperationsHalted>('POST', '/api/v1/operations/stop');
     return f.json ? printJson(out) : println(`halted ${out.halted.length} operations${out.halted.length ? `: ${out.halted.join(', ')}` : ''}`);
   });
 }

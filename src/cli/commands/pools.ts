@@ -1,20 +1,9 @@
 import type { ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
-
-export interface PoolSummary {
-  name: string;
-  provider: string;
-  template: string;
-  min: number;
-  max: number;
-  desired: number;
-  ready: number;
-  counts: Record<string, number>;
-  conditions: { type: string; since: string; reason: string; message: string; until?: string }[];
-}
+import type { PoolList, PoolSummary } from '../../api/contract/index.js';
 
 export async function poolsCommand(client: ApiClient, opts: { json?: boolean }): Promise<void> {
-  const { items } = await client.get<{ items: PoolSummary[] }>('/api/v1/pools');
+  const { items } = await client.get<PoolList>('/api/v1/pools');
   if (opts.json) return printJson(items);
   const busy = (p: PoolSummary) => (p.counts.requested ?? 0) + (p.counts.launching ?? 0) + (p.counts.booting ?? 0);
   println(

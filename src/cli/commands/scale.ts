@@ -4,7 +4,7 @@ import { CliError, type ApiClient } from '../client.js';
 import { durationFlag } from '../flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
 import { printJson, println } from '../output.js';
-import type { PoolSummary } from './pools.js';
+import type { DesiredChange, PoolSummary } from '../../api/contract/index.js';
 
 const LIVE = ['requested', 'launching', 'booting', 'ready', 'rebooting', 'unhealthy', 'draining', 'terminating'] as const;
 
@@ -27,7 +27,7 @@ export async function scaleCommand(
   const path = `/api/v1/pools/${encodeURIComponent(pool)}`;
   // Read first only to say how to undo, should the wait be interrupted.
   const previous = opts.wait ? (await client.get<PoolSummary>(path)).desired : undefined;
-  const set = await client.request<{ autoscaling?: { paused: boolean; until?: string | null; message: string } | null }>('PUT', `${path}/desired`, { desired, ...(opts.allowDestroy ? { allowDestroy: true } : {}) });
+  const set = await client.request<DesiredChange>('PUT', `${path}/desired`, { desired, ...(opts.allowDestroy ? { allowDestroy: true } : {}) });
   // An autoscaled pool's size is the autoscaler's to set: say so where a person looks, not in the JSON on stdout.
   if (set.autoscaling && !set.autoscaling.paused) process.stderr.write(`flotte: warning: ${set.autoscaling.message}\n`);
   if (!opts.wait) {

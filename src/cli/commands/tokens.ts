@@ -1,15 +1,6 @@
 import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
-
-interface TokenRow {
-  id: string;
-  name: string;
-  role: string;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdBy: string;
-}
+import type { CreatedToken, TokenPage, TokenView } from '../../api/contract/index.js';
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -22,7 +13,7 @@ export function parseDuration(text: string, flag = '--ttl'): number {
 
 export async function tokensCreateCommand(client: ApiClient, opts: { role: string; name: string; ttl?: string; json?: boolean }): Promise<void> {
   const body = { name: opts.name, role: opts.role, ...(opts.ttl ? { ttlSeconds: parseDuration(opts.ttl) } : {}) };
-  const created = await client.request<TokenRow & { secret: string }>('POST', '/api/v1/tokens', body);
+  const created = await client.request<CreatedToken>('POST', '/api/v1/tokens', body);
   if (opts.json) return printJson(created);
   println(`token ${created.id} (${created.name}, role ${created.role}${created.expiresAt ? `, expires ${created.expiresAt}` : ''}):`);
   println(created.secret);
@@ -30,10 +21,10 @@ export async function tokensCreateCommand(client: ApiClient, opts: { role: strin
 }
 
 export async function tokensListCommand(client: ApiClient, opts: { json?: boolean }): Promise<void> {
-  const items: TokenRow[] = [];
+  const items: TokenView[] = [];
   let after: string | null = null;
   do {
-    const page: { items: TokenRow[]; next: string | null } = await client.get(`/api/v1/tokens?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    const page: TokenPage = await client.get(`/api/v1/tokens?limit=1000${after ? `&after=${encodeURIComponent(after)}` : ''}`);
     items.push(...page.items);
     after = page.next;
   } while (after);
@@ -42,7 +33,7 @@ export async function tokensListCommand(client: ApiClient, opts: { json?: boolea
 }
 
 export async function tokensRevokeCommand(client: ApiClient, id: string, opts: { json?: boolean }): Promise<void> {
-  const token = await client.request<TokenRow>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+  const token = await client.request<TokenView>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
   if (opts.json) return printJson(token);
   println(`revoked ${token.id} (${token.name}) at ${token.revokedAt}`);
 }

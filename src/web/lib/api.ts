@@ -1,3 +1,7 @@
+import type { EventView } from '../../api/contract/index.js';
+
+export type FleetEvent = EventView;
+
 /** The dashboard talks to flotte only through its public API, with the user's bearer token. */
 const TOKEN_KEY = 'flotte.token';
 
@@ -33,16 +37,6 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const get = <T>(path: string): Promise<T> => api<T>('GET', path);
-
-export interface FleetEvent {
-  id: number;
-  at: string;
-  pool: string;
-  machine?: string;
-  reason: string;
-  message: string;
-  data?: Record<string, unknown>;
-}
 
 /**
  * Follows `/api/v1/events/stream` over fetch (EventSource cannot send a bearer token),

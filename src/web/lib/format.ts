@@ -1,3 +1,5 @@
+import type { OperationPreview } from '../../api/contract/index.js';
+
 /** Human words for the API's numbers. */
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);
@@ -6,14 +8,8 @@ export function duration(ms: number): string {
   return m < 90 ? `${m} min ${s % 60} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-interface Estimate {
-  waves?: number[];
-  calls?: { mutate?: number; launch?: number };
-  apiMs?: number;
-  totalMs?: number;
-  machines?: number;
-  durations?: { mean: number; max: number; samples: number };
-}
+/** A dry-run preview as the API answers it; every part optional, so a partial one still reads. */
+type Estimate = Partial<OperationPreview['preview']>;
 
 /** A dry-run preview as sentences: what will happen, how many calls, how long. */
 export function previewLines(p: Estimate): string[] {

@@ -1,37 +1,7 @@
-/** The API shapes the dashboard reads (a subset of what the API returns). */
-export interface PoolSummary {
-  name: string;
-  provider: string;
-  template: string;
-  min: number;
-  max: number;
-  desired: number;
-  zones: string[];
-  ready: number;
-  counts: Record<string, number>;
-  /** Why the pool is not doing what it normally would: HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold. */
-  conditions?: { type: string; reason?: string; message: string; since?: string; until?: string }[];
-}
+import type { MachineView, PoolDetail, PoolSummary, Whoami } from '../../api/contract/index.js';
 
-export interface MachineRow {
-  id: string;
-  zone: string;
-  size: string;
-  state: string;
-  since: string;
-  launchedAt: string;
-  replaces: string | null;
-  protected: boolean;
-}
+/** The API shapes the dashboard reads: the API's own contract, never declared again here. */
+export type { PoolDetail, PoolSummary, Whoami };
+export type MachineRow = MachineView;
 
-export interface PoolDetail extends PoolSummary {
-  machines: MachineRow[];
-}
-
-export interface Whoami {
-  name: string;
-  role: string;
-  permissions: string[];
-}
-
-export const can = (me: Whoami | undefined, permission: string): boolean => !!me?.permissions.includes(permission);
+export const can = (me: Whoami | undefined, permission: string): boolean => !!me?.permissions.some((p) => p === permission);

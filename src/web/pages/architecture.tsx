@@ -1,10 +1,11 @@
 import { usePoll } from '../lib/hooks.js';
 import { STATES, stateVar } from '../lib/states.js';
 import type { PoolDetail, PoolSummary } from '../lib/types.js';
+import type { PoolList } from '../../api/contract/index.js';
 
 /** Providers → pools → zones, with live counts: the picture of what flotte runs and where. */
 export function ArchitecturePage({ tick }: { tick: number }) {
-  const { data } = usePoll<{ items: PoolSummary[] }>('/api/v1/pools', 5000, tick);
+  const { data } = usePoll<PoolList>('/api/v1/pools', 5000, tick);
   const pools = data?.items ?? [];
   const providers = [...new Set(pools.map((p) => p.provider))];
   return (

@@ -1,23 +1,12 @@
 import { useState } from 'preact/hooks';
 import { usePoll } from '../lib/hooks.js';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  pool: string | null;
-  params: Record<string, unknown>;
-  status: number;
-  result: string;
-}
+import type { AuditPage as AuditList } from '../../api/contract/index.js';
 
 /** The audit log: every change made through the API, filterable by pool, actor and action. */
 export function AuditPage() {
   const [pool, setPool] = useState('');
   const [text, setText] = useState('');
-  const { data, error } = usePoll<{ items: AuditRow[] }>(`/api/v1/audit?limit=1000${pool ? `&pool=${encodeURIComponent(pool)}` : ''}`, 5000);
+  const { data, error } = usePoll<AuditList>(`/api/v1/audit?limit=1000${pool ? `&pool=${encodeURIComponent(pool)}` : ''}`, 5000);
   const rows = (data?.items ?? []).filter((r) => !text || `${r.actor} ${r.action} ${r.result}`.toLowerCase().includes(text.toLowerCase())).reverse();
   return (
     <>

@@ -2,24 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { usePoll } from '../lib/hooks.js';
 import { can, type Whoami } from '../lib/types.js';
-
-interface EnvRow {
-  id: string;
-  name: string;
-  owner: string;
-  template: string;
-  templateVersion: number;
-  status: string;
-  reason?: string;
-  outputs: Record<string, string>;
-  expiresAt: number;
-}
-
-interface TemplateRow {
-  name: string;
-  version: number;
-  params: { name: string; default?: string }[];
-}
+import type { EnvironmentList, EnvTemplateList } from '../../api/contract/index.js';
 
 /** Parses `k=v` lines of the form's params box; blank lines are skipped. */
 const parseParams = (text: string): Record<string, string> =>
@@ -29,8 +12,8 @@ const parseParams = (text: string): Record<string, string> =>
 export function EnvironmentsPage({ me }: { me: Whoami | undefined }) {
   const everyone = can(me, 'envs:all');
   const [all, setAll] = useState(false);
-  const list = usePoll<{ items: EnvRow[] }>(`/api/v1/environments?all=${everyone && all}`, 3000);
-  const templates = usePoll<{ items: TemplateRow[] }>('/api/v1/environment-templates', 30_000);
+  const list = usePoll<EnvironmentList>(`/api/v1/environments?all=${everyone && all}`, 3000);
+  const templates = usePoll<EnvTemplateList>('/api/v1/environment-templates', 30_000);
   const [form, setForm] = useState({ name: '', template: '', ttl: '8h', params: '' });
   const [message, setMessage] = useState('');
   const act = (work: Promise<unknown>, done: string) => work.then(() => setMessage(done), (e: Error) => setMessage(e.message));

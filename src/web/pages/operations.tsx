@@ -3,26 +3,11 @@ import { api } from '../lib/api.js';
 import { budgetLine } from '../lib/format.js';
 import { usePoll } from '../lib/hooks.js';
 import { can, type Whoami } from '../lib/types.js';
-
-interface Operation {
-  id: string;
-  kind: string;
-  pool: string;
-  status: string;
-  message: string;
-  createdAt: number;
-  strategy: { kind: string };
-}
-
-interface Detail {
-  operation: Operation;
-  progress: { counts: Record<string, number>; total: number; perMinute: number; etaMs: number | null; budget?: unknown; api?: unknown } | null;
-  failed: { machine: string; error: string | null }[];
-}
+import type { OperationDetail, OperationList, OperationView } from '../../api/contract/index.js';
 
 /** Running and past operations with live progress; pause, resume and cancel for those allowed to. */
 export function OperationsPage({ me, tick }: { me: Whoami; tick: number }) {
-  const { data, error } = usePoll<{ items: Operation[] }>('/api/v1/operations?limit=50', 2000, tick);
+  const { data, error } = usePoll<OperationList>('/api/v1/operations?limit=50', 2000, tick);
   return (
     <>
       <h1>Operations</h1>
@@ -35,8 +20,8 @@ export function OperationsPage({ me, tick }: { me: Whoami; tick: number }) {
   );
 }
 
-function OperationCard({ op, me, tick }: { op: Operation; me: Whoami; tick: number }) {
-  const { data } = usePoll<Detail>(`/api/v1/operations/${op.id}`, 2000, tick);
+function OperationCard({ op, me, tick }: { op: OperationView; me: Whoami; tick: number }) {
+  const { data } = usePoll<OperationDetail>(`/api/v1/operations/${op.id}`, 2000, tick);
   const [message, setMessage] = useState<string>();
   const p = data?.progress;
   const done = p ? p.counts.done ?? 0 : 0;
@@ -64,7 +49,7 @@ function OperationCard({ op, me, tick }: { op: Operation; me: Whoami; tick: numb
           </>
         )}
       </p>
-      {p && (p.budget ?? p.api) ? <p class="muted">API budget: {budgetLine((p.budget ?? p.api) as Parameters<typeof budgetLine>[0])}</p> : null}
+      {p ? <p class="muted">API budget: {budgetLine(p.api as Parameters<typeof budgetLine>[0])}</p> : null}
       {op.message && <p class="muted">{op.message}</p>}
       {(data?.failed ?? []).length > 0 && (
         <details>

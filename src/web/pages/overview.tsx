@@ -4,17 +4,11 @@ import { usePoll } from '../lib/hooks.js';
 import { stateVar } from '../lib/states.js';
 import type { PoolSummary } from '../lib/types.js';
 import { Chart } from './chart.js';
-
-interface Decision {
-  at: string;
-  desired?: number;
-  current?: number;
-  inputs?: { value: number }[];
-}
+import type { DecisionsPage, PoolList } from '../../api/contract/index.js';
 
 /** Every pool at a glance, and load against capacity for the first pool with scaling decisions. */
 export function OverviewPage({ tick, events }: { tick: number; events: FleetEvent[] }) {
-  const { data, error } = usePoll<{ items: PoolSummary[] }>('/api/v1/pools', 3000, tick);
+  const { data, error } = usePoll<PoolList>('/api/v1/pools', 3000, tick);
   const pools = data?.items ?? [];
   return (
     <>
@@ -83,7 +77,7 @@ function LoadChart({ pool }: { pool: PoolSummary }) {
     samples.current = samples.current.slice(-2000);
     setVersion((v) => v + 1);
   }, [pool]);
-  const { data } = usePoll<{ items: Decision[] }>(`/api/v1/pools/${encodeURIComponent(pool.name)}/decisions?limit=500`, 10_000);
+  const { data } = usePoll<DecisionsPage>(`/api/v1/pools/${encodeURIComponent(pool.name)}/decisions?limit=500`, 10_000);
   const chart = useMemo(() => {
     const points = new Map<number, { ready?: number; desired?: number; load?: number }>();
     for (const s of samples.current) points.set(Math.round(s.t), { ready: s.ready, desired: s.desired });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { previewLines } from '../lib/format.js';
 import { can, type PoolDetail, type Whoami } from '../lib/types.js';
+import type { OperationAnswer, OperationPreview } from '../../api/contract/index.js';
 
 type Kind = 'restart' | 'replace';
 
@@ -59,7 +60,7 @@ export function Actions({ pool, me }: { pool: PoolDetail; me: Whoami }) {
               onClick={() =>
                 run(async () => {
                   const body = opBody();
-                  const out = await api<{ preview: unknown }>('POST', '/api/v1/operations/dry-run', body);
+                  const out = await api<OperationPreview>('POST', '/api/v1/operations/dry-run', body);
                   setPreview({ body, lines: previewLines(out.preview as Parameters<typeof previewLines>[0]), raw: JSON.stringify(out.preview, null, 2) });
                   return 'Preview ready: read it, then confirm.';
                 })
@@ -87,7 +88,7 @@ export function Actions({ pool, me }: { pool: PoolDetail; me: Whoami }) {
               class="primary"
               onClick={() =>
                 run(async () => {
-                  const out = await api<{ operation: { id: string } }>('POST', '/api/v1/operations', preview.body);
+                  const out = await api<OperationAnswer>('POST', '/api/v1/operations', preview.body);
                   setPreview(null);
                   location.hash = `#/ops`;
                   return `operation ${out.operation.id} started`;

@@ -4,29 +4,20 @@ import { usePoll } from '../lib/hooks.js';
 import { can, type MachineRow, type PoolDetail, type Whoami } from '../lib/types.js';
 import { Actions } from './pool-actions.js';
 import { MachineMap } from './machine-map.js';
-
-interface Decision {
-  id: number;
-  at: string;
-  summary: string;
-  desired: number;
-  current: number;
-  held?: string;
-  dryRun: boolean;
-}
+import type { DecisionsPage, EventPage } from '../../api/contract/index.js';
 
 /** One pool: its machine map, the autoscaler's explained decisions, its events, and what may be done to it. */
 export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: number }) {
   const path = `/api/v1/pools/${encodeURIComponent(name)}`;
   const { data: pool, error } = usePoll<PoolDetail>(path, 3000, tick);
-  const { data: events } = usePoll<{ items: FleetEvent[] }>(`${path}/events?limit=1000`, 5000, tick);
-  const { data: decisions } = usePoll<{ items: Decision[] }>(`${path}/decisions?limit=20`, 10_000, tick);
+  const { data: events } = usePoll<EventPage>(`${path}/events?limit=1000`, 5000, tick);
+  const { data: decisions } = usePoll<DecisionsPage>(`${path}/decisions?limit=20`, 10_000, tick);
   const [picked, setPicked] = useState<{ m: MachineRow; history: FleetEvent[] } | null>(null);
   // Stable order (by id) so a machine keeps its cell as states change.
   const machines = useMemo(() => [...(pool?.machines ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)), [pool]);
 
   const pick = async (m: MachineRow) => {
-    const page = await get<{ items: FleetEvent[] }>(`${path}/events?machine=${encodeURIComponent(m.id)}&limit=1000`);
+    const page = await get<EventPage>(`${path}/events?machine=${encodeURIComponent(m.id)}&limit=1000`);
     setPicked({ m, history: page.items });
   };
   if (error) return <p class="error">{error}</p>;
