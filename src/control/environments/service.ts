@@ -11,8 +11,7 @@ import type { IdleSignals } from '../../domain/environments/idle.js';
 import { envIdleSignals, SHOWN_IDLE_POLICY } from './idle-signals.js';
 import { outputsOf } from './outputs.js';
 import type { Template } from '../../domain/types.js';
-import { EnvironmentsRepo } from '../../store/environments-repo.js';
-import type { Store } from '../../store/store.js';
+import type { EnvironmentsPort, Store } from '../../store/store.js';
 
 /** Who asks: the token's name, and whether its role may act on everyone's environments. */
 export interface EnvCaller {
@@ -68,7 +67,6 @@ export type EnvView = Environment & { roleStatus: RoleView[]; idle?: IdleView | 
  * nothing or a whole environment the reconciler carries on with.
  */
 export class EnvService {
-  private repoOnce: EnvironmentsRepo | undefined;
   /** The environments section of the applied text it was read from (see `config`). */
   private parsed: { source: string; config: EnvironmentsConfig } | undefined;
 
@@ -77,9 +75,8 @@ export class EnvService {
     private readonly clock: Clock,
   ) {}
 
-  /** Made on first use, so an app over a store without environments still builds. */
-  get repo(): EnvironmentsRepo {
-    return (this.repoOnce ??= EnvironmentsRepo.of(this.store));
+  get repo(): EnvironmentsPort {
+    return this.store.environments;
   }
 
   /**
