@@ -247,3 +247,8 @@ export interface EnvironmentsPort {
   updateSuspending(env: Environment, expected: EnvStatus, suspended: boolean): Promise<boolean>;
   deletePools(pools: readonly string[]): Promise<void>;
 }
+
+/** The environments port as a member of the store: its methods' names (get, list, ...) are the environments' own. */
+export interface WithEnvironments {
+  readonly environments: EnvironmentsPort;
+}

@@ -1,3 +1,5 @@
+import type { EnvironmentSettings } from '../domain/environments/settings.js';
+import type { RetentionPolicy } from '../domain/retention.js';
 import type { FleetEvent, PoolSpec, Template } from '../domain/types.js';
 import type {
   AgentsPort,
@@ -5,7 +7,6 @@ import type {
   ConditionsPort,
   ConfigPort,
   DecisionsPort,
-  EnvironmentsPort,
   EventsPort,
   HeartbeatsPort,
   IntentsPort,
@@ -17,6 +18,7 @@ import type {
   RetentionPort,
   StoreStatePort,
   TokensPort,
+  WithEnvironments,
 } from './ports.js';
 
 export type * from './ports.js';
@@ -29,6 +31,18 @@ export interface AppliedConfig {
   providers: Record<string, unknown>;
   templates: Omit<Template, 'version'>[];
   pools: PoolSpec[];
+  /**
+   * The sections read while flotte runs, typed by the check at apply and stored with the
+   * document, so no reader parses the YAML again. Absent on a config stored by an older flotte
+   * (or built by hand in a test): config/applied.ts reads those from `source`.
+   */
+  settings?: AppliedSettings | undefined;
+}
+
+/** What the controller, the environment service and retention read of an applied config, defaults filled in. */
+export interface AppliedSettings {
+  environments: EnvironmentSettings;
+  retention: RetentionPolicy;
 }
 
 /**
@@ -73,10 +87,9 @@ export interface Store
     AuditPort,
     RetentionPort,
     StoreStatePort,
-    OperationsPort {
+    OperationsPort,
+    WithEnvironments {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Environments and their pools, on the same database (see environments-repo.ts). */
-  readonly environments: EnvironmentsPort;
   close(): Promise<void>;
 }
 

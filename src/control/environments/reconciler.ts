@@ -6,12 +6,13 @@ import { idleStep } from '../../domain/environments/idle.js';
 import { envIdleSignals } from './idle-signals.js';
 import type { FleetEvent } from '../../domain/types.js';
 import { formatDuration } from '../../domain/environments/duration.js';
-import type { EnvironmentsPort, Store } from '../../store/store.js';
+import type { EnvironmentsPort, IntentsPort } from '../../store/ports.js';
 import { ENV_EXPIRY_WARNING_MS, ENV_RECONCILE_MS, WARM_RETRY_MS } from './constants.js';
+import type { EnvStore } from './model.js';
 import { EnvService } from './service.js';
 
 export interface EnvReconcilerDeps {
-  store: Store;
+  store: EnvStore & IntentsPort;
   clock: Clock;
   log: Logger;
   /** Current templates, for outputs (the service reads them from the applied config). */
