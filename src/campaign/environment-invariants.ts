@@ -1,6 +1,6 @@
 import { DEFAULT_HEALTH } from '../domain/health.js';
 import { ENV_ACTIVE, ENV_LIVE, WARM_OWNER, type Environment } from '../domain/environments/types.js';
-import type { EnvironmentsPort, Store } from '../store/store.js';
+import type { EnvironmentsPort, HeartbeatsPort, MachinesPort, WithEnvironments } from '../store/ports.js';
 import type { InvariantName } from './types.js';
 import { ENV_ROLES, GLOBAL_CAPS, IDLE_AFTER_MS, USER_CAPS, USERS, type CampaignWorld } from './world.js';
 
@@ -35,7 +35,7 @@ export class EnvironmentInvariants {
   private readonly seenStopped = new Set<string>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MachinesPort & HeartbeatsPort & WithEnvironments,
     private readonly world: CampaignWorld,
     private readonly start: number,
     private readonly violate: Violate,
