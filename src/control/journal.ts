@@ -1,5 +1,5 @@
 import type { FleetEvent, Machine } from '../domain/types.js';
-import type { EventWrites, MachineWrites } from '../store/ports.js';
+import type { Store } from '../store/store.js';
 
 type NewEvent = Omit<FleetEvent, 'id'>;
 
@@ -24,7 +24,7 @@ export class Journal {
     this.events.push({ at: this.now, pool: this.pool, machine, reason, message, data });
   }
 
-  async flush(store: MachineWrites & EventWrites): Promise<FleetEvent[]> {
+  async flush(store: Store): Promise<FleetEvent[]> {
     if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
     const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
     this.machines.clear();

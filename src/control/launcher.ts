@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TAG, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
 import { isFenced } from '../store/fence.js';
-import type { IntentWrites } from '../store/ports.js';
+import type { Store } from '../store/store.js';
 import type { Journal } from './journal.js';
 
 export interface LaunchOutcome {
@@ -24,7 +24,7 @@ export interface LaunchOutcome {
  */
 export class Launcher {
   constructor(
-    private readonly store: IntentWrites,
+    private readonly store: Store,
     private readonly cluster: string,
   ) {}
 
