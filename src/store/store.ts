@@ -39,7 +39,7 @@ export interface AppliedConfig {
   settings?: AppliedSettings | undefined;
 }
 
-/** What the controller, the environment service and retention read of an applied config, defaults filled in. */
+/** What the environment service and retention read of an applied config, defaults filled in. */
 export interface AppliedSettings {
   environments: EnvironmentSettings;
   retention: RetentionPolicy;
