@@ -1,7 +1,6 @@
 import { DEFAULT_HEALTH } from '../domain/health.js';
 import { ENV_ACTIVE, ENV_LIVE, WARM_OWNER, type Environment } from '../domain/environments/types.js';
-import { EnvironmentsRepo } from '../store/environments-repo.js';
-import type { Store } from '../store/store.js';
+import type { EnvironmentsPort, HeartbeatsPort, MachinesPort, WithEnvironments } from '../store/ports.js';
 import type { InvariantName } from './types.js';
 import { ENV_ROLES, GLOBAL_CAPS, IDLE_AFTER_MS, USER_CAPS, USERS, type CampaignWorld } from './world.js';
 
@@ -30,18 +29,18 @@ const MACHINES_PER_ENV = Object.values(ENV_ROLES).reduce((a, b) => a + b, 0);
  */
 export class EnvironmentInvariants {
   checks = 0;
-  private readonly repo: EnvironmentsRepo;
+  private readonly repo: EnvironmentsPort;
   /** Per environment, since when the campaign knows it idle and whole (no work, every machine ready and reporting). */
   private readonly idleFrom = new Map<string, number>();
   private readonly seenStopped = new Set<string>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MachinesPort & HeartbeatsPort & WithEnvironments,
     private readonly world: CampaignWorld,
     private readonly start: number,
     private readonly violate: Violate,
   ) {
-    this.repo = EnvironmentsRepo.of(store);
+    this.repo = store.environments;
   }
 
   async afterTick(t: EnvTickFacts): Promise<void> {

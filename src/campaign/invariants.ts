@@ -1,7 +1,7 @@
 import { DEFAULT_HEALTH } from '../domain/health.js';
 import type { FleetEvent, PoolSpec } from '../domain/types.js';
 import type { SimCloud } from '../providers/sim/index.js';
-import type { Store } from '../store/store.js';
+import type { ConditionsPort, EventsPort, IntentsPort, MachinesPort, OperationsPort, PoolsPort } from '../store/ports.js';
 import type { ChaosCloud } from './chaos-cloud.js';
 import type { InvariantName, Violation } from './types.js';
 
@@ -47,7 +47,7 @@ export class Invariants {
   private readonly targets = new Map<string, { target: number; sinceMs: number }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: PoolsPort & MachinesPort & IntentsPort & EventsPort & ConditionsPort & OperationsPort,
     private readonly sim: SimCloud,
     private readonly cloud: ChaosCloud,
     private readonly start: number,

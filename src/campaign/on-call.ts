@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { ConditionsPort, IntentsPort, MachinesPort, OperationsPort, PoolsPort } from '../store/ports.js';
 
 /** An operator resumes healing this long after the brake tripped, once the faults have cleared. */
 const OPERATOR_RESUME_MS = 10 * 60_000;
@@ -10,7 +10,7 @@ const OPERATOR_RESUME_MS = 10 * 60_000;
 export class OnCall {
   private pausedSince = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: ConditionsPort) {}
 
   /** Looks at the paused pools; true when it resumed one (convergence is measured from then). */
   async step(atMs: number, quiet: boolean): Promise<boolean> {
@@ -29,7 +29,7 @@ export class OnCall {
 }
 
 /** Every pool at its size with every machine ready, and nothing in flight: the campaign may take longer steps. */
-export async function allSettled(store: Store): Promise<boolean> {
+export async function allSettled(store: OperationsPort & IntentsPort & PoolsPort & MachinesPort): Promise<boolean> {
   if ((await store.listOperations({ active: true })).length) return false;
   if ((await store.listIntents({ status: 'open' })).length) return false;
   const pools = await store.listPools();

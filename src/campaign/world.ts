@@ -7,7 +7,7 @@ import type { PoolSpec } from '../domain/types.js';
 import { ENV_ACTIVE, isEnvPool, type Environment } from '../domain/environments/types.js';
 import { openSource } from '../metrics/sources.js';
 import type { SimCloud } from '../providers/sim/index.js';
-import type { Store } from '../store/store.js';
+import type { EnvStore } from '../control/environments/model.js';
 import type { Fault } from './types.js';
 
 /**
@@ -129,7 +129,7 @@ export class CampaignWorld {
   created = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: EnvStore,
     private readonly sim: SimCloud,
     private readonly clock: Clock,
     seed: number,

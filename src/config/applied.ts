@@ -1,5 +1,10 @@
+import { parse } from 'yaml';
+import type { EnvironmentSettings } from '../domain/environments/settings.js';
+import type { RetentionPolicy } from '../domain/retention.js';
 import type { PoolSpec, Template } from '../domain/types.js';
-import type { AppliedConfig } from '../store/store.js';
+import type { AppliedConfig, AppliedSettings } from '../store/store.js';
+import { EnvironmentsSchema, envTemplates, type EnvironmentsConfig } from './environments-schema.js';
+import { RetentionSchema } from './retention-schema.js';
 import { providerZones } from './schema.js';
 import type { FleetConfig, TemplateConfig } from './schema.js';
 
@@ -30,7 +35,46 @@ export function toApplied(config: FleetConfig, source: string): AppliedConfig {
       ...(p.health ? { health: p.health } : {}),
     };
   });
-  return { source, cluster: config.cluster, providers: { ...config.providers }, templates, pools };
+  return { source, cluster: config.cluster, providers: { ...config.providers }, templates, pools, settings: settingsOf(config) };
+}
+
+/** The sections read while flotte runs, typed once here: each reader takes them from the stored config. */
+function settingsOf(config: FleetConfig): AppliedSettings {
+  return {
+    environments: environmentSettings(config.environments ?? EnvironmentsSchema.parse({})),
+    retention: config.retention ?? RetentionSchema.parse({}),
+  };
+}
+
+function environmentSettings(e: EnvironmentsConfig): EnvironmentSettings {
+  return { templates: [...envTemplates(e).values()], sizes: e.sizes, prices: e.prices, quotas: e.quotas };
+}
+
+/**
+ * The `environments:` section of a stored config (defaults when there is none). A config stored
+ * without its settings (by an older flotte, or built by hand) has it read from its YAML, which
+ * was checked when it was applied: a section that no longer passes the schema throws.
+ */
+export function appliedEnvironments(cfg: AppliedConfig | undefined): EnvironmentSettings {
+  if (cfg?.settings) return cfg.settings.environments;
+  const raw = cfg ? (parsedSource(cfg.source) as { environments?: unknown } | null)?.environments : undefined;
+  return environmentSettings(EnvironmentsSchema.parse(raw ?? {}));
+}
+
+/** The `retention:` section of a stored config, defaults for what it leaves out; the issues when a YAML-only config's section is unreadable. */
+export function appliedRetention(cfg: AppliedConfig | undefined): { policy: RetentionPolicy } | { issues: unknown[] } {
+  if (cfg?.settings) return { policy: cfg.settings.retention };
+  const raw = cfg ? (parsedSource(cfg.source) as { retention?: unknown } | null)?.retention : undefined;
+  const parsed = RetentionSchema.safeParse(raw ?? {});
+  return parsed.success ? { policy: parsed.data } : { issues: parsed.error.issues };
+}
+
+/** The last YAML read for a config without settings: every environment call and retention round asks, and parsing was most of their cost. */
+let lastSource: { source: string; raw: unknown } | undefined;
+
+function parsedSource(source: string): unknown {
+  if (lastSource?.source !== source) lastSource = { source, raw: parse(source) as unknown };
+  return lastSource.raw;
 }
 
 function toTemplate(config: FleetConfig, name: string, t: TemplateConfig): Omit<Template, 'version'> {

@@ -1,7 +1,7 @@
 import type { ScalingState } from '../domain/scaling/decision.js';
 import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { Machine } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { DecisionsPort } from '../store/ports.js';
 
 /** What the autoscaler carries from one decision of a pool to the next. */
 export type Memory = Pick<ScalingState, 'history' | 'lastScaleOutAt' | 'lastScaleInAt'>;
@@ -12,7 +12,7 @@ const MAX_LOOKBACK = 10_000;
  * Rebuilds a pool's memory from its stored decisions, so a restarted controller keeps honouring
  * the stabilization window and cooldowns instead of scaling in the moment it comes back.
  */
-export async function loadMemory(store: Store, pool: string, spec: ScalingSpec, now: number): Promise<Memory> {
+export async function loadMemory(store: DecisionsPort, pool: string, spec: ScalingSpec, now: number): Promise<Memory> {
   const windowMs = Math.max(spec.stabilization.scaleIn, spec.stabilization.scaleOut, spec.cooldowns.scaleIn, spec.cooldowns.scaleOut) * 1000;
   const past = (await store.listDecisions({ pool, since: now - windowMs, limit: MAX_LOOKBACK })).reverse();
   const memory: { history: { at: number; value: number }[]; lastScaleOutAt?: number; lastScaleInAt?: number } = { history: [] };

@@ -6,12 +6,12 @@ import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { FleetEvent, PoolSpec } from '../domain/types.js';
 import { openSource } from '../metrics/sources.js';
 import { deadline, READ_TIMEOUT_MS, type AgentLoadReader, type MetricSource } from '../metrics/source.js';
-import type { Store } from '../store/store.js';
+import type { ConditionsPort, DecisionsPort, EventsPort, MachinesPort, PoolsPort } from '../store/ports.js';
 import { AUTOSCALER_POLL_MS, DECISION_HEARTBEAT_MS } from './constants.js';
 import { loadMemory, warmth, type Memory } from './autoscaler-memory.js';
 
 export interface AutoscalerDeps {
-  store: Store;
+  store: PoolsPort & MachinesPort & EventsPort & ConditionsPort & DecisionsPort;
   clock: Clock;
   log: Logger;
   /** Makes the control loop act on a new desired size at once instead of at its next tick. */

@@ -1,5 +1,5 @@
 import type { Machine } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { MachinesPort } from '../store/ports.js';
 
 /**
  * The controller's write-through cache of machines that are not gone. The controller is the
@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 export class FleetState {
   private readonly pools = new Map<string, Map<string, Machine>>();
 
-  static async load(store: Store): Promise<FleetState> {
+  static async load(store: Pick<MachinesPort, 'listMachines'>): Promise<FleetState> {
     const state = new FleetState();
     for (const m of await store.listMachines()) state.put(m);
     return state;

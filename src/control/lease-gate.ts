@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Provider } from '../providers/provider.js';
-import { FencedError, type Fence } from '../store/fence.js';
-import type { Store } from '../store/store.js';
+import { FencedError, withFencing, type Fence } from '../store/fence.js';
+import type { FencedWrites } from '../store/ports.js';
 
 interface Tenure {
   fence: Fence;
@@ -47,27 +47,11 @@ export function leaseGated<P extends Provider>(inner: P): P {
 /** The calls that change the cloud. */
 const GATED: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start']);
 
-/** Write methods that take a fence, and the position of that argument. */
-const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, markIntentSent: 2, appendEvents: 1 };
-
 /**
  * The store as code running under a lease should see it: each shared-state write made inside
  * `underLease` carries that lease's fence (unless the caller passed one), so the database
  * refuses it once the lease has moved on. Outside a lease, writes go through unchanged.
  */
-export function fencedWrites(store: Store): Store {
-  return new Proxy(store, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const fn = value as (...args: unknown[]) => unknown;
-      const at = typeof prop === 'string' ? FENCED_WRITES[prop] : undefined;
-      if (at === undefined) return fn.bind(target);
-      return (...args: unknown[]) => {
-        const t = current.getStore();
-        if (t && args[at] === undefined) args[at] = t.fence;
-        return fn.apply(target, args);
-      };
-    },
-  });
+export function fencedWrites<S extends FencedWrites>(store: S): S {
+  return withFencing(store, (given) => given ?? current.getStore()?.fence);
 }

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import { realClock, type Clock } from '../clock/clock.js';
 import { assign } from '../domain/assignment.js';
 import type { Fence, Member } from '../store/fence.js';
-import type { Store } from '../store/store.js';
+import type { LeasesPort } from '../store/ports.js';
 
 export interface OwnershipOptions {
-  store: Store;
+  store: LeasesPort;
   /** This controller's member id: unique per process (host, pid and a random suffix). */
   id: string;
   /** What the heartbeat table shows about this controller (host, pid, health address). */

@@ -1,6 +1,6 @@
 import { ANSWERING, noteCall, type Reachability } from '../domain/reachability.js';
 import type { FleetEvent } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { ConditionsPort, EventWrites } from '../store/ports.js';
 import { PROVIDER_UNAVAILABLE_AFTER_MS } from './constants.js';
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -16,7 +16,7 @@ export class ProviderWatch {
   private readonly marked = new Map<string, Set<string>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ConditionsPort & EventWrites,
     private readonly afterMs = PROVIDER_UNAVAILABLE_AFTER_MS,
   ) {}
 

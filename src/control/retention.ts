@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import { parse } from 'yaml';
 import type { Clock } from '../clock/clock.js';
-import { RetentionSchema } from '../config/retention-schema.js';
+import { appliedRetention } from '../config/applied.js';
 import { RETENTION_DEFAULTS, pruneRules, type PruneTable, type RetentionPolicy } from '../domain/retention.js';
-import type { Store } from '../store/store.js';
+import type { ConfigPort, RetentionPort } from '../store/ports.js';
 
 /** Rows one statement deletes at most: a few milliseconds of work, even on SQLite where a statement holds the process. */
 export const RETENTION_BATCH = 5_000;
@@ -15,7 +14,7 @@ export const RETENTION_INTERVAL_MS = 10 * 60_000;
 export const RETENTION_FIRST_MS = 60_000;
 
 export interface PrunerOptions {
-  store: Store;
+  store: ConfigPort & RetentionPort;
   clock: Clock;
   log: Logger;
   /**
@@ -76,11 +75,9 @@ export class Pruner {
 
   /** The stored config's `retention:` section (checked when it was applied), defaults for what it leaves out. */
   private async policy(): Promise<RetentionPolicy> {
-    const cfg = await this.o.store.currentConfig();
-    const raw = cfg ? (parse(cfg.source) as { retention?: unknown } | null)?.retention : undefined;
-    const parsed = RetentionSchema.safeParse(raw ?? {});
-    if (parsed.success) return parsed.data;
-    this.o.log.warn({ issues: parsed.error.issues }, 'retention: the stored config has an unreadable retention section; using the defaults');
+    const read = appliedRetention(await this.o.store.currentConfig());
+    if ('policy' in read) return read.policy;
+    this.o.log.warn({ issues: read.issues }, 'retention: the stored config has an unreadable retention section; using the defaults');
     return RETENTION_DEFAULTS;
   }
 }

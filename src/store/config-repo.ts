@@ -7,12 +7,12 @@ import { listPools, toPool, writePools } from './pools-repo.js';
 import type { AppliedConfig, ApplyState } from './store.js';
 
 type TemplateContent = Omit<Template, 'name' | 'version'>;
-type StoredDocument = Pick<AppliedConfig, 'providers' | 'templates' | 'pools'>;
+type StoredDocument = Pick<AppliedConfig, 'providers' | 'templates' | 'pools' | 'settings'>;
 
 export async function applyConfig(db: Kysely<Database>, config: AppliedConfig, now: number, check?: (before: ApplyState) => void): Promise<PoolSpec[]> {
   return db.transaction().execute(async (trx) => {
     if (check) check(await applyState(trx));
-    const document: StoredDocument = { providers: config.providers, templates: config.templates, pools: config.pools };
+    const document: StoredDocument = { providers: config.providers, templates: config.templates, pools: config.pools, ...(config.settings ? { settings: config.settings } : {}) };
     await trx
       .insertInto('config')
       .values({ applied_at: now, cluster: config.cluster, source: config.source, document: JSON.stringify(document) })

@@ -26,6 +26,7 @@ export interface Database {
   scaling_decisions: ScalingDecisionsTable;
   event_counts: EventCountsTable;
   store_probe: StoreProbeTable;
+  environments: EnvironmentsTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -267,4 +268,24 @@ export interface EventCountsTable {
 export interface StoreProbeTable {
   id: number;
   at: number;
+}
+
+/** Developer environments (migration 0007; `idle_since` from 0008). JSON columns as text. */
+export interface EnvironmentsTable {
+  id: string;
+  name: string;
+  owner: string;
+  template: string;
+  template_version: number;
+  params: string;
+  roles: string;
+  status: string;
+  reason: string | null;
+  outputs: string;
+  created_at: number;
+  ready_at: number | null;
+  expires_at: number;
+  warned_at: number | null;
+  ended_at: number | null;
+  idle_since: ColumnType<number | null, number | null | undefined, number | null | undefined>;
 }

@@ -1,3 +1,6 @@
+import type { FencedWrites } from './ports.js';
+import type { Store } from './store.js';
+
 /**
  * A lease as its holder knows it. Writes that act on shared state carry it; the database
  * refuses the write unless the lease still has this holder and token and has not expired.
@@ -39,3 +42,36 @@ export class FencedError extends Error {
 export const isFenced = (e: unknown): e is FencedError => e instanceof FencedError;
 
 export const poolLease = (pool: string): string => `pool:${pool}`;
+
+/**
+ * How one write of a fenced port is made under a fence: given the port and a rule that picks the
+ * fence from the one the caller passed, the write as callers see it. One entry per method of the
+ * port, so a write added to a port without its entry here does not compile.
+ */
+export type Fencing<P> = { [K in keyof P]-?: (port: P, pick: (given: Fence | undefined) => Fence | undefined) => P[K] };
+
+/** Every fenced write of the store: each passes its fence on last, where the store checks it in the write's transaction. */
+const FENCING: Fencing<FencedWrites> = {
+  saveMachines: (p, pick) => (machines, fence) => p.saveMachines(machines, pick(fence)),
+  createIntent: (p, pick) => (intent, fence) => p.createIntent(intent, pick(fence)),
+  setIntentStatus: (p, pick) => (id, status, fence) => p.setIntentStatus(id, status, pick(fence)),
+  markIntentSent: (p, pick) => (id, at, fence) => p.markIntentSent(id, at, pick(fence)),
+  appendEvents: (p, pick) => (events, fence) => p.appendEvents(events, pick(fence)),
+};
+
+/**
+ * The store with its fenced writes made under `pick`'s fence, everything else its own: a
+ * decorator over the write ports. The result delegates to `store` (its prototype), so reads,
+ * other writes and whatever a wrapper underneath adds pass through unchanged.
+ */
+export function withFencing<S extends FencedWrites>(store: S, pick: (given: Fence | undefined) => Fence | undefined): S {
+  const writes = {} as FencedWrites;
+  for (const name of Object.keys(FENCING) as (keyof FencedWrites)[]) Object.assign(writes, { [name]: FENCING[name](store, pick) });
+  return Object.assign(Object.create(store) as S, writes);
+}
+
+/** The store's methods that take a fence as an optional argument. */
+type TakesFence<S> = { [K in keyof S]: S[K] extends (...args: infer A) => unknown ? (undefined extends A[number] ? (Fence extends A[number] ? K : never) : never) : never }[keyof S];
+type Nothing<T extends never> = T;
+/** Fails to compile while a store method takes a fence without being one of the `FencedWrites` decorated above. */
+export type EveryFencedWriteDecorated = Nothing<Exclude<TakesFence<Store>, keyof FencedWrites>>;

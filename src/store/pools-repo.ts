@@ -128,3 +128,35 @@ export async function deleteRemovedPool(db: Kysely<Database>, name: string): Pro
   const r = await db.deleteFrom('pools').where('name', '=', name).where('removed_at', 'is not', null).executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
+
+/*
+ * Environment pools: made, scaled to zero, suspended and deleted by the environments repository
+ * (environments-repo.ts), inside its transactions when it has one.
+ */
+
+/** Inserts an environment's pools as it makes them (`file_desired` is their size: no file names them). */
+export async function insertPools(db: Kysely<Database>, pools: readonly PoolSpec[], now: number): Promise<void> {
+  for (const p of pools) {
+    await db
+      .insertInto('pools')
+      .values({ name: p.name, provider: p.provider, template: p.template, min: p.min, max: p.max, desired: p.desired, file_desired: p.desired, zones: JSON.stringify(p.zones), labels: JSON.stringify(p.labels), max_launching: p.maxLaunching, deletion_order: p.deletionOrder, health: null, scaling: null, updated_at: now })
+      .execute();
+  }
+}
+
+/** Scales the pools to zero: the controller then terminates their machines. */
+export async function releasePools(db: Kysely<Database>, pools: readonly string[]): Promise<void> {
+  if (pools.length === 0) return;
+  await db.updateTable('pools').set({ desired: 0, file_desired: 0 }).where('name', 'in', [...pools]).execute();
+}
+
+/** Suspends (stops, replacing nothing) or resumes the pools' machines. */
+export async function suspendPools(db: Kysely<Database>, pools: readonly string[], suspended: boolean): Promise<void> {
+  if (pools.length === 0) return;
+  await db.updateTable('pools').set({ suspended: suspended ? 1 : 0 }).where('name', 'in', [...pools]).execute();
+}
+
+export async function deletePools(db: Kysely<Database>, pools: readonly string[]): Promise<void> {
+  if (pools.length === 0) return;
+  await db.deleteFrom('pools').where('name', 'in', [...pools]).execute();
+}

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../src/campaign/engine.js';
 import type { Fault, RunResult } from '../../src/campaign/types.js';
 import { ENV_ACTIVE } from '../../src/domain/environments/types.js';
-import { EnvironmentsRepo } from '../../src/store/environments-repo.js';
 
 const named = (r: RunResult) => r.violations.map((v) => `${v.invariant}: ${v.message}`).join('\n') || 'no violation';
 const fault = (kind: Fault['kind'], atMin: number, durationMin: number, level: number, pool = 2): Fault => ({ kind, atMs: atMin * 60_000, durationMs: durationMin * 60_000, pool, level });
@@ -14,7 +13,7 @@ describe('the campaign world', () => {
     let peak = 0;
     const r = await runCampaign({ seed: 1, hours: 1, pools: 3, faults: [fault('env-rush', 10, 0, 0.402), fault('env-rush', 12, 0, 0.77)] }, {
       onEnd: async ({ store }) => {
-        const live = await EnvironmentsRepo.of(store).list({ statuses: [...ENV_ACTIVE] });
+        const live = await store.environments.list({ statuses: [...ENV_ACTIVE] });
         peak = Math.max(0, ...['alice', 'bob', 'carol', 'dan'].map((u) => live.filter((e) => e.owner === u).length));
       },
     });

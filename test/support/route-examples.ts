@@ -5,7 +5,6 @@ import { realClock } from '../../src/clock/clock.js';
 import { parseConfig } from '../../src/config/load.js';
 import { operationsPort } from '../../src/control/operations/api-port.js';
 import { EnvService } from '../../src/control/environments/service.js';
-import { EnvironmentsRepo } from '../../src/store/environments-repo.js';
 import type { Role } from '../../src/domain/access.js';
 import { machine } from './domain-fixtures.js';
 import { rateLimited } from '../../src/providers/rate-limited.js';
@@ -150,7 +149,7 @@ export async function fixture(over: Partial<ApiDeps> = {}, storeUrl = ':memory:'
   const spare = await issueToken(store, { name: 'spare', role: 'viewer', createdBy: 'test' }, clock.now());
   // Ready, as the reconciler would have made it, so that stop (and start) apply to it.
   const env = await new EnvService(store, clock).create({ name: 'as-developer', all: false }, { name: 'seeded', template: 'dev' });
-  await EnvironmentsRepo.of(store).update({ ...env, status: 'ready', readyAt: clock.now() }, 'creating');
+  await store.environments.update({ ...env, status: 'ready', readyAt: clock.now() }, 'creating');
   // A minted join token and a joined agent on m-1, as the join-token route and a join would leave them.
   const joinToken = randomSecret(JOIN_TOKEN_PREFIX);
   await store.addJoinSecret({ id: 'js-seeded', pool, hash: secretHash(joinToken), kind: 'minted', createdAt: clock.now(), createdBy: 'test' });

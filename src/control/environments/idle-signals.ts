@@ -1,13 +1,13 @@
 import { DEFAULT_HEALTH } from '../../domain/health.js';
 import { idleSignals, type IdlePolicy, type IdleSignals, type MachineSignal } from '../../domain/environments/idle.js';
 import type { Environment } from '../../domain/environments/types.js';
-import type { Store } from '../../store/store.js';
+import type { HeartbeatsPort, MachinesPort, PoolsPort } from '../../store/ports.js';
 
 /** Shown (never acted on) for templates without an idle policy. */
 export const SHOWN_IDLE_POLICY: IdlePolicy = { afterMs: Number.POSITIVE_INFINITY, maxCpu: 0.1 };
 
 /** Reads an environment's machines and their agents' last reports (fresh within the heartbeat timeout) into idle signals. */
-export async function envIdleSignals(store: Store, env: Environment, policy: IdlePolicy, now: number): Promise<IdleSignals> {
+export async function envIdleSignals(store: PoolsPort & MachinesPort & HeartbeatsPort, env: Environment, policy: IdlePolicy, now: number): Promise<IdleSignals> {
   const machines: MachineSignal[] = [];
   for (const r of env.roles) {
     const timeoutMs = ((await store.getPool(r.pool))?.health ?? DEFAULT_HEALTH).heartbeatTimeoutMs;

@@ -1,9 +1,9 @@
 import { renderOutputs } from '../../domain/environments/instantiate.js';
 import type { Environment } from '../../domain/environments/types.js';
-import type { Store } from '../../store/store.js';
+import type { HeartbeatsPort, MachinesPort } from '../../store/ports.js';
 
 /** Renders a template's outputs from the environment's ready machines and their agents' addresses. */
-export async function outputsOf(store: Store, env: Environment, tpl: Record<string, string>): Promise<Record<string, string>> {
+export async function outputsOf(store: MachinesPort & HeartbeatsPort, env: Environment, tpl: Record<string, string>): Promise<Record<string, string>> {
   const machines = new Map<string, string[]>();
   const addresses = new Map<string, string[]>();
   for (const r of env.roles) {

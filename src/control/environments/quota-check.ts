@@ -1,7 +1,7 @@
-import type { EnvironmentsConfig } from '../../config/environments-schema.js';
 import { addFootprints, checkQuota, ZERO, type Caps, type Footprint, type QuotaRefusal, type QuotaScope } from '../../domain/environments/quota.js';
+import type { EnvSizes, EnvironmentSettings } from '../../domain/environments/settings.js';
 import type { Environment } from '../../domain/environments/types.js';
-import type { Store } from '../../store/store.js';
+import type { ConfigPort } from '../../store/ports.js';
 
 export interface RoleSize {
   count: number;
@@ -10,7 +10,7 @@ export interface RoleSize {
 }
 
 /** What roles take, from the config's size table; a size missing from it is a config problem, said so. */
-export function footprintOf(roles: readonly RoleSize[], sizes: EnvironmentsConfig['sizes'], needSizes: boolean): Footprint | { missing: string } {
+export function footprintOf(roles: readonly RoleSize[], sizes: EnvSizes, needSizes: boolean): Footprint | { missing: string } {
   let f: Footprint = { ...ZERO, environments: 1 };
   for (const r of roles) {
     const s = sizes[r.size];
@@ -28,8 +28,8 @@ const capsOf = ({ environments, machines, vcpus, memoryGb }: Caps): Caps => ({ e
  * environment of the owner (or team members). Returns the refusal, or a config problem.
  */
 export async function quotaRefusal(
-  store: Pick<Store, 'getTemplate'>,
-  cfg: EnvironmentsConfig,
+  store: Pick<ConfigPort, 'getTemplate'>,
+  cfg: Pick<EnvironmentSettings, 'quotas' | 'sizes'>,
   owner: string,
   request: readonly RoleSize[],
   live: readonly Environment[],

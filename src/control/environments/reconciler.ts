@@ -6,13 +6,13 @@ import { idleStep } from '../../domain/environments/idle.js';
 import { envIdleSignals } from './idle-signals.js';
 import type { FleetEvent } from '../../domain/types.js';
 import { formatDuration } from '../../domain/environments/duration.js';
-import { EnvironmentsRepo } from '../../store/environments-repo.js';
-import type { Store } from '../../store/store.js';
+import type { EnvironmentsPort, IntentsPort } from '../../store/ports.js';
 import { ENV_EXPIRY_WARNING_MS, ENV_RECONCILE_MS, WARM_RETRY_MS } from './constants.js';
+import type { EnvStore } from './model.js';
 import { EnvService } from './service.js';
 
 export interface EnvReconcilerDeps {
-  store: Store;
+  store: EnvStore & IntentsPort;
   clock: Clock;
   log: Logger;
   /** Current templates, for outputs (the service reads them from the applied config). */
@@ -28,11 +28,11 @@ export interface EnvReconcilerDeps {
  * Writes are compare-and-set on the status, so several controllers may run it at once.
  */
 export class EnvReconciler {
-  private readonly repo: EnvironmentsRepo;
+  private readonly repo: EnvironmentsPort;
   private readonly service: EnvService;
 
   constructor(private readonly deps: EnvReconcilerDeps) {
-    this.repo = EnvironmentsRepo.of(deps.store);
+    this.repo = deps.store.environments;
     this.service = new EnvService(deps.store, deps.clock);
   }
 
