@@ -4,7 +4,7 @@ import { plan, type Action, type Plan } from '../domain/plan.js';
 import { reconcileMachine } from '../domain/reconcile.js';
 import { resolveIntent } from '../domain/intents.js';
 import { canTransition, type MachineState } from '../domain/lifecycle.js';
-import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
+import { TAG, type EventReason, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
 import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
 import { launchJoinToken, newJoinKey } from '../store/agent-secrets.js';
 import { isFenced, poolLease, type Fence } from '../store/fence.js';
@@ -539,7 +539,7 @@ export class Controller {
    * call was accepted), with the operation as cause: the controller stays the only writer of
    * machine rows. Machines not in a state that may move to `to` are left as they are.
    */
-  async recordOperationTransition(pool: string, ids: readonly string[], to: MachineState, reason: string, cause: string): Promise<void> {
+  async recordOperationTransition(pool: string, ids: readonly string[], to: MachineState, reason: EventReason, cause: string): Promise<void> {
     const now = this.deps.clock.now();
     const journal = new Journal(pool, now);
     const machines = this.state.machines(pool);

@@ -1,4 +1,4 @@
-import type { FleetEvent, Machine } from '../domain/types.js';
+import type { EventReason, FleetEvent, Machine } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 
 type NewEvent = Omit<FleetEvent, 'id'>;
@@ -20,7 +20,7 @@ export class Journal {
     this.machines.set(m.id, m);
   }
 
-  event(reason: string, message: string, machine?: string, data?: Record<string, unknown>): void {
+  event(reason: EventReason, message: string, machine?: string, data?: Record<string, unknown>): void {
     this.events.push({ at: this.now, pool: this.pool, machine, reason, message, data });
   }
 

@@ -30,7 +30,7 @@ const decision = (at: number, summary: string): ScalingDecision => ({
 const audit = (at: number, action: string) => ({ at, actor: 'ops', tokenId: 'tok-1', role: 'admin' as const, action, pool: 'analysis', params: {}, status: 200, result: 'ok', source: '127.0.0.1' });
 
 const events = (at: (i: number) => number, n: number, message: string) =>
-  Array.from({ length: n }, (_, i) => ({ at: at(i), pool: 'analysis', reason: 'DesiredChanged', message: `${message} ${i}` }));
+  Array.from({ length: n }, (_, i) => ({ at: at(i), pool: 'analysis', reason: 'DesiredChanged' as const, message: `${message} ${i}` }));
 
 /** Runs a round on the virtual clock, moving time on through its pauses between batches. */
 async function round(pruner: Pruner, clock: VirtualClock): Promise<PruneReport> {
