@@ -1,10 +1,11 @@
-import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type AgentHeartbeat, type HealthPolicy, type OfferingFailure } from '../domain/health.js';
+import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, judge, type AgentHeartbeat, type HealthPolicy } from '../domain/health.js';
 import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 import type { Provider, ProviderMachine } from '../providers/provider.js';
 import type { HealingPause, Store } from '../store/store.js';
 import type { Journal } from './journal.js';
 import { ProbeResults } from './probe.js';
+import type { UnavailableOfferings } from './unavailable-offerings.js';
 
 /** What the store says about agents, pauses and protections, read once per tick for all pools. */
 export interface HealthSnapshot {
@@ -13,7 +14,7 @@ export interface HealthSnapshot {
   protections: Map<string, boolean>;
 }
 
-export async function readSnapshot(store: Store): Promise<HealthSnapshot> {
+export async function readSnapshot(store: Pick<Store, 'listHeartbeats' | 'listHealingPaused' | 'listProtections'>): Promise<HealthSnapshot> {
   const [beats, paused, protections] = await Promise.all([store.listHeartbeats(), store.listHealingPaused(), store.listProtections()]);
   return { beats: new Map(beats.map((b) => [b.machine, b])), paused, protections };
 }
@@ -35,13 +36,13 @@ export interface PoolHealth {
 }
 
 /**
- * Health bookkeeping across ticks: who turned unhealthy when (for the brake), which offerings
- * keep failing (for back-off), and the folding of verdicts into machine states. Decisions
- * are the pure functions of domain/health.ts; this only feeds and records them.
+ * Health bookkeeping across ticks: who turned unhealthy when (for the brake), and the folding of
+ * verdicts into machine states. Offerings whose replacements keep failing are struck in the one
+ * capacity memory (`UnavailableOfferings`), which backs them off. Decisions are the pure
+ * functions of domain/health.ts; this only feeds and records them.
  */
 export class HealthControl {
   private readonly turned = new Map<string, Map<string, number>>();
-  private readonly failures = new Map<string, OfferingFailure[]>();
   private readonly wasPaused = new Set<string>();
   /** Pool → when this controller began to watch it: its start, or its taking of the pool's lease. */
   private readonly observed = new Map<string, number>();
@@ -50,7 +51,10 @@ export class HealthControl {
 
   private readonly probes = new ProbeResults();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Pick<Store, 'setHealingPaused'>,
+    private readonly offerings: UnavailableOfferings,
+  ) {}
 
   /** Starts the pool's observation afresh: a pool taken over (new lease) is watched from now on. */
   forget(pool: string): void {
@@ -94,11 +98,7 @@ export class HealthControl {
     if (!turned) this.turned.set(spec.name, (turned = new Map()));
     if (!turned.has(m.id)) turned.set(m.id, now);
     // A replacement that fails before it was ever ready counts against its offering.
-    if (m.replaces && m.readyAt === undefined) {
-      const list = this.failures.get(spec.name) ?? [];
-      list.push({ key: offeringKey(m.zone, m.size), at: now });
-      this.failures.set(spec.name, list);
-    }
+    if (m.replaces && m.readyAt === undefined) this.offerings.strike(spec.name, offeringKey(m.zone, m.size), now);
   }
 
   /** Judges every machine; returns the unhealthy ones' new records, with the events written. */
@@ -146,19 +146,10 @@ export class HealthControl {
     return true;
   }
 
-  /** Offerings whose replacements keep failing; the caller skips them for a while. */
-  failing(spec: PoolSpec, h: PoolHealth, now: number): Set<string> {
-    const list = (this.failures.get(spec.name) ?? []).filter((f) => now - f.at <= h.policy.brake.windowMs);
-    this.failures.set(spec.name, list);
-    const keys = failingOfferings(list, h.policy.brake.windowMs, now);
-    if (keys.size > 0) this.failures.set(spec.name, list.filter((f) => !keys.has(f.key)));
-    return keys;
-  }
-
   /**
    * The health half of a pool's tick, between folding the provider's view and planning:
    * protections, verdicts, probes, the brake, drains and failing offerings. Returns the plan's
-   * extra inputs and the offerings to back off from.
+   * extra inputs and the offerings just backed off from (already marked unavailable).
    */
   async step(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, seen: readonly ProviderMachine[], target: number, journal: Journal, now: number, record: (m: Machine) => void): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
     // Most pools protect nothing: then there is no machine to look up.
@@ -182,7 +173,7 @@ export class HealthControl {
         maxReplacing: h.policy.maxReplacing,
         replacement: h.policy.replacement,
       },
-      backoff: this.failing(spec, h, now),
+      backoff: this.offerings.backOff(spec.name, spec.provider, h.policy.brake.windowMs, now),
     };
   }
 

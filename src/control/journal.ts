@@ -24,7 +24,12 @@ export class Journal {
     this.events.push({ at: this.now, pool: this.pool, machine, reason, message, data });
   }
 
-  async flush(store: Store): Promise<FleetEvent[]> {
+  /** An event built by one of the typed constructors (see pool/events.ts). */
+  add(e: Pick<FleetEvent, 'reason' | 'message' | 'machine' | 'data'>): void {
+    this.event(e.reason, e.message, e.machine, e.data);
+  }
+
+  async flush(store: Pick<Store, 'saveMachines' | 'appendEvents'>): Promise<FleetEvent[]> {
     if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
     const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
     this.machines.clear();

@@ -1,0 +1,41 @@
+import type { StateChange } from '../../domain/reconcile.js';
+import type { EventReason, Machine } from '../../domain/types.js';
+import type { ProviderMachine } from '../../providers/provider.js';
+import type { Interruption } from '../interruptions.js';
+
+/** One event as a pool phase writes it (the journal adds the pool and the time). */
+export interface PoolEvent {
+  reason: EventReason;
+  message: string;
+  machine?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}
+
+const ev = (reason: EventReason, message: string, machine?: string, data?: Record<string, unknown>): PoolEvent => ({ reason, message, machine, data });
+
+/**
+ * The events of the pool pipeline, one constructor each: the reason, the wording and the data
+ * of an event are decided here once, so the phases only say what happened.
+ */
+export const poolEvents = {
+  adopted: (m: Machine, pm: ProviderMachine, pool: string) => ev('Adopted', `adopted ${m.id} (${pm.status}) found in the cloud with ${pool}'s tags`, m.id, { intent: m.intent }),
+  changed: (m: Machine, change: StateChange) => ev(change.reason, `${m.id}: ${m.state} → ${change.to} (${change.cause})`, m.id, { from: m.state, to: change.to }),
+  interrupted: (id: string, n: Interruption) => ev(n.reason, `${id} is taken back at ${new Date(n.at).toISOString()}: launching its replacement first`, id, { at: n.at }),
+  intentClosed: (intent: string, count: number, made: number) => ev('IntentResolved', `${intent}: all ${count} machines found in the cloud; nothing re-sent`, undefined, { intent, made }),
+  intentFollowedUp: (intent: string, count: number, made: number, missing: number, next: string) =>
+    ev('IntentResolved', `${intent}: ${made} of ${count} machines found in the cloud; the missing ${missing} launched as ${next}`, undefined, { intent, made, followUp: next }),
+  zoneUnavailable: (zone: string, size: string, minutes: number) => ev('ZoneUnavailable', `${size} in ${zone} is out of capacity: skipped for ${minutes} min`, undefined, { zone, size }),
+  offeringBackoff: (offering: string, minutes: number) => ev('OfferingBackoff', `replacements in ${offering} keep failing: skipped for ${minutes} min`, undefined, { offering }),
+  launching: (zone: string, count: number, reason: string) => ev(reason === 'Replace' ? 'Replacing' : 'ScaledOut', `launching ${count} in ${zone} (${reason})`, undefined, { zone, count }),
+  terminating: (m: Machine, reason: string) => ev('Terminating', `${m.id}: ${m.state} → terminating (${reason})`, m.id, { from: m.state, reason }),
+  terminateFailed: (id: string, error: string) => ev('TerminateFailed', `terminate of ${id} failed: ${error}`, id),
+  terminateDeferred: (count: number, error: string, retryable: boolean) => ev(retryable ? 'Throttled' : 'TerminateFailed', `terminate of ${count} deferred: ${error}`),
+  powerUnsupported: (provider: string, kind: 'stop' | 'start', count: number, reason: string) => ev('StopStartUnsupported', `${provider} cannot ${kind} machines: ${count} left as they are (${reason})`),
+  powering: (kind: 'stop' | 'start', ids: string[], reason: string) =>
+    ev(kind === 'stop' ? 'Stopping' : 'Starting', `${kind === 'stop' ? 'stopping' : 'starting'} ${ids.length} machines (${reason}): ${ids.join(' ')}`, undefined, { ids, reason }),
+  powerFailed: (kind: 'stop' | 'start', id: string, error: string) => ev(kind === 'stop' ? 'StopFailed' : 'StartFailed', `${kind} of ${id} failed: ${error}`, id),
+  powerDeferred: (kind: 'stop' | 'start', count: number, error: string, retryable: boolean) =>
+    ev(retryable ? 'Throttled' : kind === 'stop' ? 'StopFailed' : 'StartFailed', `${kind} of ${count} deferred: ${error}`),
+  poolRemoved: (pool: string) => ev('PoolRemoved', `${pool} is no longer in the config and has no machine left: deleted`),
+  operationMoved: (m: Machine, to: Machine['state'], reason: EventReason, cause: string) => ev(reason, `${m.id}: ${m.state} → ${to} (${cause})`, m.id, { from: m.state, to, cause }),
+};
