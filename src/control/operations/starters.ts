@@ -4,11 +4,12 @@ import type { Machine } from '../../domain/types.js';
 import { isProviderError, type BatchResult, type Provider } from '../../providers/provider.js';
 import { tallyCalls, type CallTally } from '../../providers/rate-limited.js';
 import type { Store } from '../../store/store.js';
-import type { Controller } from '../controller.js';
+import type { BulkPort } from '../pool/bulk-port.js';
 
 export interface StartContext {
   store: Store;
-  controller: Controller;
+  /** The controller, seen only through the bulk-operations port. */
+  controller: BulkPort;
   provider: Provider;
   now: () => number;
   tally: CallTally;
