@@ -1,19 +1,13 @@
 import type { Action } from '../domain/plan.js';
-import type { Machine } from '../domain/types.js';
 import type { Journal } from './journal.js';
+import type { PoolScope } from './pool/tick.js';
 
 /**
  * Applies the plan's drain and reclaim actions. Both are state changes only: agents learn of
  * a drain from the answer to their next heartbeat, and of a reclaim when that order is gone.
  */
-export function applyDrainActions(
-  action: Extract<Action, { kind: 'drain' | 'reclaim' }>,
-  machines: ReadonlyMap<string, Machine>,
-  busy: (id: string) => number,
-  record: (m: Machine) => void,
-  journal: Journal,
-  now: number,
-): void {
+export function applyDrainActions(t: Pick<PoolScope, 'machines' | 'record' | 'journal' | 'now'>, action: Extract<Action, { kind: 'drain' | 'reclaim' }>, busy: (id: string) => number): void {
+  const { machines, record, journal, now } = t;
   for (const id of action.ids) {
     const m = machines.get(id);
     if (!m) continue;

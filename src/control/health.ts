@@ -1,9 +1,9 @@
 import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, judge, type AgentHeartbeat, type HealthPolicy } from '../domain/health.js';
 import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
-import type { Provider, ProviderMachine } from '../providers/provider.js';
+import type { Provider } from '../providers/provider.js';
 import type { HealingPause, Store } from '../store/store.js';
-import type { Journal } from './journal.js';
+import type { PoolTick } from './pool/tick.js';
 import { ProbeResults } from './probe.js';
 import type { UnavailableOfferings } from './unavailable-offerings.js';
 
@@ -18,6 +18,9 @@ export async function readSnapshot(store: Pick<Store, 'listHeartbeats' | 'listHe
   const [beats, paused, protections] = await Promise.all([store.listHeartbeats(), store.listHealingPaused(), store.listProtections()]);
   return { beats: new Map(beats.map((b) => [b.machine, b])), paused, protections };
 }
+
+/** What the health step reads and writes of a pool's tick. */
+export type HealthTick = Pick<PoolTick, 'spec' | 'machines' | 'seen' | 'journal' | 'now' | 'record'>;
 
 /** One pool's health view for one tick. */
 export interface PoolHealth {
@@ -102,9 +105,10 @@ export class HealthControl {
   }
 
   /** Judges every machine; returns the unhealthy ones' new records, with the events written. */
-  judgeAll(spec: PoolSpec, machines: Iterable<Machine>, h: PoolHealth, journal: Journal, now: number): Machine[] {
+  judgeAll(t: HealthTick, h: PoolHealth): Machine[] {
+    const { spec, journal, now } = t;
     const out: Machine[] = [];
-    for (const m of machines) {
+    for (const m of t.machines.values()) {
       const verdict = judge(m, { agent: h.agent, beat: h.beat(m.id), probeFailures: this.probes.failures(m.id), observedFrom: h.observedFrom }, h.policy, now);
       if (!verdict) continue;
       const sick: Machine = { ...m, state: 'unhealthy', since: now };
@@ -119,7 +123,8 @@ export class HealthControl {
    * Trips the brake when too much of the pool failed within the window, and releases it once the
    * machines it counted have recovered; returns whether healing is paused.
    */
-  async brake(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, target: number, journal: Journal, now: number): Promise<boolean> {
+  async brake(t: HealthTick, h: PoolHealth, target: number): Promise<boolean> {
+    const { spec, machines, journal, now } = t;
     if (h.pause) {
       const counted = h.pause.machines;
       // A pause without its machines (stored before they were kept) waits for a person.
@@ -151,7 +156,8 @@ export class HealthControl {
    * protections, verdicts, probes, the brake, drains and failing offerings. Returns the plan's
    * extra inputs and the offerings just backed off from (already marked unavailable).
    */
-  async step(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, seen: readonly ProviderMachine[], target: number, journal: Journal, now: number, record: (m: Machine) => void): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
+  async step(t: HealthTick, h: PoolHealth, target: number): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
+    const { spec, machines, seen, journal, now, record } = t;
     // Most pools protect nothing: then there is no machine to look up.
     for (const m of h.protections.size > 0 ? machines.values() : []) {
       const want = h.protections.get(m.id);
@@ -160,8 +166,8 @@ export class HealthControl {
       journal.event(want ? 'Protected' : 'Unprotected', `${m.id}: scale-in protection ${want ? 'on' : 'off'}`, m.id);
     }
     if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
-    for (const sick of this.judgeAll(spec, machines.values(), h, journal, now)) record(sick);
-    const healingPaused = await this.brake(spec, h, machines, target, journal, now);
+    for (const sick of this.judgeAll(t, h)) record(sick);
+    const healingPaused = await this.brake(t, h, target);
     const busy = new Map<string, number>();
     for (const id of machines.keys()) busy.set(id, h.beat(id)?.busy ?? 0);
     return {

@@ -32,7 +32,7 @@ export async function act(t: PoolTick, a: Actuation): Promise<void> {
   for (const intent of a.open) launches.send(intent);
   for (const action of a.actions) {
     if (action.kind === 'launch') await launches.launch(action);
-    else if (action.kind === 'drain' || action.kind === 'reclaim') applyDrainActions(action, t.machines, busyOf, t.record, t.journal, t.now);
+    else if (action.kind === 'drain' || action.kind === 'reclaim') applyDrainActions(t, action, busyOf);
     else if (action.kind === 'stop' || action.kind === 'start') await power(t, action.kind, action.ids, action.reason);
     else {
       noteDrainEnd(action, t.journal, busyOf);

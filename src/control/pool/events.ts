@@ -1,5 +1,5 @@
 import type { StateChange } from '../../domain/reconcile.js';
-import type { EventReason, Machine } from '../../domain/types.js';
+import type { EventReason, LaunchIntent, Machine } from '../../domain/types.js';
 import type { ProviderMachine } from '../../providers/provider.js';
 import type { Interruption } from '../interruptions.js';
 
@@ -21,9 +21,9 @@ export const poolEvents = {
   adopted: (m: Machine, pm: ProviderMachine, pool: string) => ev('Adopted', `adopted ${m.id} (${pm.status}) found in the cloud with ${pool}'s tags`, m.id, { intent: m.intent }),
   changed: (m: Machine, change: StateChange) => ev(change.reason, `${m.id}: ${m.state} → ${change.to} (${change.cause})`, m.id, { from: m.state, to: change.to }),
   interrupted: (id: string, n: Interruption) => ev(n.reason, `${id} is taken back at ${new Date(n.at).toISOString()}: launching its replacement first`, id, { at: n.at }),
-  intentClosed: (intent: string, count: number, made: number) => ev('IntentResolved', `${intent}: all ${count} machines found in the cloud; nothing re-sent`, undefined, { intent, made }),
-  intentFollowedUp: (intent: string, count: number, made: number, missing: number, next: string) =>
-    ev('IntentResolved', `${intent}: ${made} of ${count} machines found in the cloud; the missing ${missing} launched as ${next}`, undefined, { intent, made, followUp: next }),
+  intentClosed: (i: Pick<LaunchIntent, 'id' | 'count'>, made: number) => ev('IntentResolved', `${i.id}: all ${i.count} machines found in the cloud; nothing re-sent`, undefined, { intent: i.id, made }),
+  intentFollowedUp: (i: Pick<LaunchIntent, 'id' | 'count'>, made: number, missing: number, next: string) =>
+    ev('IntentResolved', `${i.id}: ${made} of ${i.count} machines found in the cloud; the missing ${missing} launched as ${next}`, undefined, { intent: i.id, made, followUp: next }),
   zoneUnavailable: (zone: string, size: string, minutes: number) => ev('ZoneUnavailable', `${size} in ${zone} is out of capacity: skipped for ${minutes} min`, undefined, { zone, size }),
   offeringBackoff: (offering: string, minutes: number) => ev('OfferingBackoff', `replacements in ${offering} keep failing: skipped for ${minutes} min`, undefined, { offering }),
   launching: (zone: string, count: number, reason: string) => ev(reason === 'Replace' ? 'Replacing' : 'ScaledOut', `launching ${count} in ${zone} (${reason})`, undefined, { zone, count }),

@@ -10,8 +10,8 @@ import type { PoolTick } from './tick.js';
  * Returns the plan's extra inputs.
  */
 export async function checkHealth(t: PoolTick, h: PoolHealth, target: number): Promise<Partial<ObservedPool>> {
-  const { rt, spec, journal, now } = t;
-  const healthy = await rt.health.step(spec, h, t.machines, t.seen, target, journal, now, t.record);
+  const { rt, journal } = t;
+  const healthy = await rt.health.step(t, h, target);
   for (const key of healthy.backoff) journal.add(poolEvents.offeringBackoff(key, rt.offerings.ttlMinutes));
   return healthy.inputs;
 }

@@ -41,7 +41,7 @@ export async function resolveIntents(t: PoolTick, intents: readonly LaunchIntent
     if (v.kind === 'closed') {
       await rt.store.setIntentStatus(i.id, 'done');
       rt.intentSends.delete(i.id);
-      journal.add(poolEvents.intentClosed(i.id, i.count, v.made));
+      journal.add(poolEvents.intentClosed(i, v.made));
       continue;
     }
     pending.set(i.zone, (pending.get(i.zone) ?? 0) + v.missing);
@@ -50,8 +50,8 @@ export async function resolveIntents(t: PoolTick, intents: readonly LaunchIntent
     // Closed before its follow-up exists: a crash in between leaves the missing machines to the plan, never launched twice.
     await rt.store.setIntentStatus(i.id, 'done');
     rt.intentSends.delete(i.id);
-    const next = await rt.launcher.followUp(i, t.spec, t.template, v.missing, now);
-    journal.add(poolEvents.intentFollowedUp(i.id, i.count, v.made, v.missing, next.id));
+    const next = await rt.launcher.followUp(t, i, v.missing);
+    journal.add(poolEvents.intentFollowedUp(i, v.made, v.missing, next.id));
     send.push(next);
   }
   return { pending, send };
@@ -71,7 +71,7 @@ export function launchBatch(t: PoolTick, agent: AgentsOf | undefined): LaunchBat
   const send = (intent: LaunchIntent) => {
     rt.intentSends.set(intent.id, { at: now, refused: false });
     sends.push(
-      rt.launcher.send(intent, spec, t.template, provider, journal, now, agent?.(intent.id), rt.offerings.sizesIn(spec.provider, intent.zone, now)).then((out) => {
+      rt.launcher.send(t, intent, { agent: agent?.(intent.id), unavailableSizes: rt.offerings.sizesIn(spec.provider, intent.zone, now) }).then((out) => {
         for (const m of out.machines) t.record(m);
         // Sizes another size stood in for: skipped by the plan until the memory runs out.
         for (const size of out.exhausted) rt.offerings.mark(spec.provider, intent.zone, size, now);
@@ -96,7 +96,7 @@ export function launchBatch(t: PoolTick, agent: AgentsOf | undefined): LaunchBat
         const n = Math.min(left, provider.limits.launchPerCall);
         const replaces = action.replaces.splice(0, n);
         takeUnreplaced(t.unreplaced, replaces);
-        send(await rt.launcher.newIntent(spec, t.template, action.zone, action.size, n, replaces, now));
+        send(await rt.launcher.newIntent(t, { zone: action.zone, size: action.size, count: n, replaces }));
         left -= n;
       }
     },

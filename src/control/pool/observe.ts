@@ -58,7 +58,7 @@ export async function listByProvider(deps: ListDeps, pools: readonly PoolSpec[],
 export function adopt(t: PoolTick): void {
   for (const pm of t.seen) {
     if (t.machines.has(pm.id) || pm.status === 'terminated' || pm.status === 'terminating') continue;
-    const m = toMachine(pm, t.spec, undefined, t.now);
+    const m = toMachine(pm, t.spec, t.now);
     t.record(m);
     t.journal.add(poolEvents.adopted(m, pm, t.spec.name));
   }

@@ -25,7 +25,7 @@ export interface TickInputs {
  * plan (pure), guard, act, end interrupted machines, removal. The journal is flushed by the caller.
  */
 export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
-  const { spec, rt, journal, now } = t;
+  const { spec, rt, now } = t;
   const h = rt.health.forPool(spec, t.provider, inputs.snap, now);
   adopt(t);
   const resend = fold(t, h);
@@ -46,7 +46,7 @@ export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
 
   const agent = h.agent ? await bootstrap(t) : undefined;
   if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
-  p.actions = await rt.blast.guard(spec, p.actions, t.machines, journal, now);
+  p.actions = await rt.blast.guard(t, p.actions);
   await act(t, { actions: p.actions, open: intents.send, resend, agent, busy: healthy.busy });
   await endInterrupted(t, doomed);
   await removeIfEmpty(t, inputs.intents);
