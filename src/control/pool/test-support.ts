@@ -99,7 +99,7 @@ export function memoryStore() {
     agentJoinKey: () => Promise.resolve('join-key'),
     setHealingPaused: () => Promise.resolve(),
     setCondition: () => Promise.resolve(),
-    clearCondition: () => Promise.resolve(),
+    clearCondition: () => Promise.resolve(true),
   };
   return { store: store as Store, mem };
 }
