@@ -22,7 +22,7 @@ export const spec = (over: Partial<PoolSpec> = {}): PoolSpec => ({
   min: 0,
   max: 10,
   desired: 3,
-  zones: [],
+  zones: ['zone-c', 'zone-a', 'zone-b'],
   labels: {},
   maxLaunching: 10,
   deletionOrder: 'oldest-first',
