@@ -3,6 +3,7 @@ import type { Action } from '../domain/plan.js';
 import type { PoolSpec } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { BLAST_RADIUS_INTERVAL_MS } from './constants.js';
+import { poolEvents } from './pool/events.js';
 import type { PoolScope } from './pool/tick.js';
 
 /** What the guard reads and writes of a pool's tick. */
@@ -95,6 +96,6 @@ export class BlastGuard {
     }
     if (!last) this.since.set(spec.name, now);
     await this.store.setCondition({ pool: spec.name, type: 'BlastRadiusHold', since: this.since.get(spec.name) ?? now, reason: 'ShareExceeded', message });
-    if (!last) journal.event('BlastRadiusHold', message, undefined, { held, share: spec.blastRadius ?? DEFAULT_BLAST_RADIUS });
+    if (!last) journal.add(poolEvents.blastRadiusHold(message, held, spec.blastRadius ?? DEFAULT_BLAST_RADIUS));
   }
 }

@@ -3,6 +3,7 @@ import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 import type { Provider } from '../providers/provider.js';
 import type { HealingPause, Store } from '../store/store.js';
+import { poolEvents } from './pool/events.js';
 import type { PoolTick } from './pool/tick.js';
 import { ProbeResults } from './probe.js';
 import type { UnavailableOfferings } from './unavailable-offerings.js';
@@ -113,7 +114,7 @@ export class HealthControl {
       if (!verdict) continue;
       const sick: Machine = { ...m, state: 'unhealthy', since: now };
       out.push(sick);
-      journal.event('Unhealthy', `${m.id}: ${m.state} → unhealthy (${verdict.cause})`, m.id, { from: m.state, to: 'unhealthy', check: verdict.reason });
+      journal.add(poolEvents.unhealthy(m, verdict));
       this.noteFailure(spec, m, now);
     }
     return out;
@@ -136,7 +137,7 @@ export class HealthControl {
       const turned = this.turned.get(spec.name);
       for (const id of back) turned?.delete(id);
       this.wasPaused.delete(spec.name);
-      journal.event('HealingResumed', `automatic replacement resumed: ${back.length} of the ${counted.length} machines the brake counted recovered`, undefined, { recovered: back, counted });
+      journal.add(poolEvents.healingResumed(back, counted));
       return false;
     }
     const turned = this.turned.get(spec.name) ?? new Map<string, number>();
@@ -147,7 +148,7 @@ export class HealthControl {
     const reason = `${recent} of ${target} machines failed within ${h.policy.brake.windowMs / 1000} s (more than ${Math.round(h.policy.brake.share * 100)}%): automatic replacement paused; run \`flotte pools resume-healing ${spec.name}\` once the cause is understood`;
     await this.store.setHealingPaused(spec.name, { at: now, reason, machines: counted });
     this.wasPaused.add(spec.name);
-    journal.event('HealingPaused', reason, undefined, { failed: recent, size: target, share: h.policy.brake.share });
+    journal.add(poolEvents.healingPaused(reason, { failed: recent, size: target, share: h.policy.brake.share }));
     return true;
   }
 
@@ -163,7 +164,7 @@ export class HealthControl {
       const want = h.protections.get(m.id);
       if (want === undefined || want === m.protected) continue;
       record({ ...m, protected: want });
-      journal.event(want ? 'Protected' : 'Unprotected', `${m.id}: scale-in protection ${want ? 'on' : 'off'}`, m.id);
+      journal.add(poolEvents.protection(m.id, want));
     }
     if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
     for (const sick of this.judgeAll(t, h)) record(sick);

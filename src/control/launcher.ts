@@ -3,6 +3,7 @@ import { TAG, type LaunchIntent, type Machine, type PoolSpec } from '../domain/t
 import { isProviderError, type AgentBootstrap, type ProviderMachine } from '../providers/provider.js';
 import { isFenced } from '../store/fence.js';
 import type { Store } from '../store/store.js';
+import { poolEvents } from './pool/events.js';
 import type { PoolTick } from './pool/tick.js';
 
 /** What a launch is made for: a pool, its template (version) and the tick's time. */
@@ -95,32 +96,22 @@ export class Launcher {
       const machines = result.launched.map((pm, i) => toMachine(pm, spec, now, { intent, replaces: intent.replaces[i] }));
       for (const m of machines) {
         journal.save(m);
-        journal.event('Launched', m.replaces ? `launched ${m.id} in ${m.zone}, replacing ${m.replaces}` : `launched ${m.id} in ${m.zone}`, m.id, {
-          intent: intent.id,
-          size: m.size,
-          ...(m.replaces ? { replaces: m.replaces } : {}),
-        });
-        if (m.replaces) journal.event('Replaced', `${m.replaces} replaced by ${m.id}`, m.replaces, { by: m.id });
+        journal.add(poolEvents.launched(m, intent.id));
+        if (m.replaces) journal.add(poolEvents.replaced(m.replaces, m.id));
       }
-      if (result.failed) {
-        journal.event('LaunchFailed', `${result.failed.count} of ${intent.count} machines in ${intent.zone} (${intent.size}) not launched: ${result.failed.error.message}`, undefined, {
-          kind: result.failed.error.kind,
-          zone: intent.zone,
-          size: intent.size,
-        });
-      }
+      if (result.failed) journal.add(poolEvents.launchedShort(intent, result.failed));
       await this.store.setIntentStatus(intent.id, 'done');
       return { machines, capacityExhausted: result.failed?.error.kind === 'capacity', exhausted: result.exhausted ?? [], open: false, refused: false };
     } catch (e) {
       // The lease moved on: the intent stays open for the new owner, who re-sends it with the same token.
       if (isFenced(e)) throw e;
       if (isProviderError(e) && e.retryable) {
-        journal.event(e.kind === 'throttled' ? 'Throttled' : 'ProviderUnavailable', `launch of ${intent.count} in ${intent.zone} deferred: ${e.message}`, undefined, { intent: intent.id });
+        journal.add(poolEvents.launchDeferred(intent, e));
         return { machines: [], capacityExhausted: false, exhausted: [], open: true, refused: e.kind === 'throttled' };
       }
       await this.store.setIntentStatus(intent.id, 'failed');
       const kind = isProviderError(e) ? e.kind : 'internal';
-      journal.event('LaunchFailed', `launch of ${intent.count} in ${intent.zone} (${intent.size}) failed: ${(e as Error).message}`, undefined, { kind, zone: intent.zone, size: intent.size });
+      journal.add(poolEvents.launchFailed(intent, kind, (e as Error).message));
       return { machines: [], capacityExhausted: kind === 'capacity', exhausted: [], open: false, refused: false };
     }
   }

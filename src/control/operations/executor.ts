@@ -129,7 +129,7 @@ export class OperationExecutor implements OperationHolds {
     const { store, clock } = this.deps;
     const op = entry.op;
     const now = clock.now();
-    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), 'cancelled', 'cancelled on request', now);
+    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), { status: 'cancelled', message: 'cancelled on request', now });
     if (op.control === 'pause' && op.status === 'running') Object.assign(op, { status: 'paused', message: 'paused on request' });
     if (op.control === 'run' && op.status === 'paused') Object.assign(op, { status: 'running', message: 'resumed' });
 
@@ -143,7 +143,7 @@ export class OperationExecutor implements OperationHolds {
     const wasCanary = op.progress.phase !== 'main';
     op.progress = { ...d.progress, api: { ...entry.tally } };
     if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await retireOld(this.deps.controller, entry, machines, 'canary baked');
-    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), d.status, d.message ?? '', now, d.abort);
+    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), { status: d.status, message: d.message ?? '', now, abort: d.abort });
     if (d.status === 'paused') {
       await store.setOperationControl(op.id, 'pause', now);
       Object.assign(op, { status: 'paused', control: 'pause', message: d.message });

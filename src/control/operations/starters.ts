@@ -75,10 +75,19 @@ export async function startReplace(ctx: StartContext, op: Operation, items: Oper
     }
   }
   await ctx.store.saveOperationItems(items);
-  for (const [zone, group] of groups) await ensureIntent(ctx, op, zone, group, machines, now);
+  for (const [zone, group] of groups) await ensureIntent(ctx, op, group, { zone, machines, now });
 }
 
-export async function ensureIntent(ctx: StartContext, op: Operation, zone: string, group: OperationItem[], machines: ReadonlyMap<string, Machine>, now: number): Promise<void> {
+/** The zone a group of a replace's items launches in, the pool's machines (for the old machines' sizes), and the step's time. */
+export interface IntentPlace {
+  zone: string;
+  machines: ReadonlyMap<string, Machine>;
+  now: number;
+}
+
+/** Creates a group's launch intent unless it exists (a resume after a crash between the items and the intent). */
+export async function ensureIntent(ctx: StartContext, op: Operation, group: OperationItem[], at: IntentPlace): Promise<void> {
+  const { zone, machines, now } = at;
   const id = group[0]!.intent!;
   if ((await ctx.store.listIntents({ pool: op.pool })).some((i) => i.id === id)) return;
   const pool = await ctx.store.getPool(op.pool);
