@@ -1,9 +1,13 @@
 import { blastBudget, DEFAULT_BLAST_RADIUS, holdBack } from '../domain/blast-radius.js';
 import type { Action } from '../domain/plan.js';
-import type { Machine, PoolSpec } from '../domain/types.js';
+import type { PoolSpec } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 import { BLAST_RADIUS_INTERVAL_MS } from './constants.js';
-import type { Journal } from './journal.js';
+import { poolEvents } from './pool/events.js';
+import type { PoolScope } from './pool/tick.js';
+
+/** What the guard reads and writes of a pool's tick. */
+type GuardTick = Pick<PoolScope, 'spec' | 'machines' | 'journal' | 'now'>;
 
 /** A scale-in's first step on a machine: a drain (agent pools) or a terminate. Drained machines' terminates were counted at their drain. */
 const isScaleIn = (a: Action): a is Extract<Action, { kind: 'drain' | 'terminate' }> => (a.kind === 'drain' || a.kind === 'terminate') && a.reason === 'ScaleIn';
@@ -28,7 +32,8 @@ export class BlastGuard {
 
   constructor(private readonly store: Store) {}
 
-  async guard(spec: PoolSpec, actions: Action[], machines: ReadonlyMap<string, Machine>, journal: Journal, now: number): Promise<Action[]> {
+  async guard(t: GuardTick, actions: Action[]): Promise<Action[]> {
+    const { spec, machines, now } = t;
     // Each change is its own source: a second, separate request is a second decision and gets its
     // own share. Seen every tick, so the same size asked again later is a new change too.
     let change = this.change.get(spec.name);
@@ -37,7 +42,7 @@ export class BlastGuard {
     // Most ticks shrink nothing: then no machine is counted. An environment's machines are one
     // person's own, and stopping or destroying it is the request itself.
     if (spec.keepStopped || !actions.some(isScaleIn)) {
-      await this.show(spec, '', 0, journal, now);
+      await this.show(t, '', 0);
       return actions;
     }
     const recent = (this.taken.get(spec.name) ?? []).filter((t) => now - t.at < BLAST_RADIUS_INTERVAL_MS);
@@ -68,16 +73,18 @@ export class BlastGuard {
       if (ids.length > 0) out.push({ ...a, ids });
     }
     if (went > 0) recent.push({ at: now, n: went, source });
-    await this.show(spec, held > 0 ? this.message(spec, held, wanted, healthy + taken, share) : '', held, journal, now);
+    await this.show(t, held > 0 ? this.message(spec, { held, wanted, base: healthy + taken, share }) : '', held);
     return out;
   }
 
-  private message(spec: PoolSpec, held: number, wanted: number, base: number, share: number): string {
+  private message(spec: PoolSpec, n: { held: number; wanted: number; base: number; share: number }): string {
+    const { held, wanted, base, share } = n;
     const limit = Math.max(1, Math.floor(share * base));
     return `${held} of ${wanted} scale-in terminations held: at most ${limit} of ${base} healthy machines (${Math.round(share * 100)}%) go per ${BLAST_RADIUS_INTERVAL_MS / 1000} s; the rest follow in the next intervals. To let them go at once: \`flotte scale ${spec.name} ${spec.desired} --allow-destroy\` (or apply with --allow-destroy); set the pool's \`blastRadius\` to change the share`;
   }
 
-  private async show(spec: PoolSpec, message: string, held: number, journal: Journal, now: number): Promise<void> {
+  private async show(t: GuardTick, message: string, held: number): Promise<void> {
+    const { spec, journal, now } = t;
     const last = this.shown.get(spec.name);
     if (last === message) return;
     this.shown.set(spec.name, message);
@@ -89,6 +96,6 @@ export class BlastGuard {
     }
     if (!last) this.since.set(spec.name, now);
     await this.store.setCondition({ pool: spec.name, type: 'BlastRadiusHold', since: this.since.get(spec.name) ?? now, reason: 'ShareExceeded', message });
-    if (!last) journal.event('BlastRadiusHold', message, undefined, { held, share: spec.blastRadius ?? DEFAULT_BLAST_RADIUS });
+    if (!last) journal.add(poolEvents.blastRadiusHold(message, held, spec.blastRadius ?? DEFAULT_BLAST_RADIUS));
   }
 }

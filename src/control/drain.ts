@@ -1,28 +1,23 @@
 import type { Action } from '../domain/plan.js';
-import type { Machine } from '../domain/types.js';
 import type { Journal } from './journal.js';
+import { poolEvents } from './pool/events.js';
+import type { PoolScope } from './pool/tick.js';
 
 /**
  * Applies the plan's drain and reclaim actions. Both are state changes only: agents learn of
  * a drain from the answer to their next heartbeat, and of a reclaim when that order is gone.
  */
-export function applyDrainActions(
-  action: Extract<Action, { kind: 'drain' | 'reclaim' }>,
-  machines: ReadonlyMap<string, Machine>,
-  busy: (id: string) => number,
-  record: (m: Machine) => void,
-  journal: Journal,
-  now: number,
-): void {
+export function applyDrainActions(t: Pick<PoolScope, 'machines' | 'record' | 'journal' | 'now'>, action: Extract<Action, { kind: 'drain' | 'reclaim' }>, busy: (id: string) => number): void {
+  const { machines, record, journal, now } = t;
   for (const id of action.ids) {
     const m = machines.get(id);
     if (!m) continue;
     if (action.kind === 'drain') {
       record({ ...m, state: 'draining', since: now });
-      journal.event('Draining', `${id}: ${m.state} → draining (${action.reason}; busy ${busy(id)})`, id, { from: m.state, busy: busy(id) });
+      journal.add(poolEvents.draining(m, action.reason, busy(id)));
     } else if (m.state === 'draining') {
       record({ ...m, state: 'ready', since: now });
-      journal.event('Reclaimed', `${id}: draining → ready (the pool needs it again; drain cancelled)`, id, { from: 'draining' });
+      journal.add(poolEvents.reclaimed(id));
     }
   }
 }
@@ -30,8 +25,5 @@ export function applyDrainActions(
 /** Says why a drained machine goes, before the terminate itself is recorded. */
 export function noteDrainEnd(action: Extract<Action, { kind: 'terminate' }>, journal: Journal, busy: (id: string) => number): void {
   if (action.reason !== 'Drained' && action.reason !== 'DrainTimeout') return;
-  for (const id of action.ids) {
-    const message = action.reason === 'Drained' ? `${id}: drained (idle), terminating` : `${id}: drain deadline passed with busy ${busy(id)}, terminating`;
-    journal.event(action.reason, message, id, { busy: busy(id) });
-  }
+  for (const id of action.ids) journal.add(poolEvents.drainEnded(action.reason, id, busy(id)));
 }

@@ -1,10 +1,12 @@
-import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, failingOfferings, judge, type AgentHeartbeat, type HealthPolicy, type OfferingFailure } from '../domain/health.js';
+import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, judge, type AgentHeartbeat, type HealthPolicy } from '../domain/health.js';
 import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
-import type { Provider, ProviderMachine } from '../providers/provider.js';
+import type { Provider } from '../providers/provider.js';
 import type { HealingPause, Store } from '../store/store.js';
-import type { Journal } from './journal.js';
+import { poolEvents } from './pool/events.js';
+import type { PoolTick } from './pool/tick.js';
 import { ProbeResults } from './probe.js';
+import type { UnavailableOfferings } from './unavailable-offerings.js';
 
 /** What the store says about agents, pauses and protections, read once per tick for all pools. */
 export interface HealthSnapshot {
@@ -13,10 +15,13 @@ export interface HealthSnapshot {
   protections: Map<string, boolean>;
 }
 
-export async function readSnapshot(store: Store): Promise<HealthSnapshot> {
+export async function readSnapshot(store: Pick<Store, 'listHeartbeats' | 'listHealingPaused' | 'listProtections'>): Promise<HealthSnapshot> {
   const [beats, paused, protections] = await Promise.all([store.listHeartbeats(), store.listHealingPaused(), store.listProtections()]);
   return { beats: new Map(beats.map((b) => [b.machine, b])), paused, protections };
 }
+
+/** What the health step reads and writes of a pool's tick. */
+export type HealthTick = Pick<PoolTick, 'spec' | 'machines' | 'seen' | 'journal' | 'now' | 'record'>;
 
 /** One pool's health view for one tick. */
 export interface PoolHealth {
@@ -35,13 +40,13 @@ export interface PoolHealth {
 }
 
 /**
- * Health bookkeeping across ticks: who turned unhealthy when (for the brake), which offerings
- * keep failing (for back-off), and the folding of verdicts into machine states. Decisions
- * are the pure functions of domain/health.ts; this only feeds and records them.
+ * Health bookkeeping across ticks: who turned unhealthy when (for the brake), and the folding of
+ * verdicts into machine states. Offerings whose replacements keep failing are struck in the one
+ * capacity memory (`UnavailableOfferings`), which backs them off. Decisions are the pure
+ * functions of domain/health.ts; this only feeds and records them.
  */
 export class HealthControl {
   private readonly turned = new Map<string, Map<string, number>>();
-  private readonly failures = new Map<string, OfferingFailure[]>();
   private readonly wasPaused = new Set<string>();
   /** Pool → when this controller began to watch it: its start, or its taking of the pool's lease. */
   private readonly observed = new Map<string, number>();
@@ -50,7 +55,10 @@ export class HealthControl {
 
   private readonly probes = new ProbeResults();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Pick<Store, 'setHealingPaused'>,
+    private readonly offerings: UnavailableOfferings,
+  ) {}
 
   /** Starts the pool's observation afresh: a pool taken over (new lease) is watched from now on. */
   forget(pool: string): void {
@@ -94,22 +102,19 @@ export class HealthControl {
     if (!turned) this.turned.set(spec.name, (turned = new Map()));
     if (!turned.has(m.id)) turned.set(m.id, now);
     // A replacement that fails before it was ever ready counts against its offering.
-    if (m.replaces && m.readyAt === undefined) {
-      const list = this.failures.get(spec.name) ?? [];
-      list.push({ key: offeringKey(m.zone, m.size), at: now });
-      this.failures.set(spec.name, list);
-    }
+    if (m.replaces && m.readyAt === undefined) this.offerings.strike(spec.name, offeringKey(m.zone, m.size), now);
   }
 
   /** Judges every machine; returns the unhealthy ones' new records, with the events written. */
-  judgeAll(spec: PoolSpec, machines: Iterable<Machine>, h: PoolHealth, journal: Journal, now: number): Machine[] {
+  judgeAll(t: HealthTick, h: PoolHealth): Machine[] {
+    const { spec, journal, now } = t;
     const out: Machine[] = [];
-    for (const m of machines) {
+    for (const m of t.machines.values()) {
       const verdict = judge(m, { agent: h.agent, beat: h.beat(m.id), probeFailures: this.probes.failures(m.id), observedFrom: h.observedFrom }, h.policy, now);
       if (!verdict) continue;
       const sick: Machine = { ...m, state: 'unhealthy', since: now };
       out.push(sick);
-      journal.event('Unhealthy', `${m.id}: ${m.state} → unhealthy (${verdict.cause})`, m.id, { from: m.state, to: 'unhealthy', check: verdict.reason });
+      journal.add(poolEvents.unhealthy(m, verdict));
       this.noteFailure(spec, m, now);
     }
     return out;
@@ -119,7 +124,8 @@ export class HealthControl {
    * Trips the brake when too much of the pool failed within the window, and releases it once the
    * machines it counted have recovered; returns whether healing is paused.
    */
-  async brake(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, target: number, journal: Journal, now: number): Promise<boolean> {
+  async brake(t: HealthTick, h: PoolHealth, target: number): Promise<boolean> {
+    const { spec, machines, journal, now } = t;
     if (h.pause) {
       const counted = h.pause.machines;
       // A pause without its machines (stored before they were kept) waits for a person.
@@ -131,7 +137,7 @@ export class HealthControl {
       const turned = this.turned.get(spec.name);
       for (const id of back) turned?.delete(id);
       this.wasPaused.delete(spec.name);
-      journal.event('HealingResumed', `automatic replacement resumed: ${back.length} of the ${counted.length} machines the brake counted recovered`, undefined, { recovered: back, counted });
+      journal.add(poolEvents.healingResumed(back, counted));
       return false;
     }
     const turned = this.turned.get(spec.name) ?? new Map<string, number>();
@@ -142,35 +148,27 @@ export class HealthControl {
     const reason = `${recent} of ${target} machines failed within ${h.policy.brake.windowMs / 1000} s (more than ${Math.round(h.policy.brake.share * 100)}%): automatic replacement paused; run \`flotte pools resume-healing ${spec.name}\` once the cause is understood`;
     await this.store.setHealingPaused(spec.name, { at: now, reason, machines: counted });
     this.wasPaused.add(spec.name);
-    journal.event('HealingPaused', reason, undefined, { failed: recent, size: target, share: h.policy.brake.share });
+    journal.add(poolEvents.healingPaused(reason, { failed: recent, size: target, share: h.policy.brake.share }));
     return true;
-  }
-
-  /** Offerings whose replacements keep failing; the caller skips them for a while. */
-  failing(spec: PoolSpec, h: PoolHealth, now: number): Set<string> {
-    const list = (this.failures.get(spec.name) ?? []).filter((f) => now - f.at <= h.policy.brake.windowMs);
-    this.failures.set(spec.name, list);
-    const keys = failingOfferings(list, h.policy.brake.windowMs, now);
-    if (keys.size > 0) this.failures.set(spec.name, list.filter((f) => !keys.has(f.key)));
-    return keys;
   }
 
   /**
    * The health half of a pool's tick, between folding the provider's view and planning:
    * protections, verdicts, probes, the brake, drains and failing offerings. Returns the plan's
-   * extra inputs and the offerings to back off from.
+   * extra inputs and the offerings just backed off from (already marked unavailable).
    */
-  async step(spec: PoolSpec, h: PoolHealth, machines: ReadonlyMap<string, Machine>, seen: readonly ProviderMachine[], target: number, journal: Journal, now: number, record: (m: Machine) => void): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
+  async step(t: HealthTick, h: PoolHealth, target: number): Promise<{ inputs: Partial<ObservedPool>; backoff: Set<string> }> {
+    const { spec, machines, seen, journal, now, record } = t;
     // Most pools protect nothing: then there is no machine to look up.
     for (const m of h.protections.size > 0 ? machines.values() : []) {
       const want = h.protections.get(m.id);
       if (want === undefined || want === m.protected) continue;
       record({ ...m, protected: want });
-      journal.event(want ? 'Protected' : 'Unprotected', `${m.id}: scale-in protection ${want ? 'on' : 'off'}`, m.id);
+      journal.add(poolEvents.protection(m.id, want));
     }
     if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
-    for (const sick of this.judgeAll(spec, machines.values(), h, journal, now)) record(sick);
-    const healingPaused = await this.brake(spec, h, machines, target, journal, now);
+    for (const sick of this.judgeAll(t, h)) record(sick);
+    const healingPaused = await this.brake(t, h, target);
     const busy = new Map<string, number>();
     for (const id of machines.keys()) busy.set(id, h.beat(id)?.busy ?? 0);
     return {
@@ -182,7 +180,7 @@ export class HealthControl {
         maxReplacing: h.policy.maxReplacing,
         replacement: h.policy.replacement,
       },
-      backoff: this.failing(spec, h, now),
+      backoff: this.offerings.backOff(spec.name, spec.provider, h.policy.brake.windowMs, now),
     };
   }
 

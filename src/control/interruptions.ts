@@ -1,4 +1,4 @@
-import type { Machine } from '../domain/types.js';
+import type { EventReason, Machine } from '../domain/types.js';
 
 /**
  * A machine the cloud is about to take back (a Spot interruption notice, a scheduled
@@ -8,7 +8,7 @@ export interface Interruption {
   machine: string;
   at: number;
   /** Fixed reason string for events: `SpotInterruption`, `RebalanceRecommendation`… */
-  reason: string;
+  reason: EventReason;
 }
 
 /** Terminate the doomed machine this long before the cloud would, even without a ready replacement. */

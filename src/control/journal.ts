@@ -1,4 +1,4 @@
-import type { FleetEvent, Machine } from '../domain/types.js';
+import type { EventReason, FleetEvent, Machine } from '../domain/types.js';
 import type { Store } from '../store/store.js';
 
 type NewEvent = Omit<FleetEvent, 'id'>;
@@ -20,11 +20,16 @@ export class Journal {
     this.machines.set(m.id, m);
   }
 
-  event(reason: string, message: string, machine?: string, data?: Record<string, unknown>): void {
+  event(reason: EventReason, message: string, machine?: string, data?: Record<string, unknown>): void {
     this.events.push({ at: this.now, pool: this.pool, machine, reason, message, data });
   }
 
-  async flush(store: Store): Promise<FleetEvent[]> {
+  /** An event built by one of the typed constructors (see pool/events.ts). */
+  add(e: Pick<FleetEvent, 'reason' | 'message' | 'machine' | 'data'>): void {
+    this.event(e.reason, e.message, e.machine, e.data);
+  }
+
+  async flush(store: Pick<Store, 'saveMachines' | 'appendEvents'>): Promise<FleetEvent[]> {
     if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
     const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
     this.machines.clear();

@@ -1,9 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { TAG, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../domain/types.js';
-import { isProviderError, type AgentBootstrap, type Provider, type ProviderMachine } from '../providers/provider.js';
+import { TAG, type LaunchIntent, type Machine, type PoolSpec } from '../domain/types.js';
+import { isProviderError, type AgentBootstrap, type ProviderMachine } from '../providers/provider.js';
 import { isFenced } from '../store/fence.js';
 import type { Store } from '../store/store.js';
-import type { Journal } from './journal.js';
+import { poolEvents } from './pool/events.js';
+import type { PoolTick } from './pool/tick.js';
+
+/** What a launch is made for: a pool, its template (version) and the tick's time. */
+export type LaunchTarget = Pick<PoolTick, 'spec' | 'template' | 'now'>;
+
+/** Where a new intent's machines go. */
+export interface LaunchPlace {
+  zone: string;
+  size: string;
+  count: number;
+  /** Machines the new ones replace, in order. */
+  replaces: string[];
+}
 
 export interface LaunchOutcome {
   machines: Machine[];
@@ -17,6 +30,12 @@ export interface LaunchOutcome {
   refused: boolean;
 }
 
+/** What a send carries besides the intent: the agent's join settings, and sizes the capacity memory skips. */
+export interface LaunchExtras {
+  agent?: AgentBootstrap | undefined;
+  unavailableSizes?: readonly string[] | undefined;
+}
+
 /**
  * Launches through a persisted intent. The intent is written before the provider call and its
  * id is the call's idempotency token, so a crash anywhere leaves an open intent that the next
@@ -28,7 +47,9 @@ export class Launcher {
     private readonly cluster: string,
   ) {}
 
-  async newIntent(spec: PoolSpec, template: Template, zone: string, size: string, count: number, replaces: string[], now: number): Promise<LaunchIntent> {
+  async newIntent(t: LaunchTarget, at: LaunchPlace): Promise<LaunchIntent> {
+    const { spec, template, now } = t;
+    const { zone, size, count, replaces } = at;
     const intent: LaunchIntent = {
       id: `li-${randomUUID()}`,
       pool: spec.name,
@@ -50,12 +71,15 @@ export class Launcher {
    * A new intent for the machines an open one is missing: same zone, size and template version,
    * with the replacements it did not make, under its own token (the open one is closed first).
    */
-  async followUp(intent: LaunchIntent, spec: PoolSpec, template: Template, missing: number, now: number): Promise<LaunchIntent> {
-    return this.newIntent(spec, { ...template, version: intent.templateVersion }, intent.zone, intent.size, missing, intent.replaces.slice(intent.count - missing), now);
+  async followUp(t: LaunchTarget, intent: LaunchIntent, missing: number): Promise<LaunchIntent> {
+    const pinned = { spec: t.spec, template: { ...t.template, version: intent.templateVersion }, now: t.now };
+    return this.newIntent(pinned, { zone: intent.zone, size: intent.size, count: missing, replaces: intent.replaces.slice(intent.count - missing) });
   }
 
   /** Sends (or re-sends) an open intent. Throttling and outages leave it open for the next tick. */
-  async send(intent: LaunchIntent, spec: PoolSpec, template: Template, provider: Provider, journal: Journal, now: number, agent?: AgentBootstrap, unavailableSizes: readonly string[] = []): Promise<LaunchOutcome> {
+  async send(t: LaunchTarget & Pick<PoolTick, 'provider' | 'journal'>, intent: LaunchIntent, extra: LaunchExtras = {}): Promise<LaunchOutcome> {
+    const { spec, template, provider, journal, now } = t;
+    const { agent, unavailableSizes = [] } = extra;
     try {
       // Before the call, so that a controller started after a crash knows how long ago it may have gone out.
       if (intent.sentAt !== now) await this.store.markIntentSent(intent.id, now);
@@ -69,35 +93,25 @@ export class Launcher {
         ...(agent ? { agent } : {}),
         ...(unavailableSizes.length > 0 ? { unavailableSizes } : {}),
       });
-      const machines = result.launched.map((pm, i) => toMachine(pm, spec, intent, now, intent.replaces[i]));
+      const machines = result.launched.map((pm, i) => toMachine(pm, spec, now, { intent, replaces: intent.replaces[i] }));
       for (const m of machines) {
         journal.save(m);
-        journal.event('Launched', m.replaces ? `launched ${m.id} in ${m.zone}, replacing ${m.replaces}` : `launched ${m.id} in ${m.zone}`, m.id, {
-          intent: intent.id,
-          size: m.size,
-          ...(m.replaces ? { replaces: m.replaces } : {}),
-        });
-        if (m.replaces) journal.event('Replaced', `${m.replaces} replaced by ${m.id}`, m.replaces, { by: m.id });
+        journal.add(poolEvents.launched(m, intent.id));
+        if (m.replaces) journal.add(poolEvents.replaced(m.replaces, m.id));
       }
-      if (result.failed) {
-        journal.event('LaunchFailed', `${result.failed.count} of ${intent.count} machines in ${intent.zone} (${intent.size}) not launched: ${result.failed.error.message}`, undefined, {
-          kind: result.failed.error.kind,
-          zone: intent.zone,
-          size: intent.size,
-        });
-      }
+      if (result.failed) journal.add(poolEvents.launchedShort(intent, result.failed));
       await this.store.setIntentStatus(intent.id, 'done');
       return { machines, capacityExhausted: result.failed?.error.kind === 'capacity', exhausted: result.exhausted ?? [], open: false, refused: false };
     } catch (e) {
       // The lease moved on: the intent stays open for the new owner, who re-sends it with the same token.
       if (isFenced(e)) throw e;
       if (isProviderError(e) && e.retryable) {
-        journal.event(e.kind === 'throttled' ? 'Throttled' : 'ProviderUnavailable', `launch of ${intent.count} in ${intent.zone} deferred: ${e.message}`, undefined, { intent: intent.id });
+        journal.add(poolEvents.launchDeferred(intent, e));
         return { machines: [], capacityExhausted: false, exhausted: [], open: true, refused: e.kind === 'throttled' };
       }
       await this.store.setIntentStatus(intent.id, 'failed');
       const kind = isProviderError(e) ? e.kind : 'internal';
-      journal.event('LaunchFailed', `launch of ${intent.count} in ${intent.zone} (${intent.size}) failed: ${(e as Error).message}`, undefined, { kind, zone: intent.zone, size: intent.size });
+      journal.add(poolEvents.launchFailed(intent, kind, (e as Error).message));
       return { machines: [], capacityExhausted: kind === 'capacity', exhausted: [], open: false, refused: false };
     }
   }
@@ -125,7 +139,8 @@ const STATE_OF: Record<ProviderMachine['status'], Machine['state']> = {
 };
 
 /** A machine record for something the provider lists; used for launches and for adoption. */
-export function toMachine(pm: ProviderMachine, spec: PoolSpec, intent: Pick<LaunchIntent, 'id' | 'templateVersion'> | undefined, now: number, replaces?: string): Machine {
+export function toMachine(pm: ProviderMachine, spec: PoolSpec, now: number, from: { intent?: Pick<LaunchIntent, 'id' | 'templateVersion'> | undefined; replaces?: string | undefined } = {}): Machine {
+  const { intent, replaces } = from;
   const state = STATE_OF[pm.status];
   return {
     id: pm.id,

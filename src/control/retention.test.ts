@@ -1,6 +1,3 @@
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshPgSchema, postgresService, postgresUrl, serviceSuite } from '../../test/support/services.js';
@@ -9,10 +6,7 @@ import { parseConfig } from '../config/load.js';
 import { localBase } from '../../test/support/local.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
 import { machine } from '../../test/support/domain-fixtures.js';
-import type { Database } from '../store/database.js';
-import { MIGRATIONS } from '../store/migrations/index.js';
 import { openStore } from '../store/open-store.js';
-import { tempDir } from '../../test/support/process.js';
 import type { Store } from '../store/store.js';
 import { Pruner, firstMember, type PruneReport } from './retention.js';
 
@@ -30,7 +24,7 @@ const decision = (at: number, summary: string): ScalingDecision => ({
 const audit = (at: number, action: string) => ({ at, actor: 'ops', tokenId: 'tok-1', role: 'admin' as const, action, pool: 'analysis', params: {}, status: 200, result: 'ok', source: '127.0.0.1' });
 
 const events = (at: (i: number) => number, n: number, message: string) =>
-  Array.from({ length: n }, (_, i) => ({ at: at(i), pool: 'analysis', reason: 'DesiredChanged', message: `${message} ${i}` }));
+  Array.from({ length: n }, (_, i) => ({ at: at(i), pool: 'analysis', reason: 'DesiredChanged' as const, message: `${message} ${i}` }));
 
 /** Runs a round on the virtual clock, moving time on through its pauses between batches. */
 async function round(pruner: Pruner, clock: VirtualClock): Promise<PruneReport> {
@@ -181,35 +175,5 @@ describe('retention in flotte.yaml', () => {
     const fields = parsed.errors.map((e) => e.path);
     expect(fields).toEqual(expect.arrayContaining(['retention.events.maxAge', 'retention.events.maxRows', 'retention.audit.keep']));
     expect(parsed.errors.find((e) => e.path === 'retention.events.maxAge')!.message).toMatch(/duration like/);
-  });
-});
-
-describe('event totals across the upgrade to migration 0012', () => {
-  it('a store with history from before keeps counting from what it had', async () => {
-    const file = join(tempDir('flotte-0012-'), 'state.db');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
-    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < '0012'));
-    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
-    expect(error).toBeUndefined();
-    await db
-      .insertInto('events')
-      .values([
-        { at: NOW - DAY, pool: 'analysis', reason: 'Launched', message: 'launched m-1' },
-        { at: NOW - DAY + 1, pool: 'analysis', reason: 'Launched', message: 'launched m-2' },
-        { at: NOW - DAY + 2, pool: 'batch', reason: 'Died', message: 'm-3 died' },
-      ])
-      .execute();
-    await db.destroy();
-
-    const store = await openStore(file);
-    try {
-      await store.appendEvents([{ at: NOW, pool: 'analysis', reason: 'Launched', message: 'launched m-4' }]);
-      expect(await store.eventCounts()).toEqual([
-        { pool: 'analysis', reason: 'Launched', count: 3 },
-        { pool: 'batch', reason: 'Died', count: 1 },
-      ]);
-    } finally {
-      await store.close();
-    }
   });
 });

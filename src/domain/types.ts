@@ -1,3 +1,4 @@
+import type { EventReason } from './event-reasons.js';
 import type { HealthPolicy } from './health.js';
 import type { MachineState } from './lifecycle.js';
 import type { ScalingSpec } from './scaling/spec.js';
@@ -99,30 +100,8 @@ export interface LaunchIntent {
   sentAt?: number | null | undefined;
 }
 
-/** Fixed reason strings: the API, CLI and dashboard show them as they are. */
-export const EVENT_REASONS = [
-  'Launched',
-  'LaunchFailed',
-  'Adopted',
-  'Booting',
-  'Ready',
-  'Died',
-  'Replaced',
-  'ScaledOut',
-  'ScaledIn',
-  'Terminating',
-  'Terminated',
-  'Throttled',
-  'ZoneUnavailable',
-  'DesiredChanged',
-  'IntentResolved',
-  'ProviderUnavailable',
-  /** The autoscaler held a pool on missing or stale metrics (never a scale-in then). */
-  'ScalingHeld',
-  /** A pool an apply removed was drained, and deleted once nothing of it was left. */
-  'PoolRemoved',
-] as const;
-export type EventReason = (typeof EVENT_REASONS)[number] | (string & {});
+// The closed catalog of event reasons lives in its own module; re-exported for existing importers.
+export { EVENT_REASON, EVENT_REASONS, type EventReason } from './event-reasons.js';
 
 export interface FleetEvent {
   id: number;

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { FleetEvent } from '../domain/types.js';
+import type { EventReason, FleetEvent } from '../domain/types.js';
 import type { Database, EventsTable } from './database.js';
 import { chunks, parseJson } from './json.js';
 import type { EventQuery } from './store.js';
@@ -7,7 +7,7 @@ import type { EventQuery } from './store.js';
 const INSERT_BATCH = 1_000;
 
 function toEvent(row: Selectable<EventsTable>): FleetEvent {
-  const event: FleetEvent = { id: row.id, at: row.at, pool: row.pool, reason: row.reason, message: row.message };
+  const event: FleetEvent = { id: row.id, at: row.at, pool: row.pool, reason: row.reason as EventReason, message: row.message };
   if (row.machine !== null) event.machine = row.machine;
   if (row.data !== null) event.data = parseJson<Record<string, unknown>>(row.data);
   return event;

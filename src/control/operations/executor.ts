@@ -1,22 +1,24 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock/clock.js';
-import { decide, type PoolView } from '../../domain/operations/decide.js';
+import { decide } from '../../domain/operations/decide.js';
 import type { Operation, OperationItem } from '../../domain/operations/types.js';
 import type { Machine } from '../../domain/types.js';
 import type { Provider, ProviderMachine } from '../../providers/provider.js';
 import { tallyCalls } from '../../providers/rate-limited.js';
 import type { Store } from '../../store/store.js';
-import type { Controller, OperationHolds } from '../controller.js';
-import { CONFIRM_AFTER_MS, OPERATION_POLL_MS } from './constants.js';
-import { assignReplacements, gate } from './gating.js';
+import type { BulkPort, OperationHolds } from '../pool/bulk-port.js';
+import { OPERATION_POLL_MS } from './constants.js';
+import { assignReplacements } from './gating.js';
 import { heldMachines, surgeCount } from './holds.js';
 import { resumeEntry } from './resume.js';
 import { startMachineAction, startReplace, type StartContext } from './starters.js';
 import { finishOperation, pinsFor, type Pin } from './finish.js';
+import { gateInProgress, poolView, retireOld } from './step.js';
 
 export interface ExecutorDeps {
   store: Store;
-  controller: Controller;
+  /** The controller, seen only through the bulk-operations port. */
+  controller: BulkPort;
   /** The same rate-limited providers the controller uses: one budget for both. */
   providers: ReadonlyMap<string, Provider>;
   clock: Clock;
@@ -127,41 +129,26 @@ export class OperationExecutor implements OperationHolds {
     const { store, clock } = this.deps;
     const op = entry.op;
     const now = clock.now();
-    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), 'cancelled', 'cancelled on request', now);
+    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), { status: 'cancelled', message: 'cancelled on request', now });
     if (op.control === 'pause' && op.status === 'running') Object.assign(op, { status: 'paused', message: 'paused on request' });
     if (op.control === 'run' && op.status === 'paused') Object.assign(op, { status: 'running', message: 'resumed' });
 
     const machines = this.machineMap(op.pool);
     const changed = op.kind === 'replace' ? assignReplacements(entry.items, machines) : [];
     const intents = new Map((await store.listIntents({ pool: op.pool })).map((i) => [i.id, i]));
-    let seen: Map<string, ProviderMachine> | undefined;
-    for (let pass = 0; pass < 2; pass++) {
-      let unconfirmed = false;
-      for (const item of entry.items) {
-        if (item.status !== 'in-progress') continue;
-        const v = gate(op, item, { machines, seen, intents, now });
-        if (v.status === 'in-progress') {
-          if (v.unconfirmed && now - (item.acceptedAt ?? now) > CONFIRM_AFTER_MS) unconfirmed = true;
-          continue;
-        }
-        Object.assign(item, { status: v.status, doneAt: now, ...(v.status === 'failed' ? { error: 'error' in v ? v.error : undefined } : {}) });
-        changed.push(item);
-      }
-      if (!unconfirmed || seen) break;
-      seen = await this.list(entry, op.pool);
-    }
+    changed.push(...(await gateInProgress(entry, { machines, intents, now, list: () => this.list(entry, op.pool) })));
     await store.saveOperationItems([...new Set(changed)]);
 
-    const d = decide(op, entry.items, this.view(entry, machines), now);
+    const d = decide(op, entry.items, poolView(entry, machines), now);
     const wasCanary = op.progress.phase !== 'main';
     op.progress = { ...d.progress, api: { ...entry.tally } };
-    if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await this.retireOld(entry, machines, 'canary baked');
-    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), d.status, d.message ?? '', now, d.abort);
+    if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await retireOld(this.deps.controller, entry, machines, 'canary baked');
+    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), { status: d.status, message: d.message ?? '', now, abort: d.abort });
     if (d.status === 'paused') {
       await store.setOperationControl(op.id, 'pause', now);
       Object.assign(op, { status: 'paused', control: 'pause', message: d.message });
     }
-    if (op.kind === 'replace') await this.retireOld(entry, machines, 'replacement ready');
+    if (op.kind === 'replace') await retireOld(this.deps.controller, entry, machines, 'replacement ready');
     if (d.start.length > 0 && !entry.busy) {
       const wanted = new Set(d.start);
       const items = entry.items.filter((i) => wanted.has(i.machine));
@@ -175,21 +162,6 @@ export class OperationExecutor implements OperationHolds {
     }
     op.updatedAt = now;
     await store.updateOperation(op);
-  }
-
-  /** Terminates old machines of a replace whose new machine is ready; canary olds wait for the bake. */
-  private async retireOld(entry: Entry, machines: ReadonlyMap<string, Machine>, cause: string): Promise<void> {
-    if (entry.op.progress.phase !== 'main') return;
-    const old = entry.items.filter((i) => i.status === 'done' && i.replacement && machines.get(i.machine) && machines.get(i.machine)!.state !== 'terminating').map((i) => i.machine);
-    if (old.length) await this.deps.controller.terminateForOperation(entry.op.pool, old, `operation ${entry.op.id}: ${cause}`);
-  }
-
-  private view(entry: Entry, machines: ReadonlyMap<string, Machine>): PoolView {
-    let ready = 0;
-    for (const m of machines.values()) if (m.state === 'ready') ready++;
-    const canary = entry.items.slice(0, entry.op.strategy.canary?.count ?? 0);
-    const healthy = (i: OperationItem) => i.status === 'done' && machines.get(entry.op.kind === 'replace' ? i.replacement ?? '' : i.machine)?.state === 'ready';
-    return { poolSize: entry.op.progress.poolSize, ready, canaryHealthy: canary.every(healthy) };
   }
 
   private machineMap(pool: string): Map<string, Machine> {

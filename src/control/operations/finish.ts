@@ -9,13 +9,23 @@ export interface Pin {
   to: number;
 }
 
+/** How an operation ends: its status and message, when, and whether `decide` aborted it (a replace is then rolled back). */
+export interface OperationEnd {
+  status: OperationStatus;
+  message: string;
+  now: number;
+  abort?: boolean | undefined;
+}
+
 /**
  * Ends an operation. A replace that aborts or is cancelled is rolled back: its open launch
  * intents are closed, and every new machine whose old machine is still there is terminated,
  * so the pool is left on the machines (and template version) it had. Old machines are never
  * terminated here: nothing is lost.
  */
-export async function finishOperation(entry: Entry, ctx: StartContext, status: OperationStatus, message: string, now: number, abort = false): Promise<void> {
+export async function finishOperation(entry: Entry, ctx: StartContext, end: OperationEnd): Promise<void> {
+  const { status, now, abort = false } = end;
+  let { message } = end;
   const op = entry.op;
   if (op.kind === 'replace' && (abort || status === 'cancelled')) {
     await entry.busy;

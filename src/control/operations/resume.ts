@@ -18,7 +18,7 @@ export async function resumeEntry(entry: Entry, ctx: StartContext & { cluster: s
   if (op.kind === 'replace') {
     const groups = new Map<string, OperationItem[]>();
     for (const i of open) if (i.intent) groups.set(i.intent, [...(groups.get(i.intent) ?? []), i]);
-    for (const group of groups.values()) await ensureIntent(ctx, op, group[0]!.zone, group, machines, ctx.now());
+    for (const group of groups.values()) await ensureIntent(ctx, op, group, { zone: group[0]!.zone, machines, now: ctx.now() });
     return;
   }
   const unsure = open.filter((i) => i.acceptedAt === undefined);

@@ -4,11 +4,12 @@ import type { Machine } from '../../domain/types.js';
 import { isProviderError, type BatchResult, type Provider } from '../../providers/provider.js';
 import { tallyCalls, type CallTally } from '../../providers/rate-limited.js';
 import type { Store } from '../../store/store.js';
-import type { Controller } from '../controller.js';
+import type { BulkPort } from '../pool/bulk-port.js';
 
 export interface StartContext {
   store: Store;
-  controller: Controller;
+  /** The controller, seen only through the bulk-operations port. */
+  controller: BulkPort;
   provider: Provider;
   now: () => number;
   tally: CallTally;
@@ -74,10 +75,19 @@ export async function startReplace(ctx: StartContext, op: Operation, items: Oper
     }
   }
   await ctx.store.saveOperationItems(items);
-  for (const [zone, group] of groups) await ensureIntent(ctx, op, zone, group, machines, now);
+  for (const [zone, group] of groups) await ensureIntent(ctx, op, group, { zone, machines, now });
 }
 
-export async function ensureIntent(ctx: StartContext, op: Operation, zone: string, group: OperationItem[], machines: ReadonlyMap<string, Machine>, now: number): Promise<void> {
+/** The zone a group of a replace's items launches in, the pool's machines (for the old machines' sizes), and the step's time. */
+export interface IntentPlace {
+  zone: string;
+  machines: ReadonlyMap<string, Machine>;
+  now: number;
+}
+
+/** Creates a group's launch intent unless it exists (a resume after a crash between the items and the intent). */
+export async function ensureIntent(ctx: StartContext, op: Operation, group: OperationItem[], at: IntentPlace): Promise<void> {
+  const { zone, machines, now } = at;
   const id = group[0]!.intent!;
   if ((await ctx.store.listIntents({ pool: op.pool })).some((i) => i.id === id)) return;
   const pool = await ctx.store.getPool(op.pool);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { HealthSnapshot } from '../health.js';
+import { UnavailableOfferings } from '../unavailable-offerings.js';
+import { checkHealth } from './health.js';
+import { handTick, machine, T0 } from './test-support.js';
+
+const snap = (protections: [string, boolean][] = []): HealthSnapshot => ({ beats: new Map(), paused: new Map(), protections: new Map(protections) });
+const WINDOW = 120_000; // DEFAULT_HEALTH's brake window
+
+describe('health phase', () => {
+  it('backs off an offering whose replacements keep failing, in the one capacity memory, once per run of failures', async () => {
+    const offerings = new UnavailableOfferings();
+    const t = handTick({ offerings });
+    const failed = (id: string, zone: string, at: number) => t.rt.health.noteFailure(t.spec, machine(id, { zone, replaces: 'm-old', readyAt: undefined }), at);
+    failed('m-1', 'zone-b', T0 - 90_000);
+    failed('m-2', 'zone-c', T0 - 60_000);
+    failed('m-3', 'zone-b', T0 - 30_000);
+    failed('m-4', 'zone-b', T0 - 1_000);
+    const h = t.rt.health.forPool(t.spec, t.provider, snap(), T0);
+    // A pool of 20: four failures stay under the brake's share, so only the back-off speaks.
+    await checkHealth(t, h, 20);
+    expect(offerings.of('sim', T0 + 1)).toEqual(new Set(['zone-b/m.small']));
+    expect((await t.events()).map((e) => `${e.reason} ${e.message}`)).toEqual(['OfferingBackoff replacements in zone-b/m.small keep failing: skipped for 3 min']);
+    // Its strikes are spent: the next tick says nothing more.
+    const next = handTick({ offerings, now: T0 + 2_000 });
+    await checkHealth(next, next.rt.health.forPool(next.spec, next.provider, snap(), T0 + 2_000), 20);
+    expect(await next.events()).toEqual([]);
+  });
+
+  it('failures older than the brake window, and machines that were ready once, do not count against an offering', async () => {
+    const offerings = new UnavailableOfferings();
+    const t = handTick({ offerings });
+    t.rt.health.noteFailure(t.spec, machine('m-1', { zone: 'zone-a', replaces: 'm-old', readyAt: undefined }), T0 - WINDOW - 1);
+    t.rt.health.noteFailure(t.spec, machine('m-2', { zone: 'zone-a', replaces: 'm-old', readyAt: undefined }), T0 - 1_000);
+    t.rt.health.noteFailure(t.spec, machine('m-3', { zone: 'zone-a', replaces: 'm-old' }), T0 - 500);
+    await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, snap(), T0), 3);
+    expect(offerings.of('sim', T0)).toEqual(new Set());
+  });
+
+  it('applies stored scale-in protections and hands the plan its health inputs', async () => {
+    const t = handTick({ machines: [machine('m-c', { zone: 'zone-c' }), machine('m-a', { zone: 'zone-a', protected: true })] });
+    const inputs = await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, snap([['m-c', true], ['m-a', false]]), T0), 2);
+    expect([...t.live.values()].map((m) => [m.id, m.protected])).toEqual([
+      ['m-c', true],
+      ['m-a', false],
+    ]);
+    expect(inputs).toMatchObject({ drainFirst: false, healingPaused: false, busy: new Map([['m-c', 0], ['m-a', 0]]) });
+    expect((await t.events()).map((e) => `${e.reason} ${e.message}`)).toEqual(['Protected m-c: scale-in protection on', 'Unprotected m-a: scale-in protection off']);
+  });
+});

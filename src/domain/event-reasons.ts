@@ -1,0 +1,78 @@
+/**
+ * Every reason an event is written with, in one closed catalog: the API, CLI and dashboard show
+ * them as they are, and filters and metrics match on them, so a writer cannot invent one the
+ * readers do not know. A const object (not a TS enum) so the values stay plain strings on the wire.
+ */
+export const EVENT_REASON = {
+  // A machine's lifecycle, as the controller records it.
+  Launched: 'Launched',
+  LaunchFailed: 'LaunchFailed',
+  Adopted: 'Adopted',
+  Booting: 'Booting',
+  Ready: 'Ready',
+  Died: 'Died',
+  Unhealthy: 'Unhealthy',
+  Rebooting: 'Rebooting',
+  Stopped: 'Stopped',
+  Recovered: 'Recovered',
+  Terminating: 'Terminating',
+  Terminated: 'Terminated',
+  TerminateFailed: 'TerminateFailed',
+  /** A replacement was launched for a failed or interrupted machine. */
+  Replacing: 'Replacing',
+  Replaced: 'Replaced',
+  // Scaling.
+  ScaledOut: 'ScaledOut',
+  ScaledIn: 'ScaledIn',
+  DesiredChanged: 'DesiredChanged',
+  /** The autoscaler held a pool on missing or stale metrics (never a scale-in then). */
+  ScalingHeld: 'ScalingHeld',
+  AutoscalingPaused: 'AutoscalingPaused',
+  AutoscalingResumed: 'AutoscalingResumed',
+  // Draining before a scale-in.
+  Draining: 'Draining',
+  Reclaimed: 'Reclaimed',
+  Drained: 'Drained',
+  DrainTimeout: 'DrainTimeout',
+  // Stopping and starting the machines of suspended and woken pools.
+  Stopping: 'Stopping',
+  Starting: 'Starting',
+  StopFailed: 'StopFailed',
+  StartFailed: 'StartFailed',
+  StopStartUnsupported: 'StopStartUnsupported',
+  // The provider and its capacity.
+  Throttled: 'Throttled',
+  ProviderUnavailable: 'ProviderUnavailable',
+  ProviderRecovered: 'ProviderRecovered',
+  ZoneUnavailable: 'ZoneUnavailable',
+  /** Replacements in one zone/size kept failing: skipped for a while. */
+  OfferingBackoff: 'OfferingBackoff',
+  IntentResolved: 'IntentResolved',
+  // Healing and the guards around it.
+  HealingPaused: 'HealingPaused',
+  HealingResumed: 'HealingResumed',
+  Protected: 'Protected',
+  Unprotected: 'Unprotected',
+  BlastRadiusHold: 'BlastRadiusHold',
+  // Notices that the cloud takes a machine back.
+  SpotInterruption: 'SpotInterruption',
+  RebalanceRecommendation: 'RebalanceRecommendation',
+  /** A pool an apply removed was drained, and deleted once nothing of it was left. */
+  PoolRemoved: 'PoolRemoved',
+  // Environments (written under the pool name `env:<id>`).
+  EnvCreated: 'EnvCreated',
+  EnvReady: 'EnvReady',
+  EnvStopped: 'EnvStopped',
+  EnvStarting: 'EnvStarting',
+  EnvExtended: 'EnvExtended',
+  EnvExpiring: 'EnvExpiring',
+  EnvExpired: 'EnvExpired',
+  EnvFailed: 'EnvFailed',
+  EnvDestroying: 'EnvDestroying',
+  EnvDestroyed: 'EnvDestroyed',
+} as const;
+
+export type EventReason = (typeof EVENT_REASON)[keyof typeof EVENT_REASON];
+
+/** The catalog as a list, for readers that enumerate it (filters, docs). */
+export const EVENT_REASONS: readonly EventReason[] = Object.values(EVENT_REASON);
