@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../providers/provider.js';
 import { POWER_RESEND_MS } from '../constants.js';
 import { act, power, terminate } from './actuate.js';
-import { handTick, machine, scriptedProvider, T0 } from './test-support.js';
+import { handTick, machine, scriptedProvider, T0 } from '../../../test/support/pool-tick.js';
 
 describe('actuate phase', () => {
   it('terminate stores the terminating state before the call, and records what the cloud no longer knows as gone', async () => {

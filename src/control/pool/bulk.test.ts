@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordTransition } from './bulk.js';
-import { handTick, machine, T0 } from './test-support.js';
+import { handTick, machine, T0 } from '../../../test/support/pool-tick.js';
 
 describe('operation transitions', () => {
   it('records what an operation caused, with the operation as cause, and leaves machines that may not move so', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '../health.js';
 import { UnavailableOfferings } from '../unavailable-offerings.js';
 import { checkHealth } from './health.js';
-import { handTick, machine, T0 } from './test-support.js';
+import { handTick, machine, T0 } from '../../../test/support/pool-tick.js';
 
 const snap = (protections: [string, boolean][] = []): HealthSnapshot => ({ beats: new Map(), paused: new Map(), protections: new Map(protections) });
 const WINDOW = 120_000; // DEFAULT_HEALTH's brake window

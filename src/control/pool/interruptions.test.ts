@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptionInbox, INTERRUPTION_MARGIN_MS } from '../interruptions.js';
 import { endInterrupted, noticeInterruptions } from './interruptions.js';
-import { handTick, machine, scriptedProvider, spec, T0 } from './test-support.js';
+import { handTick, machine, scriptedProvider, spec, T0 } from '../../../test/support/pool-tick.js';
 
 describe('interruptions phase', () => {
   it('replaces a noticed machine first (queued once, announced once), and ends it only when its replacement is ready or its time is nearly up', async () => {

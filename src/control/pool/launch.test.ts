@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TAG, type LaunchIntent } from '../../domain/types.js';
 import { ProviderError } from '../../providers/provider.js';
 import { bootstrap, launchBatch, resolveIntents } from './launch.js';
-import { handTick, listed, machine, scriptedProvider, T0 } from './test-support.js';
+import { handTick, listed, machine, scriptedProvider, T0 } from '../../../test/support/pool-tick.js';
 
 const intent = (id: string, over: Partial<LaunchIntent>): LaunchIntent => ({ id, pool: 'web', zone: 'zone-a', size: 'm.small', count: 1, templateVersion: 2, createdAt: T0 - 60_000, replaces: [], status: 'open', sentAt: T0 - 60_000, ...over });
 const tagged = (id: string, intentId: string) => listed(id, { tags: { [TAG.pool]: 'web', [TAG.intent]: intentId } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TAG } from '../../domain/types.js';
 import { adopt, fold } from './observe.js';
-import { handTick, listed, machine, T0 } from './test-support.js';
+import { handTick, listed, machine, T0 } from '../../../test/support/pool-tick.js';
 
 const MIN = 60_000;
 const noAgent = { agent: false, joined: () => false };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HealthSnapshot } from '../health.js';
 import { runPool } from './pipeline.js';
-import { handTick, listed, machine, scriptedProvider, spec, T0 } from './test-support.js';
+import { handTick, listed, machine, scriptedProvider, spec, T0 } from '../../../test/support/pool-tick.js';
 
 const snap: HealthSnapshot = { beats: new Map(), paused: new Map(), protections: new Map() };
 const HOUR = 3_600_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { removeIfEmpty } from './removal.js';
-import { handTick, listed, machine, spec, T0 } from './test-support.js';
+import { handTick, listed, machine, spec, T0 } from '../../../test/support/pool-tick.js';
 
 describe('removal phase', () => {
   const removed = spec({ removedAt: T0 - 3_600_000, desired: 0, min: 0 });

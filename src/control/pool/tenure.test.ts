@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Machine } from '../../domain/types.js';
 import type { Fence } from '../../store/fence.js';
 import { Tenure } from './tenure.js';
-import { machine, spec } from './test-support.js';
+import { machine, spec } from '../../../test/support/pool-tick.js';
 
 const fence = (pool: string, token: number): Fence => ({ lease: `pool:${pool}`, holder: 'c-1', token });
 

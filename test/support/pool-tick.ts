@@ -1,33 +1,24 @@
 // Test support (not built into dist/): a pool tick built by hand, over an in-memory store and a
 // scripted provider, so each phase can be tested alone.
 import pino from 'pino';
-import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../../domain/types.js';
-import type { BatchResult, LaunchResult, Provider, ProviderMachine } from '../../providers/provider.js';
-import type { Store } from '../../store/store.js';
-import { BlastGuard } from '../blast-guard.js';
-import { HealthControl } from '../health.js';
-import type { InterruptionInbox } from '../interruptions.js';
-import { Journal } from '../journal.js';
-import { Launcher } from '../launcher.js';
-import { UnavailableOfferings } from '../unavailable-offerings.js';
-import type { PoolRuntime, PoolTick } from './tick.js';
+import { TAG, type FleetEvent, type LaunchIntent, type Machine, type PoolSpec, type Template } from '../../src/domain/types.js';
+import type { BatchResult, LaunchResult, Provider, ProviderMachine } from '../../src/providers/provider.js';
+import type { Store } from '../../src/store/store.js';
+import { BlastGuard } from '../../src/control/blast-guard.js';
+import { HealthControl } from '../../src/control/health.js';
+import type { InterruptionInbox } from '../../src/control/interruptions.js';
+import { Journal } from '../../src/control/journal.js';
+import { Launcher } from '../../src/control/launcher.js';
+import { UnavailableOfferings } from '../../src/control/unavailable-offerings.js';
+import { poolSpec } from './builders.js';
+import type { PoolRuntime, PoolTick } from '../../src/control/pool/tick.js';
 
 /** A real moment (6 Dec 2026, 09:00 UTC), so ages and ISO times read as they would in production. */
 export const T0 = Date.UTC(2026, 11, 6, 9, 0, 0);
 
-export const spec = (over: Partial<PoolSpec> = {}): PoolSpec => ({
-  name: 'web',
-  provider: 'sim',
-  template: 'base',
-  min: 0,
-  max: 10,
-  desired: 3,
-  zones: ['zone-c', 'zone-a', 'zone-b'],
-  labels: {},
-  maxLaunching: 10,
-  deletionOrder: 'oldest-first',
-  ...over,
-});
+/** Pool `web` on three zones listed out of alphabetical (and age) order. */
+export const spec = (over: Partial<PoolSpec> = {}): PoolSpec =>
+  poolSpec({ name: 'web', template: 'base', max: 10, desired: 3, zones: ['zone-c', 'zone-a', 'zone-b'], maxLaunching: 10, ...over });
 
 export const template: Template = { name: 'base', version: 2, provider: 'sim', image: 'img-1', sizes: ['m.small'], zones: ['zone-c', 'zone-a', 'zone-b'], tags: {} };
 
