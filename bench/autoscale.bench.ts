@@ -53,7 +53,7 @@ export const autoscaleBench: Bench = async () => {
   const log = pino({ level: 'silent' });
   const controller = new Controller({ store, providers: new Map([['sim', provider]]), clock, cluster: 'bench', log });
   await controller.start();
-  const loop = new ControlLoop(controller, clock, TICK_INTERVAL_MS, log);
+  const loop = new ControlLoop(controller, { clock, intervalMs: TICK_INTERVAL_MS, log });
   const autoscaler = new Autoscaler({ store, clock, log, wake: () => loop.wake() });
   const stop = new AbortController();
   const running = Promise.all([loop.run(stop.signal), autoscaler.run(stop.signal)]);

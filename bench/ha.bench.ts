@@ -57,7 +57,7 @@ export const haBench: Bench = async () => {
       work.pools += r.pools;
       work.machines += r.machines;
     };
-    members.push({ store, ownership, loop: new ControlLoop(controller, realClock, 0, log, onTick), work });
+    members.push({ store, ownership, loop: new ControlLoop(controller, { clock: realClock, intervalMs: 0, log, onTick }), work });
   }
   // Everyone joins before anyone claims, so the first share is already the even one.
   for (const m of members) await m.store.heartbeat(m.ownership.id, {}, LEASE_MS);

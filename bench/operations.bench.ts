@@ -21,7 +21,7 @@ export const operationsBench: Bench = async () => {
   for (let i = 0; i < 5; i++) await h.step(STEP_MS);
 
   const req = { kind: 'restart' as const, pool: 'analysis', strategy: { kind: 'all-at-once' as const } };
-  const preview = await previewOperation(h.store, req, h.provider.limits, h.provider.stats().buckets, STEP_MS);
+  const preview = await previewOperation(h.store, req, { limits: h.provider.limits, budget: h.provider.stats().buckets, observeMs: STEP_MS });
   // By time, not by index: the sim's call log keeps only its newest few thousand requests.
   const since = h.clock.now();
   const op = await h.start(req);

@@ -61,7 +61,7 @@ export class ControlPlane {
     // Bulk operations run beside the loop, each in the controller that owns its pool (see Controller.owns).
     const executor = new OperationExecutor({ store, controller, providers, clock, cluster, log });
     await executor.start();
-    const loop = new ControlLoop(controller, clock, o.intervalMs ?? TICK_INTERVAL_MS, log, o.onTick);
+    const loop = new ControlLoop(controller, { clock, intervalMs: o.intervalMs ?? TICK_INTERVAL_MS, log, onTick: o.onTick });
     return new ControlPlane(o, controller, executor, loop);
   }
 

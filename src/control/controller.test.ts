@@ -50,7 +50,7 @@ describe('controller', () => {
       const seen = await list(q);
       h.sim.list = list;
       await h.clock.advance(1_000);
-      await h.controller.recordOperationTransition('analysis', [target!.id], 'rebooting', 'Rebooting', 'operation op-1');
+      await h.controller.recordOperationTransition('analysis', { ids: [target!.id], to: 'rebooting', reason: 'Rebooting', cause: 'operation op-1' });
       return seen;
     };
     await h.runTick();

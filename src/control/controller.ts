@@ -1,7 +1,6 @@
-import type { MachineState } from '../domain/lifecycle.js';
 import type { Plan } from '../domain/plan.js';
 import type { Reachability } from '../domain/reachability.js';
-import type { EventReason, Machine, PoolSpec, Template } from '../domain/types.js';
+import type { Machine, PoolSpec, Template } from '../domain/types.js';
 import type { Provider, ProviderMachine } from '../providers/provider.js';
 import { isFenced } from '../store/fence.js';
 import { BlastGuard } from './blast-guard.js';
@@ -11,7 +10,7 @@ import { Journal } from './journal.js';
 import { Launcher } from './launcher.js';
 import { fencedWrites } from './lease-gate.js';
 import { terminate } from './pool/actuate.js';
-import { recordTransition } from './pool/bulk.js';
+import { recordTransition, type OperationMove } from './pool/bulk.js';
 import type { BulkPort, OperationHolds } from './pool/bulk-port.js';
 import { listByProvider } from './pool/observe.js';
 import { runPool } from './pool/pipeline.js';
@@ -173,9 +172,9 @@ export class Controller implements BulkPort {
   }
 
   /** See BulkPort: transitions an operation caused, recorded by the controller, the only writer of machine rows. */
-  async recordOperationTransition(pool: string, ids: readonly string[], to: MachineState, reason: EventReason, cause: string): Promise<void> {
+  async recordOperationTransition(pool: string, moved: OperationMove): Promise<void> {
     const w = this.writerOf(pool, this.deps.clock.now());
-    recordTransition(w, { ids, to, reason, cause });
+    recordTransition(w, moved);
     await this.flush(w.journal);
   }
 

@@ -12,13 +12,20 @@ export class ControlLoop {
   private woken = false;
   ticks = 0;
 
+  private readonly clock: Clock;
+  private readonly intervalMs: number;
+  private readonly log: Logger;
+  private readonly onTick: ((report: TickReport) => void) | undefined;
+
   constructor(
     private readonly controller: Controller,
-    private readonly clock: Clock,
-    private readonly intervalMs: number,
-    private readonly log: Logger,
-    private readonly onTick?: (report: TickReport) => void,
-  ) {}
+    o: { clock: Clock; intervalMs: number; log: Logger; onTick?: ((report: TickReport) => void) | undefined },
+  ) {
+    this.clock = o.clock;
+    this.intervalMs = o.intervalMs;
+    this.log = o.log;
+    this.onTick = o.onTick;
+  }
 
   wake(): void {
     this.woken = true;

@@ -32,7 +32,7 @@ export async function admit(ctx: EnvContext, caller: EnvCaller, input: CreateEnv
   const admitted = await store.environments.admit(async (repo) => {
     const mine = await repo.list({ owner: caller.name, statuses: [...ENV_ACTIVE] });
     if (mine.some((e) => e.name === input.name)) throw new EnvError('conflict', `you already have an environment named "${input.name}"`);
-    const refusal = await quotaRefusal({ getTemplate: (name) => Promise.resolve(templates.get(name)) }, cfg, caller.name, sized, await repo.list({ statuses: [...ENV_ACTIVE] }));
+    const refusal = await quotaRefusal({ getTemplate: (name) => Promise.resolve(templates.get(name)) }, cfg, { owner: caller.name, request: sized, live: await repo.list({ statuses: [...ENV_ACTIVE] }) });
     if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes, so vCPU and memory quotas cannot count it`);
     if (refusal) throw new EnvError('conflict', refusal.message, { quota: refusal });
     for (const w of warm) if (await repo.claim(w, WARM_OWNER)) return { env: w, warm: true };

@@ -30,10 +30,9 @@ const capsOf = ({ environments, machines, vcpus, memoryGb }: Caps): Caps => ({ e
 export async function quotaRefusal(
   store: Pick<ConfigPort, 'getTemplate'>,
   cfg: Pick<EnvironmentSettings, 'quotas' | 'sizes'>,
-  owner: string,
-  request: readonly RoleSize[],
-  live: readonly Environment[],
+  ask: { owner: string; request: readonly RoleSize[]; live: readonly Environment[] },
 ): Promise<QuotaRefusal | { missing: string } | undefined> {
+  const { owner, request, live } = ask;
   const q = cfg.quotas;
   const userCaps = capsOf(q.users[owner] ?? q.user);
   const teams = Object.entries(q.teams).filter(([, t]) => t.members.includes(owner));

@@ -38,7 +38,7 @@ export function operationsPort(deps: PortDeps): OperationsPort {
     async preview(req) {
       const provider = await providerOf(req.pool);
       if (!provider) return { error: `pool "${req.pool}" does not exist or its provider is not running here` };
-      return previewOperation(deps.store, req, provider.limits, provider.stats?.().buckets, deps.observeMs).then((preview) => ({ preview }), rejected);
+      return previewOperation(deps.store, req, { limits: provider.limits, budget: provider.stats?.().buckets, observeMs: deps.observeMs }).then((preview) => ({ preview }), rejected);
     },
     async create(req) {
       const out = await createOperation(deps.store, req, deps.now()).then(({ op }) => ({ operation: op }), rejected);

@@ -105,10 +105,10 @@ export interface Preview extends Estimate {
 export async function previewOperation(
   store: Store,
   req: OperationRequest,
-  limits: ProviderLimits,
-  budget: LimiterStats['buckets'] | undefined,
-  observeMs: number,
+  /** The provider's limits, the budget its limiter has left now, and how long a machine is watched after its step. */
+  pace: { limits: ProviderLimits; budget: LimiterStats['buckets'] | undefined; observeMs: number },
 ): Promise<Preview> {
+  const { limits, budget, observeMs } = pace;
   const targets = await resolveTargets(store, req);
   const live = (await store.listMachines({ pool: req.pool })).length;
   const samples = await store.operationItemDurations(req.pool, req.kind, DURATION_SAMPLES);

@@ -46,5 +46,5 @@ export async function resumeEntry(entry: Entry, ctx: StartContext & { cluster: s
     }
   }
   await ctx.store.saveOperationItems(unsure);
-  if (op.kind === 'restart' && accepted.length) await ctx.controller.recordOperationTransition(op.pool, accepted, 'rebooting', 'Rebooting', `operation ${op.id} (checked after a restart)`);
+  if (op.kind === 'restart' && accepted.length) await ctx.controller.recordOperationTransition(op.pool, { ids: accepted, to: 'rebooting', reason: 'Rebooting', cause: `operation ${op.id} (checked after a restart)` });
 }

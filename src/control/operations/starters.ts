@@ -50,7 +50,7 @@ export async function startMachineAction(ctx: StartContext, op: Operation, items
   await ctx.store.saveOperationItems(items);
   const to = op.kind === 'restart' ? 'rebooting' : op.kind === 'stop' ? 'stopped' : 'booting';
   const reason = op.kind === 'restart' ? 'Rebooting' : op.kind === 'stop' ? 'Stopped' : 'Booting';
-  await ctx.controller.recordOperationTransition(op.pool, result.done, to, reason, `operation ${op.id}`);
+  await ctx.controller.recordOperationTransition(op.pool, { ids: result.done, to, reason, cause: `operation ${op.id}` });
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { MachineState } from '../../domain/lifecycle.js';
-import type { EventReason, Machine } from '../../domain/types.js';
+import type { Machine } from '../../domain/types.js';
+import type { OperationMove } from './bulk.js';
 
 /** What bulk operations hold in each pool, asked every tick; synchronous so a tick never waits on it. */
 export interface OperationHolds {
@@ -24,7 +24,7 @@ export interface BulkPort {
   /** The pool's machines as the controller holds them. */
   machines(pool: string): Machine[];
   /** Records lifecycle transitions an operation caused (its reboot, stop or start was accepted), with the operation as cause. */
-  recordOperationTransition(pool: string, ids: readonly string[], to: MachineState, reason: EventReason, cause: string): Promise<void>;
+  recordOperationTransition(pool: string, moved: OperationMove): Promise<void>;
   /** Terminates machines for an operation (a replace's old machines, a rolled-back canary) through the controller's own path. */
   terminateForOperation(pool: string, ids: readonly string[], cause: string): Promise<void>;
   /** Lets the operations tell the controller which machines they hold. */
