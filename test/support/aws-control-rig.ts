@@ -5,7 +5,8 @@ import { Random } from '../../src/domain/random.js';
 import type { PoolSpec } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import type { RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import { decorateProvider } from '../../src/compose/providers.js';
 import type { SimCloudOptionsInput } from '../../src/providers/sim/index.js';
 import type { Ec2FaceOptions } from '../../src/providers/sim/ec2-face/index.js';
 import type { AwsProviderOptions } from '../../src/providers/aws/options.js';
@@ -33,7 +34,7 @@ export interface ControlRig extends FaceRig {
 export async function controlRig(o: { sim?: SimCloudOptionsInput; face?: Ec2FaceOptions; provider?: Partial<AwsProviderOptions>; pool?: Partial<PoolSpec>; sizes?: string[] } = {}): Promise<ControlRig> {
   const rig = await faceRig({ sim: { zones: ZONES, bootSeconds: { min: 20, max: 40 }, ...o.sim }, face: o.face, provider: o.provider });
   const jitter = new Random(7);
-  const limited = rateLimited(rig.provider, { clock: rig.clock, random: () => jitter.next() });
+  const limited = decorateProvider(rig.provider, { clock: rig.clock, random: () => jitter.next() });
   const store = await openStore(':memory:');
   await store.applyConfig(
     {

@@ -7,7 +7,7 @@ import { operationsPort } from '../../src/control/operations/api-port.js';
 import { EnvService } from '../../src/control/environments/service.js';
 import type { Role } from '../../src/domain/access.js';
 import { machine } from './domain-fixtures.js';
-import { rateLimited } from '../../src/providers/rate-limited.js';
+import { decorateProvider } from '../../src/compose/providers.js';
 import { SimCloud } from '../../src/providers/sim/index.js';
 import { CREDENTIAL_PREFIX, JOIN_TOKEN_PREFIX, randomSecret, secretHash } from '../../src/store/agent-secrets.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -142,7 +142,7 @@ export async function fixture(over: Partial<ApiDeps> = {}, storeUrl = ':memory:'
   const pool = parsed.applied.pools[0]!.name;
   const machines = ['m-1', 'm-2', 'm-3'].map((id, i) => machine(id, { pool, zone: `sim-${'abc'[i]}`, since: clock.now(), launchedAt: clock.now() }));
   await store.saveMachines([...machines, machine('b-1', { pool: 'batch', zone: 'sim-a', since: clock.now(), launchedAt: clock.now() })]);
-  const providers = new Map([['sim', rateLimited(new SimCloud({ zones: ['sim-a', 'sim-b', 'sim-c'] }, clock), { clock })]]);
+  const providers = new Map([['sim', decorateProvider(new SimCloud({ zones: ['sim-a', 'sim-b', 'sim-c'] }, clock), { clock })]]);
   const operations = operationsPort({ store, providers, now: () => clock.now(), observeMs: 1000, wake: () => undefined });
   const created = await operations.create({ kind: 'restart', pool, strategy: { kind: 'all-at-once' }, hard: false });
   if ('error' in created) throw new Error(created.error);

@@ -7,21 +7,22 @@ import { EnvService } from '../../src/control/environments/service.js';
 import { OperationExecutor } from '../../src/control/operations/executor.js';
 import { Random } from '../../src/domain/random.js';
 import type { Provider } from '../../src/providers/provider.js';
-import { rateLimited, type RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import type { RateLimitedProvider } from '../../src/providers/rate-limited.js';
+import { decorateProvider } from '../../src/compose/providers.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
- * How the test rigs wire flotte's parts together: today's wiring, written once for every rig
- * (test-env, ops, environments, scaling, real-harness). When the composition root lands, these
- * functions call it instead, and this file is the one that changes.
+ * How the test rigs wire flotte's parts together, written once for every rig (test-env, ops,
+ * environments, scaling, real-harness); providers are decorated by the composition root's
+ * `decorateProvider`, so the rigs test the stack the processes run.
  */
 const silent = () => pino({ level: 'silent' });
 
-/** A provider behind the real limiter; on a virtual clock its retry jitter is seeded, so runs repeat. */
+/** A provider decorated as the composition root does it; on a virtual clock the limiter's retry jitter is seeded, so runs repeat. */
 export function limited(provider: Provider, clock: Clock, seeded = true): RateLimitedProvider {
-  if (!seeded) return rateLimited(provider, { clock });
+  if (!seeded) return decorateProvider(provider, { clock });
   const jitter = new Random(7);
-  return rateLimited(provider, { clock, random: () => jitter.next() });
+  return decorateProvider(provider, { clock, random: () => jitter.next() });
 }
 
 export interface ControllerWiring {
