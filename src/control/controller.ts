@@ -34,7 +34,7 @@ export type { ControllerDeps, TickReport } from './controller-deps.js';
  */
 export class Controller implements BulkPort {
   private state!: FleetState;
-  private readonly rt: PoolRuntime & { health: HealthControl };
+  private readonly rt: PoolRuntime;
   /** Failed machines awaiting a replacement, per pool. */
   private readonly unreplaced = new Map<string, string[]>();
   private readonly watch: ProviderWatch;
