@@ -2,16 +2,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { activeConditions, CONDITION_TYPES } from '../domain/conditions.js';
 import { MACHINE_STATES } from '../domain/lifecycle.js';
 import { ACTIVE_STATUSES, ITEM_STATUSES, OPERATION_KINDS, OPERATION_STATUSES } from '../domain/operations/types.js';
-import { ACTION_KINDS } from '../providers/provider.js';
+import { LATENCY_BUCKETS, ProviderCallMetrics, type StatsSource } from '../providers/call-metrics.js';
 import type { CallObserver } from '../providers/observed.js';
-import type { LimiterStats } from '../providers/rate-limited.js';
 import type { Store } from '../store/store.js';
 import { realClock, type Clock } from '../clock/clock.js';
 
-/** Anything that reports rate-limiter statistics: the providers as main.ts wraps them. */
-export interface StatsSource {
-  stats(): LimiterStats;
-}
+export type { StatsSource };
 
 /**
  * How long one rendering is served. `/metrics` is open to anyone by default, and a rendering
@@ -28,7 +24,6 @@ export interface ApiMetricsOptions {
 
 const ENDED = OPERATION_STATUSES.filter((s) => !ACTIVE_STATUSES.has(s));
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
  * flotte's Prometheus metrics, on a registry of their own (tests build many apps in one
@@ -42,12 +37,8 @@ export class ApiMetrics {
   private readonly desired = new Gauge({ name: 'flotte_pool_desired', help: 'Desired size of each pool', labelNames: ['pool'], registers: [this.registry] });
   private readonly ready = new Gauge({ name: 'flotte_pool_ready', help: 'Ready machines of each pool', labelNames: ['pool'], registers: [this.registry] });
   private readonly events = new Counter({ name: 'flotte_events_total', help: 'Controller decisions and machine transitions recorded, by pool and reason (ScaledOut, Replaced, …)', labelNames: ['pool', 'reason'], registers: [this.registry] });
-  private readonly calls = new Counter({ name: 'flotte_provider_calls_total', help: 'Requests sent to a provider, by rate-limit action kind', labelNames: ['provider', 'action'], registers: [this.registry] });
-  private readonly throttles = new Counter({ name: 'flotte_provider_throttles_total', help: 'Provider requests answered with a throttle', labelNames: ['provider', 'action'], registers: [this.registry] });
-  private readonly retries = new Counter({ name: 'flotte_provider_retries_total', help: 'Provider requests retried', labelNames: ['provider', 'action'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'flotte_provider_errors_total', help: 'Provider failures handed back after retries', labelNames: ['provider', 'action'], registers: [this.registry] });
-  private readonly budget = new Gauge({ name: 'flotte_provider_bucket_tokens', help: 'Client-side request budget left, by action kind', labelNames: ['provider', 'action'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'flotte_provider_call_duration_seconds', help: 'Provider call latency by method and outcome', labelNames: ['provider', 'method', 'outcome'], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  /** The provider-call figures, under the names `flotte controller` exports too. */
+  private readonly providerCalls = new ProviderCallMetrics(this.registry);
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
   private readonly conditions = new Gauge({ name: 'flotte_pool_condition', help: 'Pool conditions: 1 while the condition holds (HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold), else 0', labelNames: ['pool', 'type'], registers: [this.registry] });
@@ -64,7 +55,7 @@ export class ApiMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'flotte_process_' });
   }
 
-  readonly observeProviderCall: CallObserver = (provider, method, seconds, outcome) => this.latency.observe({ provider, method, outcome }, seconds);
+  readonly observeProviderCall: CallObserver = this.providerCalls.observe;
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     this.requests.observe({ method, route, status: String(status) }, seconds);
@@ -121,19 +112,7 @@ export class ApiMetrics {
     await this.poolConditions(store, pools.map((p) => p.name));
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
-    for (const c of [this.calls, this.throttles, this.retries, this.errors]) c.reset();
-    this.budget.reset();
-    for (const [provider, source] of providers) {
-      const stats = source.stats();
-      for (const action of ACTION_KINDS) {
-        const a = stats.byAction[action];
-        this.calls.inc({ provider, action }, a.calls);
-        this.throttles.inc({ provider, action }, a.throttled);
-        this.retries.inc({ provider, action }, a.retried);
-        this.errors.inc({ provider, action }, a.errors);
-        this.budget.set({ provider, action }, stats.buckets[action].tokens);
-      }
-    }
+    this.providerCalls.refresh(providers);
     return this.registry.metrics();
   }
 }

@@ -30,8 +30,13 @@ export class ChaosCloud implements Provider {
   private staleDeletesMs = 0;
   /** Machine → when a terminate for it was accepted, for stale lists. */
   private readonly terminatedAt = new Map<string, number>();
-  /** Machine ids the cloud made, per intent tag: counted from the cloud's replies, lost ones included. */
+  /**
+   * Machine ids the cloud made, per intent tag: counted from the cloud's replies, lost ones
+   * included. An intent stays until the sim has forgotten all its machines (forgetVanished).
+   */
   readonly made = new Map<string, Set<string>>();
+  /** Machines made in all, each counted once: what the ledger above held, and what it has let go. */
+  madeInAll = 0;
   /** Live ids the last successful list showed, and when; cleared by the engine each tick. */
   listed: { at: number; ids: string[] } | undefined;
   /** Live machines per pool tag in the last successful list. */
@@ -61,7 +66,11 @@ export class ChaosCloud implements Provider {
     const intent = req.tags[TAG.intent] ?? '(untagged)';
     let ids = this.made.get(intent);
     if (!ids) this.made.set(intent, (ids = new Set()));
-    for (const m of out.launched) ids.add(m.id);
+    for (const m of out.launched) {
+      if (ids.has(m.id)) continue;
+      ids.add(m.id);
+      this.madeInAll++;
+    }
     if (this.loseReplies) throw new ProviderError('unavailable', 'the reply to RunInstances was lost (injected)', { code: 'RequestTimeout' });
     return out;
   }
@@ -104,6 +113,15 @@ export class ChaosCloud implements Provider {
       this.liveByPool.set(pool, (this.liveByPool.get(pool) ?? 0) + 1);
     }
     return out;
+  }
+
+  /**
+   * Lets go of the intents none of whose machines the sim still knows (`known`): the sim has
+   * forgotten their launch tokens too, so their checks are over, and a month-long campaign's
+   * ledger holds what is alive rather than every launch it ever saw.
+   */
+  forgetVanished(known: ReadonlySet<string>): void {
+    for (const [intent, ids] of this.made) if (![...ids].some((id) => known.has(id))) this.made.delete(intent);
   }
 
   /** Deletes listed late for `ms` from now on (0 ends it, and what was remembered for it). */

@@ -6,9 +6,9 @@ import { InterruptionInbox, type Interruption } from '../control/interruptions.j
 import { EnvReconciler } from '../control/environments/reconciler.js';
 import { EnvService } from '../control/environments/service.js';
 import { OperationExecutor } from '../control/operations/executor.js';
+import { decorateProvider } from '../compose/providers.js';
 import { Random } from '../domain/random.js';
 import type { LaunchIntent, Machine } from '../domain/types.js';
-import { rateLimited } from '../providers/rate-limited.js';
 import { SimCloud } from '../providers/sim/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -96,7 +96,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     life = new Incarnation(() => faults.writesFail > 0);
     const store = life.store(base);
     const jitter = new Random(schedule.seed + 17);
-    const providers = new Map([['sim', rateLimited(life.provider(cloud), { clock, random: () => jitter.next() })]]);
+    const providers = new Map([['sim', decorateProvider(life.provider(cloud), { clock, random: () => jitter.next() })]]);
     inbox = new InterruptionInbox();
     // Agent pools launch only once the API address agents join is known: the campaign's agents are in-process (world.ts).
     controller = new Controller({ store, providers, clock, cluster: config.cluster, log, interruptions: inbox, agentServer: () => 'http://campaign-api.invalid:7420' });

@@ -1,15 +1,14 @@
 import { pino } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
+import { decorateProvider } from '../compose/providers.js';
 import { Controller } from '../control/controller.js';
-import { leaseGated } from '../control/lease-gate.js';
 import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
 import { OperationExecutor } from '../control/operations/executor.js';
 import { Ownership } from '../control/ownership.js';
 import { Random } from '../domain/random.js';
 import { TAG } from '../domain/types.js';
 import type { Provider } from '../providers/provider.js';
-import { rateLimited } from '../providers/rate-limited.js';
 import { SimCloud } from '../providers/sim/index.js';
 import { isFenced, poolLease, type Fence, type LeaseRow } from '../store/fence.js';
 import type { Store } from '../store/store.js';
@@ -225,9 +224,8 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
     const store = m.life.store(frozenStore(m, observeWrites(m, sabotaged(raw, broken))));
     const jitter = new Random(schedule.seed + 17 + m.index);
     const actor = atCloud(cloud, sim, (action, pools) => acted(m, action, pools), (byPool) => (m.listed = { at: clock.now(), byPool }));
-    // As controller-service.ts builds it: limiter over the lease gate over the cloud; the freeze sits above the gate, so a thawed call is checked then.
-    const gated = leaseGated(m.life.provider(actor));
-    const provider = rateLimited(frozenProvider(gated, (fenced) => gate(m, fenced), () => fencedRefusals++), { clock: m.clock, random: () => jitter.next() });
+    // The processes' stack (compose/providers.ts), with the freeze as its fault layer above the lease gate, so a thawed call is checked then.
+    const provider = decorateProvider(m.life.provider(actor), { clock: m.clock, random: () => jitter.next(), fault: (gated) => frozenProvider(gated, (fenced) => gate(m, fenced), () => fencedRefusals++) });
     const providers = new Map<string, Provider>([['sim', provider]]);
     m.own = new Ownership({
       store,

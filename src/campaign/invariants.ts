@@ -37,7 +37,11 @@ export class Invariants {
   private readonly restartsOf = new Map<string, number>();
   private readonly opCreated = new Map<string, { at: number; pool: string }>();
   private lastEvent = 0;
+  /** The stored count of each intent in the cloud's ledger, and the sum over every intent stored. */
   private intentCounts = new Map<string, number>();
+  private everIntended = 0;
+  /** When the ledgers next let go of machines the sim has forgotten. */
+  private sweepAt = 0;
   /**
    * How far a controller's clock may be off the campaign's (HA clock skew): times flotte stamps
    * (an event's `at`) are compared with the campaign's own records within this much.
@@ -109,6 +113,21 @@ export class Invariants {
     await this.brake(t);
     await this.operations(t);
     if (t.quiet) await this.convergence(t, pools, stored);
+    if (t.now >= this.sweepAt) this.sweep(t.now);
+  }
+
+  /**
+   * Once a virtual hour: what the checks remember of machines the sim has forgotten (gone for
+   * an hour) goes, so a month-long run's memory follows the fleet alive, not every machine and
+   * intent it ever had. A forgotten machine can no longer be rebooted, reported or made twice.
+   */
+  private sweep(now: number): void {
+    this.sweepAt = now + 3_600_000;
+    const known = new Set(this.sim.peek().map((m) => m.id));
+    this.cloud.forgetVanished(known);
+    for (const id of this.intentCounts.keys()) if (!this.cloud.made.has(id)) this.intentCounts.delete(id);
+    for (const m of this.restartsOf.keys()) if (!known.has(m)) this.restartsOf.delete(m);
+    for (const m of this.silenced.keys()) if (!known.has(m)) this.silenced.delete(m);
   }
 
   private async noLeak(t: TickFacts, known: ReadonlySet<string>): Promise<void> {
@@ -128,18 +147,18 @@ export class Invariants {
     this.checks++;
     const made = this.cloud.made;
     if ([...made.keys()].some((id) => !this.intentCounts.has(id))) {
-      this.intentCounts = new Map((await this.store.listIntents()).map((i) => [i.id, i.count]));
+      const stored = await this.store.listIntents();
+      this.everIntended = stored.reduce((n, i) => n + i.count, 0);
+      this.intentCounts = new Map(stored.filter((i) => made.has(i.id)).map((i) => [i.id, i.count]));
     }
-    let everMade = 0;
-    let everIntended = 0;
+    const everMade = this.cloud.madeInAll;
+    const everIntended = this.everIntended;
     for (const [intent, ids] of made) {
-      everMade += ids.size;
       const count = this.intentCounts.get(intent);
       if (count !== undefined && ids.size > count) {
         this.violate('no-double', `intent/${intent}`, t.atMs, `intent ${intent} asked for ${count} machines and the cloud made ${ids.size} (${[...ids].slice(0, 6).join(' ')}${ids.size > 6 ? ' …' : ''})`);
       }
     }
-    for (const count of this.intentCounts.values()) everIntended += count;
     if (everMade > everIntended) {
       this.violate('no-double', 'ever', t.atMs, `the cloud made ${everMade} machines in all, more than the ${everIntended} ever intended (${[...made.keys()].filter((i) => !this.intentCounts.has(i)).length} launches carry no stored intent)`);
     }

@@ -11,6 +11,11 @@ export interface ProviderDecorations {
   observe?: CallObserver | undefined;
   /** The limiter's jitter source; seeded where a run must repeat (planner, campaign, benchmarks). */
   random?: (() => number) | undefined;
+  /**
+   * A fault layer (the campaign's frozen controller): it sits right above the lease gate, so a
+   * call it holds back is checked against the lease when it finally leaves. Never set in flotte's processes.
+   */
+  fault?: ((gated: Provider) => Provider) | undefined;
 }
 
 /**
@@ -25,7 +30,7 @@ export interface ProviderDecorations {
  *    estimates) shares one request budget per provider; its statistics are what /metrics reads.
  */
 export function decorateProvider(inner: Provider, d: ProviderDecorations): RateLimitedProvider {
-  const gated = leaseGated(inner);
+  const gated = d.fault ? d.fault(leaseGated(inner)) : leaseGated(inner);
   return rateLimited(d.observe ? observed(gated, d.observe) : gated, { clock: d.clock, random: d.random });
 }
 

@@ -8,13 +8,14 @@ export interface StatsSource {
   stats(): LimiterStats;
 }
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/** Seconds: from a fast local answer to a cloud call that took half a minute. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /**
  * A process's provider-call figures, on the registry it serves at /metrics: each call's
  * latency as `observed` reports it, and the limiters' counters and budgets, copied at scrape
- * time. `flotte controller` registers these; the names are the ones `flotte up` and `flotte api`
- * export (src/api/metrics.ts), so one dashboard reads them all.
+ * time. `flotte controller` registers these alone; `flotte up` and `flotte api` register them beside
+ * the fleet's figures (src/api/metrics.ts), so one dashboard reads them all.
  */
 export class ProviderCallMetrics {
   private readonly calls: Counter;

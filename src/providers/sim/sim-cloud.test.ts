@@ -174,6 +174,32 @@ describe('SimCloud', () => {
     expect((await sim.terminate([ids[0]!])).notFound).toEqual([ids[0]]);
   });
 
+  it('answers a launch token again while one of its machines is known, and forgets it once they have all vanished', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flotte-sim-'));
+    dirs.push(dir);
+    const statePath = join(dir, 'sim.json');
+    const clock = new VirtualClock(Date.UTC(2026, 11, 6, 9));
+    const sim = new SimCloud({ statePath, instanceBuckets: roomy }, clock);
+    const made = (await sim.launch(launchRequest('li-a', 2))).launched.map((m) => m.id);
+    const other = (await sim.launch(launchRequest('li-b', 1))).launched.map((m) => m.id);
+    await sim.terminate([made[0]!]);
+    // Past its terminating minutes and the hour terminated machines stay listed.
+    await clock.advance(TERMINATED_RETENTION_MS + 10 * 60_000);
+    await sim.list({ cluster: 'c1' });
+    // One of li-a's machines is still known: the token still answers with what it made, and makes nothing.
+    expect((await sim.launch(launchRequest('li-a', 2))).launched.map((m) => m.id)).toEqual([made[1]]);
+    await sim.terminate([made[1]!]);
+    await clock.advance(TERMINATED_RETENTION_MS + 10 * 60_000);
+    await sim.list({ cluster: 'c1' });
+    // Gone with its machines, from memory and from the saved state: a later launch under it is a new one.
+    await sim.start(other);
+    const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { tokens: Record<string, unknown> };
+    expect(Object.keys(saved.tokens)).toEqual(['li-b']);
+    const again = (await sim.launch(launchRequest('li-a', 1))).launched.map((m) => m.id);
+    expect(again).toHaveLength(1);
+    expect(made).not.toContain(again[0]);
+  });
+
   it('forgets machines terminated or killed after a list once their hour is up', async () => {
     const clock = new VirtualClock();
     const sim = new SimCloud({}, clock);

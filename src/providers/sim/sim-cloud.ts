@@ -314,11 +314,13 @@ export class SimCloud implements Provider {
     const pruning = now >= this.quietUntil;
     if (!pruning && !visit) return;
     let next = Number.POSITIVE_INFINITY;
+    let forgot = false;
     for (const m of this.machines.values()) {
       if (pruning) {
         // Deleting from a Map while iterating it is safe: the rest are still visited, in order.
         if (vanished(m, now)) {
           this.machines.delete(m.id);
+          forgot = true;
           continue;
         }
         next = Math.min(next, vanishesFrom(m));
@@ -326,5 +328,17 @@ export class SimCloud implements Provider {
       visit?.(m);
     }
     if (pruning) this.quietUntil = next;
+    if (forgot) this.forgetTokens();
+  }
+
+  /**
+   * A launch token is remembered while one of the machines it made is still known, as EC2 keeps
+   * a ClientToken on its instances: a sim that runs for months keeps neither its memory nor its
+   * state file growing with every launch it ever answered.
+   */
+  private forgetTokens(): void {
+    for (const [token, rec] of Object.entries(this.state.tokens)) {
+      if (!rec.ids.some((id) => this.machines.has(id))) delete this.state.tokens[token];
+    }
   }
 }
