@@ -1,7 +1,11 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { Autoscaler } from '../control/autoscaler.js';
 import { Controller } from '../control/controller.js';
+import { Pruner } from '../control/retention.js';
 import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
 import { EnvReconciler } from '../control/environments/reconciler.js';
 import { EnvService } from '../control/environments/service.js';
@@ -56,11 +60,18 @@ interface FaultState {
 }
 
 /** Runs one schedule to its end on a fresh store, sim cloud and controller; returns what it saw. */
-export function runCampaign(schedule: Schedule, opts: CampaignOptions = {}): Promise<RunResult> {
-  return withSeededIds(schedule.seed, () => run(schedule, opts));
+export async function runCampaign(schedule: Schedule, opts: CampaignOptions = {}): Promise<RunResult> {
+  // A database file as `flotte up` keeps one (WAL, its page cache), on a RAM disk where there is one:
+  // the process then holds what flotte holds, not a month of history as an in-memory database would.
+  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'flotte-campaign-'));
+  try {
+    return await withSeededIds(schedule.seed, () => run(schedule, opts, join(dir, 'state.db')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult> {
+async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): Promise<RunResult> {
   const wallStart = performance.now();
   const tickMs = opts.tickMs ?? 5_000;
   const idleTickMs = opts.idleTickMs ?? 60_000;
@@ -68,7 +79,7 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
   const clock = new VirtualClock(CAMPAIGN_START);
   const rng = new Random(schedule.seed ^ 0x9e3779b9);
   const sim = new SimCloud({ seed: schedule.seed, zones: ZONES, bootSeconds: { min: 20, max: 40 } }, clock);
-  const raw = await openStore(':memory:');
+  const raw = await openStore(dbFile);
   const faults: FaultState = { writesFail: 0 };
   let inv!: Invariants;
   const cloud = new ChaosCloud(sim, clock, schedule.seed, broken.has('list-grace') ? 0 : LIST_GRACE_MS, (action, ids) => inv.harm(action, ids, clock.now()));
@@ -115,6 +126,9 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     () => false,
   );
   let up = await tryBoot();
+  // Retention on its own timer beside the ticks, as the composition root runs it: history older than the policy goes while the fleet works.
+  const stopPruning = new AbortController();
+  const pruning = new Pruner({ store: raw, clock, log }).run(stopPruning.signal);
 
   const endMs = schedule.hours * 3_600_000;
   const pending = [...schedule.faults].sort((a, b) => a.atMs - b.atMs);
@@ -215,6 +229,8 @@ async function run(schedule: Schedule, opts: CampaignOptions): Promise<RunResult
     hour++;
     await opts.onHour?.(hour);
   }
+  stopPruning.abort();
+  await pruning;
   await opts.onEnd?.({ store: raw, sim });
   await raw.close();
   return {
