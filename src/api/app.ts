@@ -44,7 +44,7 @@ export interface ApiDeps {
   /** Nudges an in-process controller so a change is acted on at once rather than next tick. */
   wake?: () => void;
   logger?: Logger;
-  /** Providers as main.ts wraps them, for their rate-limiter figures in /metrics. */
+  /** Providers as the composition root decorates them (src/compose/providers.ts), for their rate-limiter figures in /metrics. */
   providers?: ReadonlyMap<string, StatsSource> | undefined;
   /** Where provider call latencies are recorded (main.ts shares it with the providers); made here when omitted. */
   metrics?: ApiMetrics | undefined;

@@ -176,7 +176,7 @@ export class EnvReconciler {
   }
 }
 
-/** The reconciler as a process runs it, until `signal` aborts: one call in each composition root. */
+/** The reconciler as a process runs it, until `signal` aborts: called by the composition root (src/compose/control-plane.ts). */
 export function runEnvironments(deps: Omit<EnvReconcilerDeps, 'templates'> & { clock: Clock }, signal: AbortSignal): Promise<void> {
   const service = new EnvService(deps.store, deps.clock);
   return new EnvReconciler({ ...deps, templates: () => service.templates() }).run(signal);

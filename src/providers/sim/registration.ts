@@ -75,7 +75,7 @@ export const SimProviderSchema = z.strictObject({
   forgetClientToken: z.boolean().default(D.forgetClientToken),
   /** `create` below turns this into a state file under `<dataDir>/sim/` (`.flotte/sim/` by default). */
   persist: z.boolean().default(D.persist),
-  /** A `flotte sim-server` URL: every controller process then drives that one shared cloud (HA tests, demos). */
+  /** A `flotte sim serve` URL: every controller process then drives that one shared cloud (HA tests, demos). */
   server: z.url().optional(),
 });
 

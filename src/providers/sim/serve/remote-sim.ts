@@ -15,7 +15,7 @@ import { SimCloud } from '../sim-cloud.js';
 import { SIM_CALLER_HEADER, fromWire, type WireError } from './wire.js';
 
 /**
- * A sim served by `flotte sim-server`, seen from a controller: the Provider contract over HTTP.
+ * A sim served by `flotte sim serve`, seen from a controller: the Provider contract over HTTP.
  * Limits come from the same options the server was started with, so the rate limiter paces
  * to the served cloud's buckets. A request that cannot reach the server is `unavailable`.
  */
