@@ -1,7 +1,7 @@
 import { blastBudget, DEFAULT_BLAST_RADIUS, holdBack } from '../domain/blast-radius.js';
 import type { Action } from '../domain/plan.js';
 import type { PoolSpec } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { ConditionsPort } from '../store/ports.js';
 import { BLAST_RADIUS_INTERVAL_MS } from './constants.js';
 import { poolEvents } from './pool/events.js';
 import type { PoolScope } from './pool/tick.js';
@@ -30,7 +30,7 @@ export class BlastGuard {
   /** Pool → when its current hold began. */
   private readonly since = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: ConditionsPort) {}
 
   async guard(t: GuardTick, actions: Action[]): Promise<Action[]> {
     const { spec, machines, now } = t;

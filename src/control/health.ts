@@ -2,7 +2,8 @@ import { brakeHolds, brakeTrips, DEFAULT_HEALTH, drainOver, judge, type AgentHea
 import { offeringKey, type ObservedPool } from '../domain/plan.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 import type { Provider } from '../providers/provider.js';
-import type { HealingPause, Store } from '../store/store.js';
+import type { ConditionsPort, HeartbeatsPort, ProtectionsPort } from '../store/ports.js';
+import type { HealingPause } from '../store/store.js';
 import { poolEvents } from './pool/events.js';
 import type { PoolTick } from './pool/tick.js';
 import { ProbeResults } from './probe.js';
@@ -15,7 +16,7 @@ export interface HealthSnapshot {
   protections: Map<string, boolean>;
 }
 
-export async function readSnapshot(store: Pick<Store, 'listHeartbeats' | 'listHealingPaused' | 'listProtections'>): Promise<HealthSnapshot> {
+export async function readSnapshot(store: HeartbeatsPort & ConditionsPort & ProtectionsPort): Promise<HealthSnapshot> {
   const [beats, paused, protections] = await Promise.all([store.listHeartbeats(), store.listHealingPaused(), store.listProtections()]);
   return { beats: new Map(beats.map((b) => [b.machine, b])), paused, protections };
 }
@@ -56,7 +57,7 @@ export class HealthControl {
   private readonly probes = new ProbeResults();
 
   constructor(
-    private readonly store: Pick<Store, 'setHealingPaused'>,
+    private readonly store: ConditionsPort,
     private readonly offerings: UnavailableOfferings,
   ) {}
 

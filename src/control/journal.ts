@@ -1,5 +1,5 @@
 import type { EventReason, FleetEvent, Machine } from '../domain/types.js';
-import type { Store } from '../store/store.js';
+import type { EventWrites, MachineWrites } from '../store/ports.js';
 
 type NewEvent = Omit<FleetEvent, 'id'>;
 
@@ -29,7 +29,7 @@ export class Journal {
     this.event(e.reason, e.message, e.machine, e.data);
   }
 
-  async flush(store: Pick<Store, 'saveMachines' | 'appendEvents'>): Promise<FleetEvent[]> {
+  async flush(store: MachineWrites & EventWrites): Promise<FleetEvent[]> {
     if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
     const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
     this.machines.clear();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TAG, type LaunchIntent, type Machine, type PoolSpec } from '../domain/types.js';
 import { isProviderError, type AgentBootstrap, type ProviderMachine } from '../providers/provider.js';
 import { isFenced } from '../store/fence.js';
-import type { Store } from '../store/store.js';
+import type { IntentWrites } from '../store/ports.js';
 import { poolEvents } from './pool/events.js';
 import type { PoolTick } from './pool/tick.js';
 
@@ -43,7 +43,7 @@ export interface LaunchExtras {
  */
 export class Launcher {
   constructor(
-    private readonly store: Store,
+    private readonly store: IntentWrites,
     private readonly cluster: string,
   ) {}
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Machine, PoolSpec, Template } from '../../domain/types.js';
 import type { Provider, ProviderMachine } from '../../providers/provider.js';
-import type { Store } from '../../store/store.js';
+import type { AgentsPort, ConfigPort, EventsPort, HeartbeatsPort, IntentsPort, LeasesPort, MachinesPort, PoolsPort } from '../../store/ports.js';
 import type { BlastGuard } from '../blast-guard.js';
 import type { HealthControl } from '../health.js';
 import type { InterruptionInbox } from '../interruptions.js';
@@ -9,14 +9,8 @@ import type { Journal } from '../journal.js';
 import type { Launcher } from '../launcher.js';
 import type { UnavailableOfferings } from '../unavailable-offerings.js';
 
-/**
- * The store as the pool phases use it, named once so it can be swapped for the store's
- * per-concept ports in one edit. (Launcher, health and the guards take their own slices.)
- */
-export type TickStore = Pick<
-  Store,
-  'listPools' | 'listMachines' | 'listIntents' | 'getTemplate' | 'getPool' | 'setIntentStatus' | 'saveMachines' | 'appendEvents' | 'deleteRemovedPool' | 'deleteHeartbeats' | 'agentJoinKey' | 'holdsLease'
->;
+/** The store as the pool phases use it: the ports of what a tick reads and writes. (Launcher, health and the guards take their own.) */
+export type TickStore = PoolsPort & MachinesPort & IntentsPort & EventsPort & HeartbeatsPort & AgentsPort & LeasesPort & Pick<ConfigPort, 'getTemplate'>;
 
 /** When an open intent last went out, and whether the cloud refused it outright (throttled: nothing made). */
 export interface IntentSend {
