@@ -21,3 +21,14 @@ export const ZoneList = z.array(z.string().min(1)).superRefine((zones, ctx) => {
 
 /** A request bucket: what a provider's API allows in a burst and per second after it. */
 export const Bucket = z.strictObject({ capacity: z.number().positive(), refillPerSecond: z.number().min(0) });
+
+/** A provider's request buckets per action kind, each defaulting on its own: `buckets: { launch: … }` keeps the other two. */
+export function bucketsField(d: Readonly<Record<'describe' | 'mutate' | 'launch', z.infer<typeof Bucket>>>) {
+  return z
+    .strictObject({
+      describe: Bucket.default({ ...d.describe }),
+      mutate: Bucket.default({ ...d.mutate }),
+      launch: Bucket.default({ ...d.launch }),
+    })
+    .prefault({});
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Bucket } from '../config-fields.js';
+import { bucketsField } from '../config-fields.js';
 import type { ProviderType } from '../provider-type.js';
 import { INTERFACES } from './cloud-auth.js';
 import { OPENSTACK_DEFAULTS as D } from './options.js';
@@ -25,13 +25,7 @@ export const OpenStackProviderSchema = z.strictObject({
   maxInFlight: z.int().min(1).max(500).default(D.maxInFlight),
   launchPerCall: z.int().min(1).max(1000).default(D.launchPerCall),
   pageSize: z.int().min(1).max(1000).default(D.pageSize),
-  buckets: z
-    .strictObject({
-      describe: Bucket.default({ ...D.buckets.describe }),
-      mutate: Bucket.default({ ...D.buckets.mutate }),
-      launch: Bucket.default({ ...D.buckets.launch }),
-    })
-    .prefault({}),
+  buckets: bucketsField(D.buckets),
   changesSince: z.boolean().default(D.changesSince),
   fullListSeconds: z.number().min(1).default(D.fullListSeconds),
   caCert: z.string().min(1).optional(),

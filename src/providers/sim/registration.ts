@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { privateDir } from '../../store/data-dir.js';
-import { Bucket, ZoneList } from '../config-fields.js';
+import { Bucket, bucketsField, ZoneList } from '../config-fields.js';
 import type { ActionKind, BucketSpec } from '../provider.js';
 import type { ProviderType } from '../provider-type.js';
 import { DEFAULT_SIM_OPTIONS } from './options.js';
@@ -53,13 +53,7 @@ export const SimProviderSchema = z.strictObject({
   zoneCapacity: z.record(z.string(), z.int().min(0)).default({}),
   /** Windows in which every call fails as `unavailable`; ISO times in the file, epoch ms here. */
   outages: z.array(Outage).default([]),
-  buckets: z
-    .strictObject({
-      describe: Bucket.default({ ...D.buckets.describe }),
-      mutate: Bucket.default({ ...D.buckets.mutate }),
-      launch: Bucket.default({ ...D.buckets.launch }),
-    })
-    .prefault({}),
+  buckets: bucketsField(D.buckets),
   instanceBuckets: z
     .strictObject({
       launch: Bucket.default({ ...D.instanceBuckets.launch }),
