@@ -217,6 +217,7 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     const quiet = active.length === 0;
     if (await onCall.step(atMs, quiet)) quietSinceMs = atMs;
     const clean = up && !down && !crashed && !writesDuring && faults.writesFail === 0;
+    world.noteSilences(clock.now());
     for (const s of world.silences.splice(0)) inv.noteSilence(s.machine, s.at);
     await inv.afterTick({ atMs, now: clock.now(), clean, quietSinceMs, quiet });
     await envInv.afterTick({ atMs, reconciledAt, clean, tickMs: idleTickMs });

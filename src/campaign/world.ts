@@ -122,6 +122,8 @@ export class CampaignWorld {
   private reachableFrom = 0;
   /** Real failures the agents produced (a silence past the timeout): the brake may count them. */
   readonly silences: { pool: string; machine: string; at: number }[] = [];
+  /** Agents silenced since their last stored beat: noted as failed once the timeout passes, whenever flotte looks. */
+  private readonly muted = new Map<string, { pool: string; lastAt: number; noted: boolean }>();
   /** The cloud's machines not terminated, as the sim saw them before this tick (one copy per tick: copying is not cheap). */
   cloudNow: ReturnType<SimCloud['peek']> = [];
   /** Creates refused by a quota, and made. */
@@ -262,10 +264,25 @@ export class CampaignWorld {
       if (busy === a.busy && now - a.lastAt < 2 * AGENT_HEALTH.heartbeatIntervalMs) continue;
       a.lastAt = now;
       a.busy = busy;
+      this.muted.delete(m.id);
       const beat: AgentHeartbeat = { machine: m.id, pool, joinedAt: a.joinedAt, lastAt: now, busy, drained: true, available: true, load: { load1: busy, cpu: busy ? 0.6 : 0.02, memory: 0.3 }, sessions: busy };
       await this.store.saveHeartbeat(beat).catch(() => undefined);
     }
     for (const id of this.agents.keys()) if (!live.has(id)) this.agents.delete(id);
+    for (const id of this.muted.keys()) if (!live.has(id)) this.muted.delete(id);
+  }
+
+  /**
+   * A silence passes the heartbeat timeout at a moment of its own, not at a world tick: a
+   * controller tick that runs long (slow answers) judges after the world's last look. Called
+   * after the controller's tick, so every silence it could have judged is noted.
+   */
+  noteSilences(now: number): void {
+    for (const [machine, s] of this.muted) {
+      if (s.noted || now - s.lastAt <= AGENT_HEALTH.heartbeatTimeoutMs) continue;
+      s.noted = true;
+      this.silences.push({ pool: s.pool, machine, at: s.lastAt + AGENT_HEALTH.heartbeatTimeoutMs });
+    }
   }
 
   /** A flapping agent falls silent for 8 to 30 s now and then; a silence past the timeout is a real failure. */
@@ -273,14 +290,12 @@ export class CampaignWorld {
     const f = this.flapping;
     if (!f || !f.ids.has(id)) return false;
     const until = f.silentUntil.get(id);
-    if (until !== undefined && now < until) {
-      if (now - a.lastAt > AGENT_HEALTH.heartbeatTimeoutMs && !this.silences.some((s) => s.machine === id && s.at >= a.lastAt)) this.silences.push({ pool, machine: id, at: now });
-      return true;
-    }
+    if (until !== undefined && now < until) return true;
     const next = f.nextSilence.get(id) ?? now + f.rng.uniform(10_000, 90_000);
     f.nextSilence.set(id, next);
     if (now < next) return false;
     f.silentUntil.set(id, now + f.rng.uniform(8_000, 30_000));
+    if (!this.muted.has(id)) this.muted.set(id, { pool, lastAt: a.lastAt, noted: false });
     f.nextSilence.set(id, now + f.rng.uniform(40_000, 120_000));
     return true;
   }

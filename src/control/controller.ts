@@ -101,7 +101,9 @@ export class Controller implements BulkPort {
             actions += p.actions.length;
           }
         } catch (e) {
+          // The tick's writes may not have landed: its machines are reloaded from the store, and its failures taken back.
           this.unsure.add(spec.name);
+          this.rt.health.takeBack(spec.name);
           if (!isFenced(e)) return log.error({ err: e, pool: spec.name }, 'reconcile failed');
           log.warn({ pool: spec.name, token: e.fence.token }, 'fenced: the database refused a write under a lost lease; pool dropped');
           this.tenure.lost(e.fence);
@@ -117,6 +119,7 @@ export class Controller implements BulkPort {
     const t = this.tickOf(spec, template, seen, now);
     const p = await runPool(t, { snap: shared.snap, intents: shared.reads.intents(spec.name), holds: this.holds });
     await this.flush(t.journal);
+    this.rt.health.commit(spec.name);
     return p;
   }
 

@@ -48,6 +48,12 @@ export interface PoolHealth {
  */
 export class HealthControl {
   private readonly turned = new Map<string, Map<string, number>>();
+  /**
+   * Pool → machines the running tick noted as failed for the first time. A tick whose writes fail
+   * recorded none of them (the machines are reloaded from the store), so it takes them back: the
+   * brake counts only failures flotte recorded, never a judgement the store refused.
+   */
+  private readonly fresh = new Map<string, string[]>();
   private readonly wasPaused = new Set<string>();
   /** Pool → when this controller began to watch it: its start, or its taking of the pool's lease. */
   private readonly observed = new Map<string, number>();
@@ -66,6 +72,20 @@ export class HealthControl {
     this.observed.delete(pool);
     this.looked.delete(pool);
     this.turned.delete(pool);
+    this.fresh.delete(pool);
+  }
+
+  /** The pool's tick was written: its failures stand. */
+  commit(pool: string): void {
+    this.fresh.delete(pool);
+  }
+
+  /** The pool's tick failed before its writes: the failures it noted were never recorded. */
+  takeBack(pool: string): void {
+    const ids = this.fresh.get(pool);
+    this.fresh.delete(pool);
+    const turned = this.turned.get(pool);
+    for (const id of ids ?? []) turned?.delete(id);
   }
 
   forPool(spec: PoolSpec, provider: Provider, snap: HealthSnapshot, now: number): PoolHealth {
@@ -101,7 +121,12 @@ export class HealthControl {
   noteFailure(spec: PoolSpec, m: Machine, now: number): void {
     let turned = this.turned.get(spec.name);
     if (!turned) this.turned.set(spec.name, (turned = new Map()));
-    if (!turned.has(m.id)) turned.set(m.id, now);
+    if (!turned.has(m.id)) {
+      turned.set(m.id, now);
+      const fresh = this.fresh.get(spec.name);
+      if (fresh) fresh.push(m.id);
+      else this.fresh.set(spec.name, [m.id]);
+    }
     // A replacement that fails before it was ever ready counts against its offering.
     if (m.replaces && m.readyAt === undefined) this.offerings.strike(spec.name, offeringKey(m.zone, m.size), now);
   }

@@ -22,6 +22,24 @@ const found: { defect: string; schedule: Schedule }[] = [
       ],
     },
   },
+  {
+    // Seed 5 (720 h, 10 pools) broke brake-honest at +625.2 h: a store-write-failure with flapping
+    // heartbeats starting 72 s into it (the faults around the break, moved to the first hour; seed 2
+    // of a 3-pool fleet breaks the same way). Agents silent past the timeout were judged unhealthy in
+    // ticks whose writes the store refused, so flotte never recorded them, and they beat again before
+    // the next tick; the brake's memory kept them all the same and tripped once writes came back
+    // (fixed in src/control/health.ts: a failed pool tick takes back the failures it noted).
+    defect: 'failures judged in a tick whose writes were refused do not trip the brake',
+    schedule: {
+      seed: 2,
+      hours: 1.2,
+      pools: 3,
+      faults: [
+        { kind: 'store-write-failure', atMs: 1_800_000, durationMs: 250_000, pool: 2, level: 0.96 },
+        { kind: 'flapping-heartbeats', atMs: 1_872_000, durationMs: 560_000, pool: 2, level: 0.9 },
+      ],
+    },
+  },
 ];
 
 describe('campaign failures found and fixed stay fixed', () => {

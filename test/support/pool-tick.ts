@@ -104,7 +104,7 @@ export interface HandTick extends PoolTick {
 }
 
 /** A PoolTick built by hand: real journal, launcher, health and capacity memory over an in-memory store. */
-export function handTick(o: { now?: number; spec?: PoolSpec; provider?: Provider; seen?: ProviderMachine[]; machines?: Machine[]; unreplaced?: string[]; interruptions?: InterruptionInbox; offerings?: UnavailableOfferings } = {}): HandTick {
+export function handTick(o: { now?: number; spec?: PoolSpec; provider?: Provider; seen?: ProviderMachine[]; machines?: Machine[]; unreplaced?: string[]; interruptions?: InterruptionInbox; offerings?: UnavailableOfferings; health?: HealthControl } = {}): HandTick {
   const now = o.now ?? T0;
   const s = o.spec ?? spec();
   const { store, mem } = memoryStore();
@@ -113,7 +113,7 @@ export function handTick(o: { now?: number; spec?: PoolSpec; provider?: Provider
     store,
     log: pino({ level: 'silent' }),
     launcher: new Launcher(store, 'test'),
-    health: new HealthControl(store, offerings),
+    health: o.health ?? new HealthControl(store, offerings),
     blast: new BlastGuard(store),
     offerings,
     intentSends: new Map(),

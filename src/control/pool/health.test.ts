@@ -37,6 +37,28 @@ describe('health phase', () => {
     expect(offerings.of('sim', T0)).toEqual(new Set());
   });
 
+  it('the brake counts only failures of ticks that were written: a tick that failed takes its own back, not earlier ones', async () => {
+    const t = handTick();
+    const failed = (id: string, at: number) => t.rt.health.noteFailure(t.spec, machine(id), at);
+    // A written tick: one failure stands.
+    failed('m-1', T0 - 40_000);
+    t.rt.health.commit('web');
+    // A tick whose writes the store refused: its two failures were never recorded.
+    failed('m-2', T0 - 20_000);
+    failed('m-1', T0 - 20_000);
+    failed('m-3', T0 - 20_000);
+    t.rt.health.takeBack('web');
+    // 1 of 4 is under the brake's 30%: healing goes on.
+    await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, snap(), T0), 4);
+    expect((await t.events()).map((e) => e.reason)).not.toContain('HealingPaused');
+    // Judged again and written this time, the same failures do count: 3 of 4.
+    const next = handTick({ health: t.rt.health, now: T0 + 5_000 });
+    failed('m-2', T0 + 5_000);
+    failed('m-3', T0 + 5_000);
+    await checkHealth(next, next.rt.health.forPool(next.spec, next.provider, snap(), T0 + 5_000), 4);
+    expect((await next.events()).filter((e) => e.reason === 'HealingPaused').map((e) => e.message.split(':')[0])).toEqual(['3 of 4 machines failed within 120 s (more than 30%)']);
+  });
+
   it('applies stored scale-in protections and hands the plan its health inputs', async () => {
     const t = handTick({ machines: [machine('m-c', { zone: 'zone-c' }), machine('m-a', { zone: 'zone-a', protected: true })] });
     const inputs = await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, snap([['m-c', true], ['m-a', false]]), T0), 2);
