@@ -95,6 +95,8 @@ async function main(): Promise<number> {
     dir ??= mkdtempSync(join(tmpdir(), 'flotte-campaign-'));
     const file = join(dir, `seed-${s.seed}.json`);
     writeFileSync(file, JSON.stringify(s, null, 1));
+    // Each violation is printed now, not only in the final report: shrinking a long run may take longer than anyone waits.
+    for (const v of r.violations) process.stderr.write(`seed ${s.seed} +${(v.atMs / 3_600_000).toFixed(2)} h ${v.invariant}: ${v.message}\n`);
     process.stderr.write(`seed ${s.seed} broke ${r.violations[0]!.invariant}; replay with: npm run campaign -- --replay ${file}\n${formatSchedule(s)}\n`);
     if (!o.shrink || o.replay) continue;
     const chased = r.violations[0]!.invariant;
