@@ -72,6 +72,19 @@ pools:
     expect(formatConfigError({ ...e!, path: '' })).toBe('flotte.yaml:12:10: min (10) is greater than max (5) (set min ≤ max)');
   });
 
+  it('refuses a map or a list used as a key, at the key, without a warning on the terminal', () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const errors = errorsOf('cluster: c\npools:\n  web:\n    template: t\n    labels:\n      ? [team, a]\n      : x\n  ? {b: 1}\n  : {}\n');
+      expect(errors.map((e) => `${e.line}:${e.col} ${e.path}: ${e.message}`)).toEqual(['6:9 pools.web.labels: a key must be plain text, not a map or a list', '8:5 pools: a key must be plain text, not a map or a list']);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const errors = errorsOf('pools:\n  a:\n    min: 1\n    min: 2\n');
     expect(where(errors)).toEqual(['4:5 ']);

@@ -7,7 +7,7 @@ import { crossChecks } from './checks.js';
 import { environmentChecks, type ConfigEnvironment } from './environment-checks.js';
 import { describeIssue } from './issues.js';
 import type { Problem } from './issues.js';
-import { formatPath, lineIndex, locate, type LineIndex } from './locate.js';
+import { collectionKeys, formatPath, lineIndex, locate, type LineIndex } from './locate.js';
 import { FleetConfigSchema } from './schema.js';
 import type { FleetConfig } from './schema.js';
 
@@ -64,6 +64,8 @@ function check(text: string, file: string, outside: (raw: unknown) => Problem[])
   if (doc.errors.length > 0) {
     return { ok: false, errors: doc.errors.map((e) => syntaxError(e, file, lines)) };
   }
+  const keys = collectionKeys(doc, lines);
+  if (keys.length > 0) return { ok: false, errors: keys.map((k) => ({ file, ...k })) };
   let raw: unknown;
   try {
     raw = doc.toJS();

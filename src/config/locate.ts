@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 
 export type Segment = string | number;
@@ -84,4 +84,21 @@ export function formatPath(path: readonly Segment[]): string {
   return path
     .map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`))
     .join('');
+}
+
+/**
+ * Maps or lists used as keys (`? [a, b]`, `? {a: 1}`): they name nothing in flotte's files. Found
+ * before the document is turned into values, where the YAML library would make them text and print
+ * a Node warning about its own options on the user's terminal.
+ */
+export function collectionKeys(doc: Document, lines: LineIndex): (Position & { path: string; message: string; hint: string })[] {
+  const out: (Position & { path: string; message: string; hint: string })[] = [];
+  visit(doc, {
+    Pair(_, pair, ancestors) {
+      if (!isCollection(pair.key)) return;
+      const path = ancestors.filter(isPair).map((p) => (isScalar(p.key) ? String(p.key.value) : '?'));
+      out.push({ ...lines.linePos(pair.key.range?.[0] ?? 0), path: formatPath(path), message: 'a key must be plain text, not a map or a list', hint: 'write the key as a name (letters, digits, dashes)' });
+    },
+  });
+  return out;
 }

@@ -34,6 +34,12 @@ describe('parsePlan', () => {
     expect(r.errors[1]!.hint).toContain('market');
   });
 
+  it('refuses a list used as a key at the key, with the path of the map holding it', () => {
+    const r = parsePlan(GOOD.replace('  trace: { constant: 100 }', '  trace: { constant: 100 }\n  ? [a, b]\n  : 1'), 'p.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => `${e.line}:${e.col} ${e.path}: ${e.message}`)).toEqual(['5:5 workload: a key must be plain text, not a map or a list']);
+  });
+
   it('points a YAML syntax error at its place', () => {
     const r = parsePlan('seed: 1\nworkload: [\n', 'p.yaml');
     expect(r.ok).toBe(false);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { ConfigError } from '../config/load.js';
 import { describeIssue, type Problem } from '../config/issues.js';
-import { formatPath, lineIndex, locate } from '../config/locate.js';
+import { collectionKeys, formatPath, lineIndex, locate } from '../config/locate.js';
 import { PlanSchema, type Plan } from './schema.js';
 
 export type PlanParseResult = { ok: true; plan: Plan } | { ok: false; errors: ConfigError[] };
@@ -26,6 +26,8 @@ export function parsePlan(text: string, file: string): PlanParseResult {
       errors: doc.errors.map((e) => ({ file, ...lines.linePos(e.pos[0]), path: '', message: `YAML syntax: ${e.message}`, hint: 'fix the YAML syntax here' })),
     };
   }
+  const keys = collectionKeys(doc, lines);
+  if (keys.length > 0) return { ok: false, errors: keys.map((k) => ({ file, ...k })) };
   let raw: unknown;
   try {
     raw = doc.toJS();
