@@ -80,7 +80,7 @@ export class HealthControl {
     this.fresh.delete(pool);
   }
 
-  /** The pool's tick failed before its writes: the failures it noted were never recorded. */
+  /** The pool's tick failed (before or during its writes): the failures it noted may not be recorded, and the pool is reloaded from the store. */
   takeBack(pool: string): void {
     const ids = this.fresh.get(pool);
     this.fresh.delete(pool);
