@@ -195,8 +195,13 @@ export class HealthControl {
     if (h.policy.probe) this.probes.kick(seen.filter((pm) => machines.get(pm.id)?.state === 'ready'), h.policy.probe);
     for (const sick of this.judgeAll(t, h)) record(sick);
     const healingPaused = await this.brake(t, h, target);
+    // Only machines doing work: the plan and the drain take a machine absent here as idle, and a
+    // pool without agents (most) then builds nothing per machine each tick.
     const busy = new Map<string, number>();
-    for (const id of machines.keys()) busy.set(id, h.beat(id)?.busy ?? 0);
+    for (const id of machines.keys()) {
+      const n = h.beat(id)?.busy;
+      if (n) busy.set(id, n);
+    }
     return {
       inputs: {
         drainFirst: h.agent,

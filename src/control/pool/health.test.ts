@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AgentHeartbeat } from '../../domain/health.js';
 import type { HealthSnapshot } from '../health.js';
 import { UnavailableOfferings } from '../unavailable-offerings.js';
 import { checkHealth } from './health.js';
@@ -61,12 +62,15 @@ describe('health phase', () => {
 
   it('applies stored scale-in protections and hands the plan its health inputs', async () => {
     const t = handTick({ machines: [machine('m-c', { zone: 'zone-c' }), machine('m-a', { zone: 'zone-a', protected: true })] });
-    const inputs = await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, snap([['m-c', true], ['m-a', false]]), T0), 2);
+    // m-c's agent reports work; m-a has no agent word at all.
+    const beat: AgentHeartbeat = { machine: 'm-c', pool: t.spec.name, joinedAt: T0 - 60_000, lastAt: T0 - 1_000, busy: 3, drained: false, available: true, load: { load1: 0.5, cpu: 0.2, memory: 0.3 } };
+    const inputs = await checkHealth(t, t.rt.health.forPool(t.spec, t.provider, { ...snap([['m-c', true], ['m-a', false]]), beats: new Map([['m-c', beat]]) }, T0), 2);
     expect([...t.live.values()].map((m) => [m.id, m.protected])).toEqual([
       ['m-c', true],
       ['m-a', false],
     ]);
-    expect(inputs).toMatchObject({ drainFirst: false, healingPaused: false, busy: new Map([['m-c', 0], ['m-a', 0]]) });
+    // Only machines doing work are listed: the plan and the drains take a machine absent as idle.
+    expect(inputs).toMatchObject({ drainFirst: false, healingPaused: false, busy: new Map([['m-c', 3]]) });
     expect((await t.events()).map((e) => `${e.reason} ${e.message}`)).toEqual(['Protected m-c: scale-in protection on', 'Unprotected m-a: scale-in protection off']);
   });
 });

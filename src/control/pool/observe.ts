@@ -74,7 +74,8 @@ export function fold(t: PoolTick, h: Pick<PoolHealth, 'agent' | 'joined'>): stri
   const byId = new Map<string, ProviderMachine>();
   for (const pm of t.seen) byId.set(pm.id, pm);
   const resend: string[] = [];
-  for (const m of [...t.machines.values()]) {
+  // No copy of the pool: `record` only replaces or deletes (gone) the entry being visited, which a Map iteration allows.
+  for (const m of t.machines.values()) {
     // Changed after this tick's list began (an operation recorded its reboot, stop or start
     // meanwhile): the list predates that change and must not undo it. The next tick sees.
     if (m.since > now) continue;
