@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FleetEvent } from '../src/domain/types.js';
+import { previewOperation } from '../src/control/operations/create.js';
 import { converged } from './support/harness.js';
 import { opsHarness, type OpsHarness } from './support/ops.js';
 
@@ -128,5 +129,22 @@ describe('replace and throttling', () => {
     const items = await o.store.listOperationItems(op.id);
     expect(items.every((i) => i.status === 'done')).toBe(true);
     expect(o.sim.all().filter((m) => items.some((i) => i.machine === m.id)).every((m) => m.reboots === 1)).toBe(true);
+  });
+
+  it('a replace retires its last wave\'s old machines, and one started while they terminate sizes its waves on the pool, not on the leavers', async () => {
+    // Issue 20: a rolling replace right after an all-at-once one counted 543 machines in a pool of 500.
+    const o = await fleet(20, { terminateSeconds: 120 });
+    const first = await o.start({ kind: 'replace', pool: 'analysis', strategy: { kind: 'all-at-once' } });
+    expect((await o.runOperation(first.id, { stepMs: 2_000 })).status).toBe('succeeded');
+    // A replace that says it succeeded has retired every old machine, the last wave's too (they were left serving).
+    const leaving = (await o.store.listMachines({ pool: 'analysis' })).filter((m) => m.state === 'terminating');
+    expect(leaving).toHaveLength(20);
+    const req = { kind: 'replace' as const, pool: 'analysis', strategy: { kind: 'rolling' as const, maxUnavailable: { percent: 10 } } };
+    const preview = await previewOperation(o.store, req, { limits: o.provider.limits, budget: o.provider.stats().buckets, observeMs: 1_000 });
+    expect(preview.machines).toBe(20);
+    expect(preview.waves).toEqual(Array.from({ length: 10 }, () => 2));
+    const second = await o.start(req);
+    expect(second.progress.poolSize).toBe(20);
+    expect(second.message).toBe('replace of 20 machines started');
   });
 });

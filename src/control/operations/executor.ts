@@ -143,7 +143,12 @@ export class OperationExecutor implements OperationHolds {
     const wasCanary = op.progress.phase !== 'main';
     op.progress = { ...d.progress, api: { ...entry.tally } };
     if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await retireOld(this.deps.controller, entry, machines, 'canary baked');
-    if (d.status && d.status !== 'paused') return finishOperation(entry, this.context(entry), { status: d.status, message: d.message ?? '', now, abort: d.abort });
+    if (d.status && d.status !== 'paused') {
+      // The last replacements became ready in this very step: their old machines go before the
+      // operation ends, or a replace would "succeed" with old machines still serving (a rollback keeps them).
+      if (op.kind === 'replace' && !d.abort) await retireOld(this.deps.controller, entry, machines, 'replacement ready');
+      return finishOperation(entry, this.context(entry), { status: d.status, message: d.message ?? '', now, abort: d.abort });
+    }
     if (d.status === 'paused') {
       await store.setOperationControl(op.id, 'pause', now);
       Object.assign(op, { status: 'paused', control: 'pause', message: d.message });
