@@ -71,7 +71,7 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
     const line = `[openstack] 0 → 20 converged through flotte in ${((realClock.now() - started) / 1000).toFixed(1)} s`;
     console.info(line);
     appendFileSync('/tmp/flotte-openstack-timings.txt', `${new Date().toISOString()} ${line}\n`);
-    const listed = await os.provider.list({ cluster, pool: POOL });
+    const listed = await os.provider.list({ cluster, pools: [POOL] });
     expect(listed).toHaveLength(20);
     for (const m of listed) {
       expect(m.tags).toMatchObject({ [TAG.cluster]: cluster, [TAG.pool]: POOL, team: 'ci' });
@@ -111,7 +111,7 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
     };
     expect((await h.provider.stop(ids)).done.sort()).toEqual(ids);
     await until('all SHUTOFF', (st) => ids.every((id) => st.get(id) === 'SHUTOFF'));
-    expect((await os.provider.list({ cluster, pool: POOL })).every((m) => m.status === 'stopped')).toBe(true);
+    expect((await os.provider.list({ cluster, pools: [POOL] })).every((m) => m.status === 'stopped')).toBe(true);
     const [toStart, toShelve] = [ids.slice(0, 3), ids.slice(3)];
     expect((await h.provider.start(toStart)).done.sort()).toEqual(toStart);
     expect((await os.provider.shelve(toShelve)).done.sort()).toEqual(toShelve);

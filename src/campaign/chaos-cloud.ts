@@ -39,7 +39,7 @@ export class ChaosCloud implements Provider {
   madeInAll = 0;
   /** Live ids the last successful list showed, and when; cleared by the engine each tick. */
   listed: { at: number; ids: string[] } | undefined;
-  /** Live machines per pool tag in the last successful list. */
+  /** Live machines per pool tag in the last successful list that covered the pool. */
   liveByPool = new Map<string, number>();
   private forgotten = 0;
   private readonly rng: Random;
@@ -107,7 +107,9 @@ export class ChaosCloud implements Provider {
     if (this.staleDeletesMs > 0) out = out.map((m) => (this.stale(m.id, at) ? { ...m, status: 'running' as const } : m));
     const live = out.filter((m) => m.status !== 'terminated' && m.status !== 'terminating');
     this.listed = { at, ids: live.map((m) => m.id) };
-    this.liveByPool = new Map();
+    // A list of some pools (an HA member listing what it holds) updates those pools' counts only.
+    if (filter.pools === undefined) this.liveByPool = new Map();
+    else for (const pool of filter.pools) this.liveByPool.delete(pool);
     for (const m of live) {
       const pool = m.tags[TAG.pool] ?? '';
       this.liveByPool.set(pool, (this.liveByPool.get(pool) ?? 0) + 1);

@@ -81,7 +81,7 @@ export class Controller implements BulkPort {
   async tick(now = this.deps.clock.now()): Promise<TickReport> {
     const { store, log } = this.deps;
     const pools = await this.tenure.owned(await store.listPools());
-    const listed = await listByProvider({ ...this.deps, watch: this.watch }, pools, now);
+    const listed = await listByProvider({ ...this.deps, watch: this.watch, shared: this.deps.ownership !== undefined }, pools, now);
     const snap = await readSnapshot(store);
     const reads = await tickReads(store, pools);
     const plans = new Map<string, Plan>();

@@ -111,7 +111,13 @@ export interface BatchResult {
 export interface OwnerFilter {
   /** Value of the `flotte:cluster` tag. */
   cluster: string;
-  pool?: string;
+  /** Only the machines of these pools (a controller lists the pools it holds); every pool of the cluster when absent. */
+  pools?: readonly string[] | undefined;
+}
+
+/** Whether a machine's pool tag passes the filter's pools. */
+export function inPools(filter: OwnerFilter, pool: string | undefined): boolean {
+  return filter.pools === undefined || (pool !== undefined && filter.pools.includes(pool));
 }
 
 /** What the cloud says about one machine. */

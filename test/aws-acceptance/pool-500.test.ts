@@ -37,7 +37,7 @@ describe('aws: a pool of 500 on the EC2 face', () => {
     expect(stopped.done).toHaveLength(500);
     // The controller is not ticked while stopped: it would rightly replace capacity that is gone.
     await r.clock.advance(10_000);
-    const seen = await r.drive(r.limited.list({ cluster: 'prod', pool: POOL }));
+    const seen = await r.drive(r.limited.list({ cluster: 'prod', pools: [POOL] }));
     expect(seen.filter((m) => m.status === 'stopped')).toHaveLength(500);
     const started = await r.drive(r.limited.start(ids));
     expect(started.done).toHaveLength(500);

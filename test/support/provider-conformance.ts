@@ -69,7 +69,7 @@ export function providerConformance(name: string, make: () => Promise<Conformanc
         await s.advance(step);
       }
     };
-    const listed = async (pool?: string) => s.provider.list({ cluster, ...(pool ? { pool } : {}) });
+    const listed = async (pool?: string) => s.provider.list({ cluster, ...(pool ? { pools: [pool] } : {}) });
     const statusOf = async (ids: string[], want: ProviderMachine['status'][]) =>
       eventually(async () => {
         const byId = new Map((await listed()).map((m) => [m.id, m]));
@@ -112,7 +112,7 @@ export function providerConformance(name: string, make: () => Promise<Conformanc
       expect(mine.sort()).toEqual(first.launched.map((m) => m.id).sort());
     });
 
-    it('lists only the cluster (and pool) asked for, all pages read', async () => {
+    it('lists only the cluster (and pools) asked for, all pages read', async () => {
       const pageSize = s.provider.limits.pageSize;
       const count = pageSize !== undefined && pageSize <= 20 ? pageSize * 2 + 1 : 3;
       const token = `conf-${randomUUID()}`;
@@ -124,6 +124,10 @@ export function providerConformance(name: string, make: () => Promise<Conformanc
       }, s.provider.limits.listGraceMs + 60_000, 'every page of the pool is listed');
       expect(inPool.map((m) => m.id).sort()).toEqual(ids);
       expect((await listed('p1')).some((m) => ids.includes(m.id))).toBe(false);
+      // Several pools at once (a controller listing the pools it holds): their machines, no other pool's.
+      const held = await s.provider.list({ cluster, pools: ['p1', 'p2'] });
+      expect(ids.every((id) => held.some((m) => m.id === id))).toBe(true);
+      expect(held.every((m) => m.tags[TAG.pool] === 'p1' || m.tags[TAG.pool] === 'p2')).toBe(true);
       const other = await s.provider.list({ cluster: `${cluster}-other` });
       expect(other.some((m) => ids.includes(m.id))).toBe(false);
     });

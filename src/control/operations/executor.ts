@@ -175,7 +175,7 @@ export class OperationExecutor implements OperationHolds {
 
   private async list(entry: Entry, pool: string): Promise<Map<string, ProviderMachine>> {
     const ctx = this.context(entry);
-    const seen = await tallyCalls(entry.tally, () => ctx.provider.list({ cluster: this.deps.cluster, pool }));
+    const seen = await tallyCalls(entry.tally, () => ctx.provider.list({ cluster: this.deps.cluster, pools: [pool] }));
     return new Map(seen.map((pm) => [pm.id, pm]));
   }
 

@@ -24,7 +24,7 @@ export async function resumeEntry(entry: Entry, ctx: StartContext & { cluster: s
   const unsure = open.filter((i) => i.acceptedAt === undefined);
   if (unsure.length === 0) return;
   const seen = new Map<string, ProviderMachine>(
-    (await tallyCalls(entry.tally, () => ctx.provider.list({ cluster: ctx.cluster, pool: op.pool }))).map((pm) => [pm.id, pm]),
+    (await tallyCalls(entry.tally, () => ctx.provider.list({ cluster: ctx.cluster, pools: [op.pool] }))).map((pm) => [pm.id, pm]),
   );
   const accepted: string[] = [];
   for (const item of unsure) {

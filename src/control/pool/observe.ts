@@ -18,9 +18,14 @@ export interface ListDeps {
   log: Logger;
   watch: ProviderWatch;
   onEvents?: ((events: FleetEvent[]) => void) | undefined;
+  /**
+   * The cluster's pools are shared among controllers (HA): each lists only the pools it holds, so
+   * its list calls grow with what it owns, not with the cluster. Alone, one walk of the cluster.
+   */
+  shared?: boolean | undefined;
 }
 
-/** One list call per provider per tick, shared by its pools; each outcome feeds the provider watch. */
+/** One list per provider per tick, shared by its pools; each outcome feeds the provider watch. */
 export async function listByProvider(deps: ListDeps, pools: readonly PoolSpec[], now: number): Promise<Listed> {
   const out: Listed = new Map();
   const names = new Set(pools.map((p) => p.provider));
@@ -35,7 +40,7 @@ export async function listByProvider(deps: ListDeps, pools: readonly PoolSpec[],
       };
       try {
         const byPool = new Map<string, ProviderMachine[]>();
-        for (const pm of await provider.list({ cluster: deps.cluster })) {
+        for (const pm of await provider.list({ cluster: deps.cluster, ...(deps.shared ? { pools: own } : {}) })) {
           const pool = pm.tags[TAG.pool];
           if (!pool) continue;
           let list = byPool.get(pool);

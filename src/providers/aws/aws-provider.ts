@@ -3,7 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import { TAG } from '../../domain/types.js';
 import { ProviderError, chunk, type BatchResult, type LaunchRequest, type LaunchResult, type OwnerFilter, type Provider, type ProviderCapabilities, type ProviderLimits, type ProviderMachine } from '../provider.js';
 import { batchCall } from './batch.js';
-import { EC2_LIMITS, HEALTH_REFRESH_MS, LIST_GRACE_MS, PAGE_SIZE, STATUS_IDS_PER_CALL } from './constants.js';
+import { EC2_LIMITS, HEALTH_REFRESH_MS, LIST_GRACE_MS, PAGE_SIZE, POOLS_PER_FILTER, STATUS_IDS_PER_CALL } from './constants.js';
 import type { Ec2Api } from './ec2-api.js';
 import { toProviderError } from './errors.js';
 import { MARKET_TAG, runInstancesInput, spotShare, type Market } from './launch-input.js';
@@ -134,15 +134,19 @@ export class AwsProvider implements Provider {
   }
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
-    const Filters = [{ Name: `tag:${TAG.cluster}`, Values: [filter.cluster] }, ...(filter.pool ? [{ Name: `tag:${TAG.pool}`, Values: [filter.pool] }] : [])];
+    const cluster = { Name: `tag:${TAG.cluster}`, Values: [filter.cluster] };
+    // Pools go to EC2 as values of one tag filter (matched as OR), a bounded number per walk.
+    const walks = filter.pools ? chunk(filter.pools, POOLS_PER_FILTER).map((Values) => [cluster, { Name: `tag:${TAG.pool}`, Values }]) : [[cluster]];
     const out: ProviderMachine[] = [];
-    let NextToken: string | undefined;
     try {
-      do {
-        const page = await this.ec2.describeInstances({ Filters, MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) }, signal);
-        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toProviderMachine(i));
-        NextToken = page.NextToken || undefined;
-      } while (NextToken);
+      for (const Filters of walks) {
+        let NextToken: string | undefined;
+        do {
+          const page = await this.ec2.describeInstances({ Filters, MaxResults: PAGE_SIZE, ...(NextToken ? { NextToken } : {}) }, signal);
+          for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) out.push(toProviderMachine(i));
+          NextToken = page.NextToken || undefined;
+        } while (NextToken);
+      }
       await this.refreshHealth(out, signal);
     } catch (e) {
       throw toProviderError(e);
@@ -189,8 +193,8 @@ export class AwsProvider implements Provider {
     }
     // Launched but not listed yet (eventual consistency): still part of the base.
     for (const [id, y] of this.young) if (!listed.has(id) && !y.spot) live.set(y.pool, (live.get(y.pool) ?? 0) + 1);
-    if (filter.pool === undefined) this.onDemandLive = live;
-    else this.onDemandLive.set(filter.pool, live.get(filter.pool) ?? 0);
+    if (filter.pools === undefined) this.onDemandLive = live;
+    else for (const pool of filter.pools) this.onDemandLive.set(pool, live.get(pool) ?? 0);
     const now = this.clock.now();
     for (const [id, y] of this.young) if (now - y.at > LIST_GRACE_MS) this.young.delete(id);
   }

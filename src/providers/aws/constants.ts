@@ -8,6 +8,12 @@ export const IDS_PER_CALL = 1000;
 export const STATUS_IDS_PER_CALL = 100;
 /** Instances per DescribeInstances page (EC2's MaxResults ceiling). */
 export const PAGE_SIZE = 1000;
+/**
+ * Pool names per DescribeInstances walk when a controller lists only the pools it holds: they go
+ * as the values of one `tag:flotte:pool` filter, which EC2 matches as OR. A bound of flotte's
+ * own, not one EC2 documents: it keeps each request small, and 100 pools is one walk.
+ */
+export const POOLS_PER_FILTER = 100;
 /** A just-launched instance may be unknown to EC2's read and mutate calls this long. */
 export const LIST_GRACE_MS = 60_000;
 /** Health (DescribeInstanceStatus) is re-read at most this often; list() reuses it in between. */

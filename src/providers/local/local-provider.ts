@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/clock.js';
 import { TAG } from '../../domain/types.js';
 import {
   emptyBatch,
+  inPools,
   type BatchResult,
   type LaunchRequest,
   type LaunchResult,
@@ -99,7 +100,7 @@ export class LocalProvider implements Provider {
   async list(filter: OwnerFilter): Promise<ProviderMachine[]> {
     return this.dirs
       .all()
-      .filter((m) => m.tags[TAG.cluster] === filter.cluster && (filter.pool === undefined || m.tags[TAG.pool] === filter.pool))
+      .filter((m) => m.tags[TAG.cluster] === filter.cluster && inPools(filter, m.tags[TAG.pool]))
       .map((m) => this.view(m));
   }
 

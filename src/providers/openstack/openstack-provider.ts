@@ -1,14 +1,15 @@
 import type { Clock } from '../../clock/clock.js';
 import { TAG } from '../../domain/types.js';
-import type {
-  BatchResult,
-  LaunchRequest,
-  LaunchResult,
-  OwnerFilter,
-  Provider,
-  ProviderCapabilities,
-  ProviderLimits,
-  ProviderMachine,
+import {
+  inPools,
+  type BatchResult,
+  type LaunchRequest,
+  type LaunchResult,
+  type OwnerFilter,
+  type Provider,
+  type ProviderCapabilities,
+  type ProviderLimits,
+  type ProviderMachine,
 } from '../provider.js';
 import { toProviderError } from './errors.js';
 import type { GlanceApi, NeutronApi } from './glance-neutron.js';
@@ -95,7 +96,8 @@ export class OpenStackProvider implements Provider {
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {
     const all = await this.guard(() => this.lister.list(filter.cluster, signal));
-    return filter.pool === undefined ? all : all.filter((m) => m.tags[TAG.pool] === filter.pool);
+    // Nova filters servers by no metadata: the pools are picked here, from the one walk of the cluster.
+    return all.filter((m) => inPools(filter, m.tags[TAG.pool]));
   }
 
   private act(action: ServerAction, ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {

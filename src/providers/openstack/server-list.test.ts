@@ -130,7 +130,7 @@ describe('ServerLister between full lists', () => {
 
     set(quiet, { status: 'UNKNOWN', metadata: undefined }); // Nova's partial answer: no metadata at all
     set(stripped, { status: 'REBOOT', metadata: {} });
-    const refreshed = new Map((await os.list({ cluster: 'c1', pool: 'p' })).map((m) => [m.id, m.status]));
+    const refreshed = new Map((await os.list({ cluster: 'c1', pools: ['p'] })).map((m) => [m.id, m.status]));
     expect(refreshed).toEqual(new Map([[quiet, 'running'], [stripped, 'rebooting']]));
 
     await clock.advance(60_000);

@@ -158,7 +158,7 @@ describe('SimCloud', () => {
     await clock.advance(3000);
     sim.calls.length = 0;
     expect(await sim.list({ cluster: 'c1' })).toHaveLength(250);
-    expect(await sim.list({ cluster: 'c1', pool: 'nope' })).toHaveLength(0);
+    expect(await sim.list({ cluster: 'c1', pools: ['nope'] })).toHaveLength(0);
     expect(sim.calls.map((c) => [c.action, c.count])).toEqual([['list', 100], ['list', 100], ['list', 50], ['list', 0]]);
   });
 

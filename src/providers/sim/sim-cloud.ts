@@ -4,6 +4,7 @@ import {
   ProviderError,
   chunk,
   emptyBatch,
+  inPools,
   mergeBatch,
   type BatchResult,
   type LaunchRequest,
@@ -104,7 +105,7 @@ export class SimCloud implements Provider {
     // Listed every controller tick: pruning and listing share one pass. Reading a machine changes nothing, so it may come before the pages are charged.
     const seen: ProviderMachine[] = [];
     this.prune(now, (m) => {
-      if (m.tags[TAG.cluster] === filter.cluster && (filter.pool === undefined || m.tags[TAG.pool] === filter.pool) && now >= m.launchedAt + this.options.listDelayMs) {
+      if (m.tags[TAG.cluster] === filter.cluster && inPools(filter, m.tags[TAG.pool]) && now >= m.launchedAt + this.options.listDelayMs) {
         seen.push(toProviderMachine(m, now));
       }
     });

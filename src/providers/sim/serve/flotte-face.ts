@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../../clock/clock.js';
-import { isProviderError, type LaunchRequest } from '../../provider.js';
+import { isProviderError, type LaunchRequest, type OwnerFilter } from '../../provider.js';
 import type { SimCloud } from '../sim-cloud.js';
 import type { CallLog } from './call-log.js';
 import { SIM_CALLER_HEADER, SIM_METHODS, toWire, type ServedCall, type SimMethod } from './wire.js';
@@ -76,7 +76,7 @@ async function dispatch(sim: SimCloud, method: SimMethod, body: Record<string, u
       call.ids = ids;
       return sim.start(ids);
     case 'list':
-      return sim.list(body.filter as { cluster: string; pool?: string });
+      return sim.list(body.filter as OwnerFilter);
   }
 }
 
