@@ -72,7 +72,10 @@ export const haBench: Bench = async () => {
   }
   const convergeMs = Date.now() - started;
   for (const m of members) m.work.ticks = m.work.pools = m.work.machines = 0;
+  const listPages = () => Object.values(sim.counters.list).reduce((n, k) => n + k, 0);
+  const pagesBefore = listPages();
   await new Promise((r) => setTimeout(r, WINDOW_MS));
+  const pages = listPages() - pagesBefore;
   const window = members.map((m) => ({ id: m.ownership.id, ...m.work, leases: m.ownership.owned().length }));
   stop.abort();
   await Promise.all(running);
@@ -89,6 +92,8 @@ export const haBench: Bench = async () => {
     { name: `HA: ticks/s, ${CONTROLLERS} controllers, ${POOLS} pools × ${PER_POOL.toLocaleString('en')} on sim (sum)`, value: window.reduce((n, w) => n + w.ticks, 0) / seconds, unit: 'ticks/s', detail: { window } },
     { name: 'HA: pool reconciles/s, all controllers', value: totalPoolTicks / seconds, unit: 'pools/s' },
     { name: 'HA: converge 0 → 30,000 machines (wall time)', value: convergeMs, unit: 'ms' },
+    // What each tick costs the cloud's describe bucket: a controller lists only the pools it holds (1,000 machines a page).
+    { name: 'HA: list pages (describe calls) per controller tick', value: pages / Math.max(1, window.reduce((n, w) => n + w.ticks, 0)), unit: 'calls', detail: { pages } },
   ];
   for (const w of window) {
     rows.push({ name: `HA: ${w.id} ticks/s (${w.leases} pools held)`, value: w.ticks / seconds, unit: 'ticks/s' });
