@@ -72,7 +72,7 @@ class SkewedClock implements Clock {
 }
 
 /** Write methods that carry a fence, and where (as lease-gate.ts fences them). */
-const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, appendEvents: 1 };
+const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, appendEvents: 1, recordChanges: 2 };
 const ACTS: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start']);
 
 /** One controller process of the HA fleet, across its restarts. */

@@ -1,5 +1,5 @@
 import type { EventReason, FleetEvent, Machine } from '../domain/types.js';
-import type { EventWrites, MachineWrites } from '../store/ports.js';
+import type { EventWrites } from '../store/ports.js';
 
 type NewEvent = Omit<FleetEvent, 'id'>;
 
@@ -29,9 +29,9 @@ export class Journal {
     this.event(e.reason, e.message, e.machine, e.data);
   }
 
-  async flush(store: MachineWrites & EventWrites): Promise<FleetEvent[]> {
-    if (this.machines.size > 0) await store.saveMachines([...this.machines.values()]);
-    const written = this.events.length > 0 ? await store.appendEvents(this.events) : [];
+  /** Writes the machines and events collected, in one transaction (see `recordChanges`). */
+  async flush(store: EventWrites): Promise<FleetEvent[]> {
+    const written = this.machines.size > 0 || this.events.length > 0 ? await store.recordChanges([...this.machines.values()], this.events) : [];
     this.machines.clear();
     this.events.length = 0;
     return written;

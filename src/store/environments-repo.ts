@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EnvRole, EnvStatus, Environment } from '../domain/environments/types.js';
 import type { Database, EnvironmentsTable } from './database.js';
@@ -55,8 +56,7 @@ export function environmentsRepo(db: Db): EnvironmentsPort {
 
     async create(env, pools, now) {
       // Inside an admission the transaction is already open.
-      const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
-      await inTransaction(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .insertInto('environments')
           .values({ id: env.id, name: env.name, owner: env.owner, template: env.template, template_version: env.templateVersion, params: JSON.stringify(env.params), roles: JSON.stringify(env.roles), created_at: env.createdAt, ...mutable(env) })

@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EventReason, FleetEvent } from '../domain/types.js';
 import type { Database, EventsTable } from './database.js';
@@ -19,9 +20,7 @@ function toEvent(row: Selectable<EventsTable>): FleetEvent {
  */
 export async function appendEvents(db: Kysely<Database>, events: readonly Omit<FleetEvent, 'id'>[]): Promise<FleetEvent[]> {
   if (events.length === 0) return [];
-  // Inside a fenced write the caller's transaction is reused: the lease check and the write commit together.
-  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
-  return inTransaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const stored: FleetEvent[] = [];
     for (const batch of chunks(events, INSERT_BATCH)) {
       const rows = await trx

@@ -15,6 +15,7 @@ function recording() {
     setIntentStatus: async (_id, _s, fence) => void seen.push(['setIntentStatus', fence]),
     markIntentSent: async (_id, _at, fence) => void seen.push(['markIntentSent', fence]),
     appendEvents: async (_es, fence) => (seen.push(['appendEvents', fence]), []),
+    recordChanges: async (_ms, _es, fence) => (seen.push(['recordChanges', fence]), []),
     listPools: async () => ['web'],
   };
   return { store, seen };
@@ -30,6 +31,7 @@ describe('withFencing', () => {
     await fenced.markIntentSent('li-1', 1);
     await fenced.appendEvents([]);
     await fenced.appendEvents([], OTHER);
+    await fenced.recordChanges([], []);
     expect(seen).toEqual([
       ['saveMachines', HELD],
       ['createIntent', HELD],
@@ -37,6 +39,7 @@ describe('withFencing', () => {
       ['markIntentSent', HELD],
       ['appendEvents', HELD],
       ['appendEvents', OTHER],
+      ['recordChanges', HELD],
     ]);
     expect(await fenced.listPools()).toEqual(['web']);
   });

@@ -57,6 +57,7 @@ const FENCING: Fencing<FencedWrites> = {
   setIntentStatus: (p, pick) => (id, status, fence) => p.setIntentStatus(id, status, pick(fence)),
   markIntentSent: (p, pick) => (id, at, fence) => p.markIntentSent(id, at, pick(fence)),
   appendEvents: (p, pick) => (events, fence) => p.appendEvents(events, pick(fence)),
+  recordChanges: (p, pick) => (machines, events, fence) => p.recordChanges(machines, events, pick(fence)),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import type { Kysely } from 'kysely';
 import * as agents from './agents-repo.js';
 import * as audit from './audit-repo.js';
@@ -57,6 +58,13 @@ const intentsPort = (db: Db): P.IntentsPort => ({
 
 const eventsPort = (db: Db): P.EventsPort => ({
   appendEvents: (es, fence) => leases.fenced(db, fence, (trx) => events.appendEvents(trx, es)),
+  recordChanges: (ms, es, fence) =>
+    leases.fenced(db, fence, (w) =>
+      inTransaction(w, async (trx) => {
+        await machines.saveMachines(trx, ms);
+        return events.appendEvents(trx, es);
+      }),
+    ),
   listEvents: (query) => events.listEvents(db, query),
   latestEventId: () => events.latestEventId(db),
   eventCounts: () => revision.eventCounts(db),

@@ -1,3 +1,4 @@
+import { inTransaction } from './transaction.js';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MachineState } from '../domain/lifecycle.js';
 import type { Machine } from '../domain/types.js';
@@ -65,9 +66,7 @@ export async function getMachine(db: Kysely<Database>, id: string): Promise<Mach
 
 export async function saveMachines(db: Kysely<Database>, machines: readonly Machine[]): Promise<void> {
   if (machines.length === 0) return;
-  // Inside a fenced write the caller's transaction is reused: the lease check and the write commit together.
-  const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
-  await inTransaction(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const batch of chunks(machines, UPSERT_BATCH)) {
       await trx
         .insertInto('machines')

@@ -87,6 +87,11 @@ export interface IntentsPort extends IntentWrites {
 export interface EventWrites {
   /** Appends events in order and returns them with their ids. Events are never updated. */
   appendEvents(events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]>;
+  /**
+   * Saves machines and appends the events that tell of them, in one transaction: a crash or a
+   * refused write leaves both or neither, never a machine's new state without its event.
+   */
+  recordChanges(machines: readonly Machine[], events: readonly Omit<FleetEvent, 'id'>[], fence?: Fence): Promise<FleetEvent[]>;
 }
 
 export interface EventsPort extends EventWrites {

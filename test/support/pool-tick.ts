@@ -85,6 +85,7 @@ export function memoryStore() {
     setIntentStatus: (id, status) => (mem.intents.set(id, { ...mem.intents.get(id)!, status }), Promise.resolve()),
     saveMachines: (ms) => (mem.saved.push(...ms), Promise.resolve()),
     appendEvents: (es) => (mem.events.push(...es), Promise.resolve(es.map((e, i) => ({ ...e, id: i + 1 })))),
+    recordChanges: (ms, es) => (mem.saved.push(...ms), mem.events.push(...es), Promise.resolve(es.map((e, i) => ({ ...e, id: i + 1 })))),
     deleteRemovedPool: (name) => (mem.removed.push(name), Promise.resolve(true)),
     deleteHeartbeats: (ids) => (mem.heartbeatsDeleted.push(...ids), Promise.resolve()),
     agentJoinKey: () => Promise.resolve('join-key'),

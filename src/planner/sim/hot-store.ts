@@ -74,6 +74,10 @@ export async function hotStore(inner: Store): Promise<Store> {
       events.push(...out);
       return out;
     },
+    async recordChanges(ms, es) {
+      await hot.saveMachines!(ms);
+      return hot.appendEvents!(es);
+    },
     listEvents: async (q: EventQuery = {}) => {
       const hit = events.filter((e) => (q.pool === undefined || e.pool === q.pool) && (q.machine === undefined || e.machine === q.machine) && (q.after === undefined || e.id > q.after));
       return q.limit === undefined ? hit : hit.slice(-q.limit);
