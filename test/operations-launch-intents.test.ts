@@ -58,10 +58,13 @@ describe('a replace whose controller is killed after the cloud made the new mach
     // The tick sends them and the executor hands the new machines to their items (stored), but
     // the controller's machine rows never reach the store: the process dies first.
     const save = h.store.saveMachines.bind(h.store);
+    const record = h.store.recordChanges.bind(h.store);
     h.store.saveMachines = () => Promise.reject(new Error('killed'));
+    h.store.recordChanges = () => Promise.reject(new Error('killed'));
     await h.runTick();
     await h.executor.runOnce();
     h.store.saveMachines = save;
+    h.store.recordChanges = record;
     expect((await h.store.listOperationItems(op.id)).filter((i) => i.replacement)).toHaveLength(3);
     expect(await h.store.listMachines({ pool: 'analysis' })).toHaveLength(6);
     await h.restart();
@@ -80,9 +83,12 @@ describe('a replace whose new machines the controller adopts after a crash, whil
     await h.step(1_000); // the executor makes the first wave's intents
     // The tick sends them; the process dies before its machine rows are written and before the executor's next step.
     const save = h.store.saveMachines.bind(h.store);
+    const record = h.store.recordChanges.bind(h.store);
     h.store.saveMachines = () => Promise.reject(new Error('killed'));
+    h.store.recordChanges = () => Promise.reject(new Error('killed'));
     await h.runTick();
     h.store.saveMachines = save;
+    h.store.recordChanges = record;
     expect((await h.store.listOperationItems(op.id)).filter((i) => i.replacement)).toEqual([]);
     // Meanwhile someone scales the pool in, letting it go at once.
     await h.store.setDesired('analysis', 8);

@@ -101,7 +101,7 @@ describe('controller', () => {
     let refuse = false;
     // The store as a full disk leaves it: reads answer, writes fail.
     const failing = new Proxy(store, {
-      get: (t, prop, r) => (refuse && (prop === 'saveMachines' || prop === 'appendEvents') ? () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : Reflect.get(t, prop, r) as unknown),
+      get: (t, prop, r) => (refuse && (prop === 'saveMachines' || prop === 'appendEvents' || prop === 'recordChanges') ? () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) : Reflect.get(t, prop, r) as unknown),
     });
     h = await harness({ store: failing });
     await desire(4);
