@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { freshBuild } from '../bin/fresh-build.js';
 import { killAgents, localBase, localDir, startLocal } from '../test/support/local.js';
-import { getJson, ROOT, runCli, waitFor } from '../test/support/process.js';
-import type { Bench, BenchResult } from './harness.js';
+import { getJson, runCli, waitFor } from '../test/support/process.js';
+import { ensureBuilt, type Bench, type BenchResult } from './harness.js';
 
 const CONFIG = `${localBase('envbench')}environments:
   templates:
@@ -18,11 +17,6 @@ const CONFIG = `${localBase('envbench')}environments:
 `;
 
 interface EnvItem { owner: string; status: string }
-
-/** The CLI as users run it is the built one: build first when sources changed since the last build. */
-function ensureBuilt(): void {
-  if (!freshBuild()) execFileSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: ROOT });
-}
 
 /**
  * `flotte env create` from a warmed 3-role template on local (real agent processes): the

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { freshBuild } from '../bin/fresh-build.js';
+import { ROOT } from '../test/support/process.js';
 
 /** One measured figure: what, how much, and the target it is held to. */
 export interface BenchResult {
@@ -10,6 +13,11 @@ export interface BenchResult {
 }
 
 export type Bench = () => Promise<BenchResult[]>;
+
+/** The CLI as users run it is the built one: build first when sources changed since the last build. */
+export function ensureBuilt(): void {
+  if (!freshBuild()) execFileSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: ROOT });
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -6,7 +6,7 @@ import { planBench } from './plan.bench.js';
 import { tickBench } from './tick.bench.js';
 
 /** `npm run bench [-- name…]`: runs the benchmarks (all, or those whose key is named), prints a table, writes bench/results.json. */
-const benches: Record<string, Bench> = { plan: planBench, tick: tickBench, autoscale: autoscaleBench, dashboard: dashboardBench, operations: (await import('./operations.bench.js')).operationsBench, ha: (await import('./ha.bench.js')).haBench, api: (await import('./api.bench.js')).apiBench, planner: (await import('./planner.bench.js')).plannerBench, envs: (await import('./envs.bench.js')).envsBench, metrics: (await import('./metrics.bench.js')).metricsBench };
+const benches: Record<string, Bench> = { plan: planBench, tick: tickBench, autoscale: autoscaleBench, dashboard: dashboardBench, operations: (await import('./operations.bench.js')).operationsBench, ha: (await import('./ha.bench.js')).haBench, api: (await import('./api.bench.js')).apiBench, planner: (await import('./planner.bench.js')).plannerBench, envs: (await import('./envs.bench.js')).envsBench, 'envs-openstack': (await import('./envs-openstack.bench.js')).envsOpenStackBench, metrics: (await import('./metrics.bench.js')).metricsBench };
 
 const only = process.argv.slice(2);
 const results: BenchResult[] = [];

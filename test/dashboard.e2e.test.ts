@@ -104,6 +104,7 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: /^sim-\d+/ }).waitFor();
+    expect(await page.getByTestId('machine-addresses').textContent()).toMatch(/^private 10\.\d+\.\d+\.\d+$/);
     const width = await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: artifact('pool-phone-dark.png'), fullPage: true });

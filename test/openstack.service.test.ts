@@ -3,6 +3,7 @@ import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { realClock } from '../src/clock/clock.js';
+import { primaryAddress } from '../src/domain/addresses.js';
 import { TAG } from '../src/domain/types.js';
 import type { ConnectedOpenStack } from '../src/providers/openstack/index.js';
 import { providerConformance } from './support/provider-conformance.js';
@@ -12,7 +13,7 @@ import { OpenStackAdmin, demoProvider, openrc, openstackService } from './suppor
 import { getJson, runCli, startUp, tempDir, type UpProcess } from './support/process.js';
 import { realHarness, type RealHarness } from './support/real-harness.js';
 import { serviceSuite } from './support/services.js';
-import type { PoolDetail as PoolBody } from '../src/api/contract/index.js';
+import type { MachineView, PoolDetail as PoolBody } from '../src/api/contract/index.js';
 
 // A pool's whole life on a real OpenStack (../shared/openstack-dev/start.sh): Keystone, Nova
 // with its fake driver, Neutron, Glance. Steps run in order and share the pool. The provider
@@ -76,7 +77,8 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
     for (const m of listed) {
       expect(m.tags).toMatchObject({ [TAG.cluster]: cluster, [TAG.pool]: POOL, team: 'ci' });
       expect(m.tags[TAG.intent]).toMatch(/^li-/);
-      expect(m.address).toMatch(/^10\.0\.0\./);
+      expect(primaryAddress(m.addresses)).toMatch(/^10\.0\.0\./);
+      expect(m.addresses[0]).toMatchObject({ kind: 'fixed', network: expect.any(String) });
       expect(m.size).toBe('m1.tiny');
     }
   }, STEP_MS);
@@ -98,7 +100,7 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
   }, STEP_MS);
 
   // The controller is paused here: it replaces machines stopped outside a bulk operation
-  // (operations hold theirs), so this step checks the provider's stop/start/shelve/unshelve on
+  // (operations hold theirs), so this step checks the provider's stop/start/shelve on
   // Nova, and that the controller finds the same servers ready afterwards.
   it('stops and starts servers, and shelves and unshelves them; the controller then finds the same pool', async () => {
     const ids = (await machines()).map((m) => m.id).sort();
@@ -116,7 +118,8 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
     expect((await h.provider.start(toStart)).done.sort()).toEqual(toStart);
     expect((await os.provider.shelve(toShelve)).done.sort()).toEqual(toShelve);
     await until('started and shelved', (st) => toStart.every((id) => st.get(id) === 'ACTIVE') && toShelve.every((id) => st.get(id) === 'SHELVED_OFFLOADED'));
-    expect((await os.provider.unshelve(toShelve)).done.sort()).toEqual(toShelve);
+    // Starting a shelved server unshelves it: one verb wakes whatever rests.
+    expect((await os.provider.start(toShelve)).done.sort()).toEqual(toShelve);
     await until('unshelved', (st) => ids.every((id) => st.get(id) === 'ACTIVE'));
     await h.tickUntil('all running again', () => converged(5));
     expect((await machines()).map((m) => m.id).sort()).toEqual(ids);
@@ -168,12 +171,12 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
 });
 
 // The shared provider contract against the same OpenStack. A page size of 2 makes the listing
-// test walk several servers/detail pages (limit/marker).
+// test walk several servers/detail pages (limit/marker); the network gives servers addresses.
 await serviceSuite(openstackService(), 'openstack conformance', () => {
   providerConformance(
     'openstack on a real Nova',
     async () => {
-      const os = demoProvider({ pageSize: 2 });
+      const os = demoProvider({ pageSize: 2, network: 'private' });
       return {
         provider: os.provider,
         advance: (ms) => realClock.sleep(Math.min(ms, 2_000)),
@@ -187,6 +190,24 @@ await serviceSuite(openstackService(), 'openstack conformance', () => {
     { stopStart: true },
   );
 });
+
+/** `flotte machines` has an ADDRESS for each of the pool's `n` servers: the fixed address Nova gives it on its network. */
+async function showsNovaAddresses(admin: OpenStackAdmin, cli: (args: string[]) => Promise<{ code: number; stdout: string; stderr: string }>, n: number): Promise<void> {
+  const listed = await cli(['machines', 'builders', '--json']);
+  expect(listed.code, listed.stderr).toBe(0);
+  const machines = JSON.parse(listed.stdout) as MachineView[];
+  expect(machines).toHaveLength(n);
+  for (const m of machines) {
+    const { body } = await admin.call('GET', 'compute', `servers/${m.id}`);
+    const nova = (body as { server: { addresses: Record<string, { addr: string; version: number }[]> } }).server.addresses;
+    const fixed = nova.private!.find((a) => a.version === 4)!.addr;
+    expect(m.address).toBe(fixed);
+    expect(m.addresses[0]).toEqual({ kind: 'fixed', value: fixed, network: 'private' });
+  }
+  const table = await cli(['machines', 'builders']);
+  const rows = table.stdout.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  expect(rows.map((r) => [r[0], r[2]]).sort()).toEqual(machines.map((m) => [m.id, m.address]).sort());
+}
 
 // The acceptance path, with real processes: `flotte up` on the real OpenStack, a pool of 20,
 // one `flotte restart`, and Nova's own servers and action log as the witness.
@@ -224,6 +245,7 @@ await serviceSuite(openstackService(), 'openstack: a pool of 20 rebooted by one 
     const nova = await admin!.serversOf(cluster);
     expect(nova.map((s) => s.id).sort()).toEqual(ids);
     expect(nova.every((s) => s.status === 'ACTIVE')).toBe(true);
+    await showsNovaAddresses(admin!, cli, 20);
 
     const restart = await cli(['restart', 'builders', '--wait']);
     expect(restart.code, restart.stderr + restart.stdout).toBe(0);

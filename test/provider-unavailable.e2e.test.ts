@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, ROOT, freePort, getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
+import { freePort, getJson, runCli, serveEc2, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
 
 let up: UpProcess | undefined;
 let cloud: ChildProcess | undefined;
@@ -49,19 +49,6 @@ pools:
     desired: 2
 `;
 
-/** `flotte sim serve` on `port`: the EC2 endpoint coming back. */
-async function serveEc2(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'sim', 'serve', '--port', String(port), '--zones', 'eu-west-1a'], { cwd: ROOT });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('EC2 endpoint at')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`flotte sim serve exited ${code}: ${out}`)));
-  });
-  return child;
-}
 
 describe('a provider whose endpoint refuses connections', () => {
   it('shows as ProviderUnavailable (condition, one event, /readyz, flotte pools) with the cloud\'s error, and as ProviderRecovered once it answers', async () => {

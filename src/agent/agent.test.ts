@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,5 +127,27 @@ describe('flotte agent (in process, against a stand-in controller)', () => {
     ctl.forget();
     await until('joined again, reporting with the new credential', () => ctl.reports.some((r) => r.path === '/api/v1/agents/heartbeat' && r.auth === 'Bearer fac_stand-in-2'));
     expect(ctl.reports.filter((r) => r.path === '/api/v1/agents/join')).toHaveLength(2);
+  });
+
+  it('runs the readiness check its orders name and reports a flip at once, not one heartbeat later', async () => {
+    const ctl = controller('t');
+    const server = await ctl.url();
+    const flag = join(mkdtempSync(join(tmpdir(), 'flotte-agent-')), 'ready');
+    const stop = new AbortController();
+    // A long heartbeat interval: only the flip can explain a report soon after the check passes.
+    ctl.set({ heartbeatIntervalMs: 60_000, readiness: { kind: 'command', target: `cat ${flag}`, timeoutMs: 1_000, intervalMs: 50 } });
+    const run = runAgent({ server, pool: 'p', joinToken: 't', machine: 'm-4', port: 0, bootDelayMs: 0, heartbeatIntervalMs: 60_000 }, realClock, pino({ level: 'silent' }), stop.signal);
+    stops.push(async () => {
+      stop.abort();
+      await run;
+      await ctl.close();
+    });
+    const failing = await until('a failing result reported', () => ctl.reports.find((r) => r.body.readiness));
+    expect(failing.body.readiness).toMatchObject({ ok: false, output: expect.stringMatching(/^exit 1: cat: .*ready: No such file or directory$/) });
+    writeFileSync(flag, 'accepting connections\n');
+    const passedAt = realClock.now();
+    const passing = await until('the pass reported', () => ctl.reports.find((r) => r.body.readiness?.ok));
+    expect(passing.body.readiness?.output).toBe('accepting connections');
+    expect(realClock.now() - passedAt).toBeLessThan(2_000);
   });
 });

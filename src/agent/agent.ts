@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { AgentOrders, AgentReport } from '../api/contract/index.js';
 import { runPreStop } from './drain.js';
+import { ReadinessProbe } from './readiness.js';
 import { LoadMeter } from './load.js';
 import { loggedInSessions, type SessionSource } from './sessions.js';
 import { startLocalEndpoint, WorkState } from './local-endpoint.js';
@@ -71,6 +72,9 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
   let drain: { deadline: number; hook: Promise<unknown> } | null = null;
   let drained = false;
   let lastContact = clock.now();
+  // The pool's readiness check, as the controller last named it; a flip of its result ends the wait for the next beat.
+  let readiness: { probe: ReadinessProbe; stop: AbortController } | undefined;
+  let poke = new AbortController();
 
   const report = (): AgentReport => ({
     machine: opts.machine,
@@ -81,6 +85,7 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
     drained,
     load: meter.sample(),
     address: `${opts.address ?? '127.0.0.1'}:${port}`,
+    ...(readiness?.probe.last ? { readiness: readiness.probe.last } : {}),
   });
 
   while (!signal.aborted) {
@@ -107,6 +112,16 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
     }
     if (orders) {
       interval = orders.heartbeatIntervalMs;
+      if (JSON.stringify(orders.readiness) !== JSON.stringify(readiness?.probe.check)) {
+        readiness?.stop.abort();
+        readiness = undefined;
+        if (orders.readiness) {
+          const stop = new AbortController();
+          readiness = { probe: new ReadinessProbe(orders.readiness, clock, () => poke.abort()), stop };
+          void readiness.probe.run(AbortSignal.any([stop.signal, ended]));
+          log.info({ check: orders.readiness }, 'readiness check started');
+        }
+      }
       if (orders.drain && !drain) {
         work.draining = true;
         const pre = orders.drain.preStop;
@@ -128,7 +143,8 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
         continue; // say so at once rather than one interval later
       }
     }
-    await clock.sleep(orders ? interval : RETRY_MS, signal).catch(() => undefined);
+    await clock.sleep(orders ? interval : RETRY_MS, AbortSignal.any([signal, poke.signal])).catch(() => undefined);
+    if (poke.signal.aborted) poke = new AbortController();
   }
   return 'stopped';
 }

@@ -28,6 +28,7 @@ import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+import type { EnvSizes } from '../domain/environments/settings.js';
 
 /** Fastify's default: longer ids than flotte makes, and a bound on what the router matches. */
 const MAX_PARAM_LENGTH = 100;
@@ -40,6 +41,8 @@ export type ConfigParser = (text: string, file: string) => { ok: true; applied: 
 export interface ApiDeps {
   store: Store;
   clock: Clock;
+  /** Sizes the configured clouds describe (Nova's flavors), for environment quotas: src/compose/size-catalog.ts. */
+  cloudSizes?: (() => Promise<EnvSizes>) | undefined;
   parseConfig: ConfigParser;
   /** Nudges an in-process controller so a change is acted on at once rather than next tick. */
   wake?: () => void;
@@ -56,6 +59,8 @@ export interface ApiDeps {
   handlerTimeoutMs?: number | undefined;
   /** Bulk operations, where a controller runs them (main.ts); their routes answer 503 without it. */
   operations?: OperationsPort | undefined;
+  /** Where this process keeps its state (`--data-dir`): local machines' directories are under it. `.flotte` when omitted. */
+  dataDir?: string | undefined;
   /** Whether each provider answered the in-process controller lately (`flotte up`); /readyz shows it. */
   reachability?: (() => ReadonlyMap<string, Reachability>) | undefined;
 }

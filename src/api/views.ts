@@ -1,3 +1,4 @@
+import { primaryAddress } from '../domain/addresses.js';
 import { MACHINE_STATES, type MachineState } from '../domain/lifecycle.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 
@@ -30,5 +31,7 @@ export function machineView(m: Machine) {
     replaces: m.replaces ?? null,
     protected: m.protected,
     labels: m.labels,
+    address: primaryAddress(m.addresses) ?? null,
+    addresses: m.addresses,
   };
 }

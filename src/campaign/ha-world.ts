@@ -8,7 +8,7 @@ import { OperationExecutor } from '../control/operations/executor.js';
 import { Ownership } from '../control/ownership.js';
 import { Random } from '../domain/random.js';
 import { TAG } from '../domain/types.js';
-import type { Provider } from '../providers/provider.js';
+import { MUTATING_CALLS, type Provider } from '../providers/provider.js';
 import { SimCloud } from '../providers/sim/index.js';
 import { isFenced, poolLease, type Fence, type LeaseRow } from '../store/fence.js';
 import type { Store } from '../store/store.js';
@@ -73,7 +73,6 @@ class SkewedClock implements Clock {
 
 /** Write methods that carry a fence, and where (as lease-gate.ts fences them). */
 const FENCED_WRITES: Readonly<Record<string, number>> = { saveMachines: 1, createIntent: 1, setIntentStatus: 2, appendEvents: 1, recordChanges: 2 };
-const ACTS: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start']);
 
 /** One controller process of the HA fleet, across its restarts. */
 interface Member {
@@ -550,7 +549,7 @@ function frozenProvider(inner: Provider, gate: (acts: boolean) => Promise<void>,
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function' || typeof prop !== 'string') return value;
       return async (...args: unknown[]) => {
-        await gate(ACTS.has(prop));
+        await gate(MUTATING_CALLS.has(prop));
         try {
           return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
         } catch (e) {

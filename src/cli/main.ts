@@ -113,10 +113,10 @@ program
 
 program
   .command('machines')
-  .description("list a pool's machines")
+  .description("list a pool's machines; ADDRESS is the one to connect to (private first), '-' until the provider reports one")
   .argument('<pool>')
   .option('--state <state>', 'only machines in this state')
-  .option('--json', 'JSON output')
+  .option('--json', 'JSON output (every address of each machine: kind, value, network)')
   .action(async (pool, opts) => (await import('./commands/machines.js')).machinesCommand(client(), pool, opts));
 
 program

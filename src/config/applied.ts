@@ -3,7 +3,7 @@ import type { EnvironmentSettings } from '../domain/environments/settings.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import type { PoolSpec, Template } from '../domain/types.js';
 import type { AppliedConfig, AppliedSettings } from '../store/store.js';
-import { EnvironmentsSchema, envTemplates, type EnvironmentsConfig } from './environments-schema.js';
+import { EnvironmentsSchema, envTemplates, envUsers, type EnvironmentsConfig } from './environments-schema.js';
 import { RetentionSchema } from './retention-schema.js';
 import { providerZones } from './schema.js';
 import type { FleetConfig, TemplateConfig } from './schema.js';
@@ -47,7 +47,7 @@ function settingsOf(config: FleetConfig): AppliedSettings {
 }
 
 function environmentSettings(e: EnvironmentsConfig): EnvironmentSettings {
-  return { templates: [...envTemplates(e).values()], sizes: e.sizes, prices: e.prices, quotas: e.quotas };
+  return { templates: [...envTemplates(e).values()], sizes: e.sizes, prices: e.prices, quotas: e.quotas, users: envUsers(e) };
 }
 
 /**
@@ -88,5 +88,6 @@ function toTemplate(config: FleetConfig, name: string, t: TemplateConfig): Omit<
     zones: [...(t.zones ?? providerZones(provider))],
     tags: { ...t.tags },
     ...(t.userData !== undefined ? { userData: t.userData } : {}),
+    ...(t.sshUser !== undefined ? { sshUser: t.sshUser } : {}),
   };
 }

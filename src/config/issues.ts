@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { CLUSTER_RE, NAME_RE } from './schema.js';
+import { CLUSTER_RE, NAME_RE, SSH_USER_RE } from './schema.js';
 import type { Segment } from './locate.js';
 
 /** One thing wrong with the file, before it is given a line and column. */
@@ -21,6 +21,7 @@ const PATTERNS: Record<string, { what: string; hint: string }> = {
     what: 'is not a valid cluster name',
     hint: 'use lowercase letters, digits and dashes, at most 63 characters',
   },
+  [String(SSH_USER_RE)]: { what: 'is not a login name', hint: "name the image's login, e.g. ubuntu or ec2-user: lowercase letters, digits, _ . and -" },
 };
 
 const KINDS: Record<string, string> = {

@@ -125,6 +125,16 @@ pools:
     expect(where(errors)).toEqual(['9:13 templates.small.zones[0]']);
   });
 
+  it("takes a template's sshUser as given (no default stored), and refuses one no login could have", () => {
+    const r = parseConfig(`${base}    sshUser: ec2-user\n`, 'f');
+    if (!r.ok) throw new Error(r.errors.map(formatConfigError).join('\n'));
+    expect(r.applied.templates[0]!.sshUser).toBe('ec2-user');
+    const ok = parseConfig(base, 'f');
+    expect(ok.ok && 'sshUser' in ok.applied.templates[0]!).toBe(false);
+    const bad = errorsOf(`${base}    sshUser: "root; rm -rf /"\n`);
+    expect(bad.map(formatConfigError)).toEqual(['flotte.yaml:9:14: templates.small.sshUser: "root; rm -rf /" is not a login name (name the image\'s login, e.g. ubuntu or ec2-user: lowercase letters, digits, _ . and -)']);
+  });
+
   it('reports size and sizes together or neither', () => {
     expect(where(errorsOf(`${base}    sizes: [a]\n`))).toEqual(['8:5 templates.small.size']);
     const none = errorsOf('providers:\n  sim:\n    type: sim\ntemplates:\n  t:\n    provider: sim\n    image: x\n');

@@ -13,6 +13,9 @@ export { ProviderSchema, providerZones, type ProviderConfig } from '../providers
 export { SIM_DEFAULTS, type SimProviderConfig } from '../providers/sim/registration.js';
 export type { AwsProviderConfig } from '../providers/aws/registration.js';
 
+/** A POSIX login name, safe in the ssh command `flotte env connect` prints. */
+export const SSH_USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/;
+
 /** The ownership tag value: matched exactly when adopting machines. */
 export const CLUSTER_RE = /^[a-z0-9-]{1,63}$/;
 
@@ -28,6 +31,13 @@ export const TemplateSchema = z.strictObject({
   zones: ZoneList.optional(),
   userData: z.string().optional(),
   tags: StringMap.default({}),
+  /**
+   * The login of the image, for the ssh command `flotte env connect` prints. Left out, it is
+   * `ubuntu` (DEFAULT_SSH_USER), the login of Ubuntu's cloud images; others differ (Amazon
+   * Linux `ec2-user`, Debian `debian`, CirrOS `cirros`), so an image that is not Ubuntu names its own.
+   * Not defaulted here: a default would give every stored template a new version.
+   */
+  sshUser: z.string().regex(SSH_USER_RE).optional(),
 });
 
 export const PoolSchema = z.strictObject({

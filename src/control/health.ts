@@ -76,7 +76,8 @@ export class HealthControl {
     if (paused) this.wasPaused.add(spec.name);
     return {
       policy,
-      agent: policy.agent ?? provider.capabilities.agent ?? false,
+      // A role's readiness check is run by the agent, so its pool's machines run one whatever the cloud.
+      agent: policy.agent ?? (spec.readiness !== undefined || (provider.capabilities.agent ?? false)),
       paused,
       pause,
       observedFrom,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Machine } from '../domain/types.js';
 import { INTERRUPTION_MARGIN_MS, InterruptionInbox, planInterruptions } from './interruptions.js';
 
-const m = (id: string, state: Machine['state']): Machine => ({ id, pool: 'p', provider: 'aws', zone: 'a', size: 's', state, since: 0, launchedAt: 0, templateVersion: 1, protected: false, labels: {} });
+const m = (id: string, state: Machine['state']): Machine => ({ id, pool: 'p', provider: 'aws', zone: 'a', size: 's', state, since: 0, launchedAt: 0, templateVersion: 1, protected: false, labels: {}, addresses: [] });
 
 describe('planInterruptions', () => {
   const inbox = new InterruptionInbox();

@@ -91,6 +91,7 @@ export class Launcher {
         count: intent.count,
         tags: this.tags(spec, intent),
         ...(agent ? { agent } : {}),
+        ...(spec.userData !== undefined ? { extraUserData: spec.userData } : {}),
         ...(unavailableSizes.length > 0 ? { unavailableSizes } : {}),
       });
       const machines = result.launched.map((pm, i) => toMachine(pm, spec, now, { intent, replaces: intent.replaces[i] }));
@@ -157,5 +158,6 @@ export function toMachine(pm: ProviderMachine, spec: PoolSpec, now: number, from
     replaces,
     protected: false,
     labels: { ...spec.labels },
+    addresses: pm.addresses,
   };
 }

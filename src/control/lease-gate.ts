@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Provider } from '../providers/provider.js';
+import { MUTATING_CALLS, type Provider } from '../providers/provider.js';
 import { FencedError, withFencing, type Fence } from '../store/fence.js';
 import type { FencedWrites } from '../store/ports.js';
 
@@ -33,7 +33,7 @@ export function leaseGated<P extends Provider>(inner: P): P {
       const value: unknown = Reflect.get(target, prop, target);
       if (typeof value !== 'function') return value;
       const fn = value as (...args: unknown[]) => unknown;
-      if (typeof prop === 'string' && GATED.has(prop)) {
+      if (typeof prop === 'string' && MUTATING_CALLS.has(prop)) {
         return async (...args: unknown[]) => {
           await check();
           return fn.apply(target, args);
@@ -43,9 +43,6 @@ export function leaseGated<P extends Provider>(inner: P): P {
     },
   });
 }
-
-/** The calls that change the cloud. */
-const GATED: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start']);
 
 /**
  * The store as code running under a lease should see it: each shared-state write made inside

@@ -1,5 +1,7 @@
 import { connect } from 'node:net';
+import { primaryAddress } from '../domain/addresses.js';
 import type { HealthPolicy } from '../domain/health.js';
+import type { MachineAddress } from '../domain/types.js';
 
 type Probe = NonNullable<HealthPolicy['probe']>;
 
@@ -38,10 +40,11 @@ export class ProbeResults {
     return this.consecutive.get(id) ?? 0;
   }
 
-  kick(targets: readonly { id: string; address?: string | undefined }[], probe: Probe): void {
+  kick(targets: readonly { id: string; addresses: readonly MachineAddress[] }[], probe: Probe): void {
     for (const t of targets) {
-      if (!t.address || this.running.has(t.id)) continue;
-      const [host, portText] = splitAddress(t.address);
+      const address = primaryAddress(t.addresses);
+      if (!address || this.running.has(t.id)) continue;
+      const [host, portText] = splitAddress(address);
       const port = probe.port ?? Number(portText);
       if (!host || !Number.isInteger(port) || port <= 0) continue;
       this.running.add(t.id);

@@ -159,7 +159,7 @@ function poolFields(before: PoolSpec | undefined, next: PoolSpec, desiredFrom: n
   return out;
 }
 
-const TEMPLATE_FIELDS = ['provider', 'image', 'sizes', 'zones', 'userData', 'tags'] as const;
+const TEMPLATE_FIELDS = ['provider', 'image', 'sizes', 'zones', 'userData', 'tags', 'sshUser'] as const;
 
 function templateFields(before: Omit<Template, 'version'> | undefined, next: Omit<Template, 'version'>): FieldChange[] {
   if (!before) return [];

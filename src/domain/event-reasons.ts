@@ -70,6 +70,13 @@ export const EVENT_REASON = {
   EnvFailed: 'EnvFailed',
   EnvDestroying: 'EnvDestroying',
   EnvDestroyed: 'EnvDestroyed',
+  // Environment schedules (schedule.ts): autostop, autostart, dormancy, and the warm pool emptied for the night.
+  EnvScheduledStop: 'EnvScheduledStop',
+  EnvScheduledStart: 'EnvScheduledStart',
+  /** Stopped long enough that dormancy will destroy it: the warning, with the time. */
+  EnvDormant: 'EnvDormant',
+  EnvDormancyExpired: 'EnvDormancyExpired',
+  EnvWarmReleased: 'EnvWarmReleased',
 } as const;
 
 export type EventReason = (typeof EVENT_REASON)[keyof typeof EVENT_REASON];

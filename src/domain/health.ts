@@ -1,4 +1,5 @@
 import type { Machine } from './types.js';
+import type { ReadinessResult } from './environments/readiness.js';
 
 /**
  * A pool's health policy, as data. Durations are milliseconds here; the config file says seconds.
@@ -148,4 +149,6 @@ export interface AgentHeartbeat extends AgentBeat {
   sessions?: number | undefined;
   /** Where the agent's local endpoint listens, as seen by the agent. */
   address?: string | undefined;
+  /** Its pool's readiness check, last attempt (environment roles with a `ready:` check). */
+  readiness?: ReadinessResult | undefined;
 }

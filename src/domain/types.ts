@@ -1,3 +1,4 @@
+import type { ReadinessCheck } from './environments/readiness.js';
 import type { EventReason } from './event-reasons.js';
 import type { HealthPolicy } from './health.js';
 import type { MachineState } from './lifecycle.js';
@@ -14,6 +15,8 @@ export interface Template {
   zones: string[];
   userData?: string | undefined;
   tags: Record<string, string>;
+  /** The login `flotte env connect` puts in its ssh command; DEFAULT_SSH_USER when absent. */
+  sshUser?: string | undefined;
 }
 
 export const DELETION_ORDERS = ['oldest-first', 'newest-first'] as const;
@@ -47,6 +50,11 @@ export interface PoolSpec {
    */
   suspended?: boolean | undefined;
   /**
+   * How a suspended pool's machines rest: stopped (the default), or shelved where the cloud can
+   * (Nova frees the hypervisor; waking takes longer). Chosen by an environment template's `stopMode`.
+   */
+  suspendMode?: 'stop' | 'shelve' | undefined;
+  /**
    * Stopped machines are the pool's own (environment pools: their disks hold a developer's
    * work): when not suspended they are started again rather than replaced. Elsewhere a machine
    * stopped outside an operation is replaced.
@@ -58,6 +66,26 @@ export interface PoolSpec {
    * pool from the file never leaves machines running that nobody owns.
    */
   removedAt?: number | undefined;
+  /**
+   * The pool's own provisioning (an environment role's rendered cloud-init): booted beside the
+   * template's user-data or the agent's, never in place of them.
+   */
+  userData?: string | undefined;
+  /** What the pool's agents check and report before their machines count as serving (environment roles). */
+  readiness?: ReadinessCheck | undefined;
+}
+
+/**
+ * Where a machine can be reached, as its provider reports it: `private`/`public` (EC2's IPv4),
+ * `dns` (EC2's names), `fixed`/`floating` (Nova's, with the network they sit on), `local`
+ * (`127.0.0.1:port` of a local machine's agent).
+ */
+export const ADDRESS_KINDS = ['private', 'public', 'dns', 'fixed', 'floating', 'local'] as const;
+
+export interface MachineAddress {
+  kind: (typeof ADDRESS_KINDS)[number];
+  value: string;
+  network?: string | undefined;
 }
 
 /** A machine as flotte records it. The id is the provider's own (e.g. `i-0abc…`, a Nova UUID). */
@@ -79,6 +107,8 @@ export interface Machine {
   replaces?: string | undefined;
   protected: boolean;
   labels: Record<string, string>;
+  /** As the provider last listed them; empty until it reports any (see `primaryAddress`). */
+  addresses: MachineAddress[];
 }
 
 /** A launch persisted before the provider call, so a crash can neither lose nor double it. */

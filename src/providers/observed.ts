@@ -1,6 +1,6 @@
 import { ProviderError, type Provider } from './provider.js';
 
-export type ProviderMethod = 'launch' | 'terminate' | 'reboot' | 'stop' | 'start' | 'list';
+export type ProviderMethod = 'launch' | 'terminate' | 'reboot' | 'stop' | 'start' | 'shelve' | 'list' | 'sizes';
 
 /** Told of every call that reached the provider: how long it took and how it ended (`ok` or an error kind). */
 export type CallObserver = (provider: string, method: ProviderMethod, seconds: number, outcome: string) => void;
@@ -31,5 +31,7 @@ export function observed(inner: Provider, observe: CallObserver): Provider {
     stop: (ids, signal) => time('stop', () => inner.stop(ids, signal)),
     start: (ids, signal) => time('start', () => inner.start(ids, signal)),
     list: (filter, signal) => time('list', () => inner.list(filter, signal)),
+    ...(inner.shelve ? { shelve: (ids, signal) => time('shelve', () => inner.shelve!(ids, signal)) } : {}),
+    ...(inner.sizes ? { sizes: (signal) => time('sizes', () => inner.sizes!(signal)) } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { Template } from '../domain/types.js';
+import type { MachineAddress, Template } from '../domain/types.js';
 
 /**
  * The seam between flotte and a cloud. Batch-first, because the clouds are: the controller
@@ -26,8 +26,28 @@ export interface Provider {
   reboot(ids: readonly string[], options: { hard: boolean }, signal?: AbortSignal): Promise<BatchResult>;
   stop(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
   start(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
+  /**
+   * Stops machines and frees what they hold on their hosts (Nova's shelve), keeping their ids,
+   * disks and addresses; `start` brings them back. Only clouds that have it: elsewhere a pool
+   * that asks for it is stopped.
+   */
+  shelve?(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult>;
+  /**
+   * The sizes the cloud offers with their vCPUs and memory (Nova's flavors), for environment
+   * quotas where the config's `environments.sizes` does not say. Only clouds that describe them.
+   */
+  sizes?(signal?: AbortSignal): Promise<Record<string, SizeFacts>>;
   list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]>;
 }
+
+/** vCPUs and memory of one size (instance type, flavor). */
+export interface SizeFacts {
+  vcpus: number;
+  memoryGb: number;
+}
+
+/** The calls that change the cloud: what a lost lease must stop, and what the campaign's invariants watch. */
+export const MUTATING_CALLS: ReadonlySet<string> = new Set(['launch', 'terminate', 'reboot', 'stop', 'start', 'shelve'] satisfies (keyof Provider)[]);
 
 export interface ProviderCapabilities {
   stopStart: boolean;
@@ -81,6 +101,11 @@ export interface LaunchRequest {
   tags: Record<string, string>;
   /** How the machines' agents find and join the controller: clouds pass it in user-data, `local` in the environment. */
   agent?: AgentBootstrap | undefined;
+  /**
+   * User-data booted in addition to the template's or the agent's (an environment role's
+   * provisioning): clouds send both as one cloud-init multipart archive (`bootUserData`).
+   */
+  extraUserData?: string | undefined;
   /** Sizes the caller remembers as out of capacity in this zone: a provider trying other sizes after `size` skips them. */
   unavailableSizes?: readonly string[] | undefined;
 }
@@ -141,7 +166,8 @@ export interface ProviderMachine {
   image: string;
   launchedAt: number;
   tags: Record<string, string>;
-  address?: string | undefined;
+  /** Every address the cloud reports now, in its own order; empty while it has none (a machine still being placed). */
+  addresses: MachineAddress[];
   /** Why the cloud put the machine in `error`, in its own words. */
   fault?: string | undefined;
   /**

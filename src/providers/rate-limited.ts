@@ -92,6 +92,10 @@ class Limiter implements RateLimitedProvider {
   readonly name: string;
   readonly limits: Provider['limits'];
   readonly capabilities: Provider['capabilities'];
+  /** Present when the cloud's provider has it; paced like `stop`. */
+  readonly shelve?: Provider['shelve'];
+  /** Present when the cloud's provider has it; one describe request. */
+  readonly sizes?: Provider['sizes'];
   private readonly policy: RetryPolicy;
   private readonly random: () => number;
   private readonly buckets: Record<ActionKind, Bucket>;
@@ -106,6 +110,8 @@ class Limiter implements RateLimitedProvider {
     this.name = inner.name;
     this.limits = inner.limits;
     this.capabilities = inner.capabilities;
+    if (inner.sizes) this.sizes = (signal) => this.send('describe', 1, () => inner.sizes!(signal), signal);
+    if (inner.shelve) this.shelve = (ids, signal) => this.batched(ids, signal, (part) => inner.shelve!(part, signal), 'terminate');
     this.policy = { ...DEFAULT_RETRY_POLICY, ...opts.retry };
     this.random = opts.random ?? Math.random;
     const now = opts.clock.now();

@@ -7,6 +7,7 @@ import { TICK_INTERVAL_MS } from '../control/constants.js';
 import { operationsPort } from '../control/operations/api-port.js';
 import { OPERATION_POLL_MS } from '../control/operations/constants.js';
 import { buildProviders } from '../compose/providers.js';
+import { sizeCatalog } from '../compose/size-catalog.js';
 import { checkStoredConfig, PROCESS_ENVIRONMENT } from '../compose/stored-config.js';
 import { openStore } from '../store/open-store.js';
 import { listenOn } from './listen.js';
@@ -42,7 +43,7 @@ export async function startApi(opts: ApiServiceOptions): Promise<RunningApi> {
     if (config) checkStoredConfig(config, PROCESS_ENVIRONMENT);
     const providers = await buildProviders(config?.providers ?? {}, { clock, dataDir: opts.dataDir });
     const operations = operationsPort({ store, providers, now: () => clock.now(), observeMs: TICK_INTERVAL_MS + OPERATION_POLL_MS, wake: () => undefined });
-    const app = await buildApp({ store, clock, parseConfig: configValidator(PROCESS_ENVIRONMENT), operations, logger: opts.logger ?? pino({ level: 'warn' }) });
+    const app = await buildApp({ store, clock, cloudSizes: sizeCatalog(providers, clock), parseConfig: configValidator(PROCESS_ENVIRONMENT), operations, logger: opts.logger ?? pino({ level: 'warn' }), dataDir: opts.dataDir });
     const url = await listenOn(app, opts.host, opts.port);
     let closing: Promise<void> | undefined;
     return {

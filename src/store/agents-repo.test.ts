@@ -28,6 +28,12 @@ function agentsContract(open: () => Promise<Store>): void {
       beat('m1', { lastAt: 3_000, busy: 2, sessions: 1, available: false, drained: true }),
       beat('m2', { address: '127.0.0.1:7421' }),
     ]);
+    // The readiness check's last result rides on the row and goes with a beat that has none (a restarted agent).
+    const checked = beat('m1', { lastAt: 4_000, readiness: { ok: false, at: 3_900, output: 'connect ECONNREFUSED 127.0.0.1:5432' } });
+    await store.saveHeartbeat(checked);
+    expect(await store.getHeartbeat('m1')).toEqual(checked);
+    await store.saveHeartbeat(beat('m1', { lastAt: 5_000 }));
+    expect((await store.getHeartbeat('m1'))?.readiness).toBeUndefined();
     await store.deleteHeartbeats(['m1']);
     expect((await store.listHeartbeats()).map((b) => b.machine)).toEqual(['m2']);
     await store.close();

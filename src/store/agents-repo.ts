@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { ReadinessResult } from '../domain/environments/readiness.js';
 import type { AgentHeartbeat } from '../domain/health.js';
 import type { AgentsTable, Database } from './database.js';
 import { parseJson } from './json.js';
@@ -16,6 +17,7 @@ function toBeat(row: Selectable<AgentsTable>): AgentHeartbeat {
     drained: row.drained !== 0,
     load: parseJson<AgentHeartbeat['load']>(row.load),
     ...(row.address !== null ? { address: row.address } : {}),
+    ...(row.readiness ? { readiness: parseJson<ReadinessResult>(row.readiness) } : {}),
   };
 }
 
@@ -29,6 +31,7 @@ const beatRow = (b: AgentHeartbeat) => ({
     drained: b.drained ? 1 : 0,
     load: JSON.stringify(b.load),
     address: b.address ?? null,
+    readiness: b.readiness ? JSON.stringify(b.readiness) : null,
 });
 
 /** A heartbeat leaves the credential as the join set it. */

@@ -72,6 +72,12 @@ export interface PoolsTable {
   destroy_allowed_to: ColumnType<number | null, number | null | undefined, number | null | undefined>;
   /** 1 while the pool is suspended (migration 0008): its machines stopped, none replaced. */
   suspended: ColumnType<number, number | undefined, number | undefined>;
+  /** `shelve` when the suspended pool's machines are shelved rather than stopped (migration 0019). */
+  suspend_mode: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** An environment role's rendered user-data (migration 0018), booted beside the agent's. */
+  user_data: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** JSON `ReadinessCheck` its agents run (migration 0018); null when there is none. */
+  readiness: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** When an apply dropped the pool from the file (migration 0009): drained to zero, deleted once empty. */
   removed_at: ColumnType<number | null, number | null | undefined, number | null | undefined>;
 }
@@ -91,6 +97,8 @@ export interface MachinesTable {
   replaces: string | null;
   protected: number;
   labels: string;
+  /** JSON list of MachineAddress. */
+  addresses: string;
 }
 
 export interface IntentsTable {
@@ -188,6 +196,8 @@ export interface AgentsTable {
   sessions: ColumnType<number, number | undefined, number | undefined>;
   /** SHA-256 of the agent's credential (migration 0011); null for an agent that joined before it. */
   credential: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** JSON `ReadinessResult`: the agent's last readiness check (migration 0018); null when its pool has none. */
+  readiness: ColumnType<string | null, string | null | undefined, string | null | undefined>;
 }
 
 /** Join tokens kept as hashes only (migration 0011): minted by the API, or a pool's pre-0011 token. */
@@ -288,4 +298,6 @@ export interface EnvironmentsTable {
   warned_at: number | null;
   ended_at: number | null;
   idle_since: ColumnType<number | null, number | null | undefined, number | null | undefined>;
+  /** JSON list of `EnvStop` (migration 0017); null when it never stopped. */
+  stops: ColumnType<string | null, string | null | undefined, string | null | undefined>;
 }

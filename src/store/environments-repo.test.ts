@@ -26,6 +26,30 @@ function environmentsContract(open: () => Promise<Store>): void {
   let store: Store;
   afterEach(async () => store?.close());
 
+  it('keeps a role pool’s user-data and readiness check, and the role’s check in the environment', async () => {
+    store = await open();
+    const ready = { kind: 'http' as const, target: 'http://127.0.0.1:8080/health', timeoutMs: 5_000, intervalMs: 2_000 };
+    const e = env('e9');
+    e.roles[0]!.ready = ready;
+    const pool: PoolSpec = { ...poolOf(e), userData: '#!/bin/sh\necho web of e9\n', readiness: ready };
+    await store.environments.create(e, [pool], 2_000);
+    expect(await store.getPool(pool.name)).toEqual({ ...pool, keepStopped: true });
+    expect((await store.environments.get('e9'))?.roles[0]?.ready).toEqual(ready);
+  });
+
+  it('keeps an environment’s stops (migration 0017), and none for one that never stopped', async () => {
+    store = await open();
+    const e = env('e8');
+    await store.environments.create(e, [poolOf(e)], 2_000);
+    expect((await store.environments.get('e8'))?.stops).toBeUndefined();
+    const stops = [
+      { from: 1_792_692_000_000, to: 1_792_736_400_000, by: 'schedule' as const },
+      { from: 1_792_778_400_000, by: 'owner' as const, destroyAt: 1_793_124_000_000, warnedAt: 1_793_037_600_000 },
+    ];
+    expect(await store.environments.updateSuspending({ ...e, status: 'stopped', stops }, 'creating', true)).toBe(true);
+    expect((await store.environments.get('e8'))?.stops).toEqual(stops);
+  });
+
   it('makes an environment with its pools, suspends and resumes them with its status, scales them to zero and deletes them', async () => {
     store = await open();
     const e = env('e1');

@@ -1,6 +1,6 @@
 import { inTransaction } from './transaction.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { EnvRole, EnvStatus, Environment } from '../domain/environments/types.js';
+import type { EnvRole, EnvStatus, EnvStop, Environment } from '../domain/environments/types.js';
 import type { Database, EnvironmentsTable } from './database.js';
 import { parseJson } from './json.js';
 import { isPostgres } from './migrations/dialect.js';
@@ -27,6 +27,7 @@ function toEnv(row: Selectable<EnvironmentsTable>): Environment {
     ...(row.warned_at !== null ? { warnedAt: row.warned_at } : {}),
     ...(row.ended_at !== null ? { endedAt: row.ended_at } : {}),
     ...(row.idle_since !== null ? { idleSince: row.idle_since } : {}),
+    ...(row.stops !== null ? { stops: parseJson<EnvStop[]>(row.stops) } : {}),
   };
 }
 
@@ -39,6 +40,7 @@ const mutable = (env: Environment) => ({
   warned_at: env.warnedAt ?? null,
   ended_at: env.endedAt ?? null,
   idle_since: env.idleSince ?? null,
+  stops: env.stops?.length ? JSON.stringify(env.stops) : null,
 });
 
 /**

@@ -18,6 +18,7 @@ const machine = (id: string): Machine => ({
   templateVersion: 1,
   protected: false,
   labels: {},
+  addresses: [],
 });
 
 const intent = (id: string): LaunchIntent => ({ id, pool: 'web', zone: 'a', size: 'm5.large', count: 1, templateVersion: 1, createdAt: 1, replaces: [], status: 'open' });

@@ -1,11 +1,11 @@
 import { inTransaction } from './transaction.js';
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 import type { MachineState } from '../domain/lifecycle.js';
-import type { Machine } from '../domain/types.js';
+import type { Machine, MachineAddress } from '../domain/types.js';
 import type { Database, MachinesTable } from './database.js';
 import { chunks, parseJson } from './json.js';
 
-/** 14 columns × 500 rows: well under both dialects' bound-parameter limits, and measured fastest on both. */
+/** 15 columns × 500 rows: well under both dialects' bound-parameter limits, and measured fastest on both. */
 const UPSERT_BATCH = 500;
 
 function toMachine(row: Selectable<MachinesTable>): Machine {
@@ -21,6 +21,7 @@ function toMachine(row: Selectable<MachinesTable>): Machine {
     templateVersion: row.template_version,
     protected: row.protected !== 0,
     labels: parseJson<Record<string, string>>(row.labels),
+    addresses: parseJson<MachineAddress[]>(row.addresses),
   };
   if (row.ready_at !== null) machine.readyAt = row.ready_at;
   if (row.intent !== null) machine.intent = row.intent;
@@ -44,6 +45,7 @@ function toRow(m: Machine): Insertable<MachinesTable> {
     replaces: m.replaces ?? null,
     protected: m.protected ? 1 : 0,
     labels: JSON.stringify(m.labels),
+    addresses: JSON.stringify(m.addresses),
   };
 }
 
@@ -86,6 +88,7 @@ export async function saveMachines(db: Kysely<Database>, machines: readonly Mach
             replaces: eb.ref('excluded.replaces'),
             protected: eb.ref('excluded.protected'),
             labels: eb.ref('excluded.labels'),
+            addresses: eb.ref('excluded.addresses'),
           })),
         )
         .execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ReadinessCheck } from '../domain/environments/readiness.js';
 import type { HealthPolicy } from '../domain/health.js';
 import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { DeletionOrder, FleetEvent, PoolSpec } from '../domain/types.js';
@@ -26,7 +27,10 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     ...(row.blast_radius !== null ? { blastRadius: Number(row.blast_radius) } : {}),
     ...(row.destroy_allowed_to !== null ? { destroyAllowedTo: Number(row.destroy_allowed_to) } : {}),
     ...(row.suspended ? { suspended: true } : {}),
+    ...(row.suspend_mode === 'shelve' ? { suspendMode: 'shelve' as const } : {}),
     ...(row.removed_at !== null ? { removedAt: Number(row.removed_at) } : {}),
+    ...(row.user_data !== null ? { userData: row.user_data } : {}),
+    ...(row.readiness !== null ? { readiness: parseJson<ReadinessCheck>(row.readiness) } : {}),
     // An environment's machines hold its developer's work: stopped ones are woken, not replaced.
     ...(isEnvPool(row.name) ? { keepStopped: true } : {}),
   };
@@ -139,7 +143,7 @@ export async function insertPools(db: Kysely<Database>, pools: readonly PoolSpec
   for (const p of pools) {
     await db
       .insertInto('pools')
-      .values({ name: p.name, provider: p.provider, template: p.template, min: p.min, max: p.max, desired: p.desired, file_desired: p.desired, zones: JSON.stringify(p.zones), labels: JSON.stringify(p.labels), max_launching: p.maxLaunching, deletion_order: p.deletionOrder, health: null, scaling: null, updated_at: now })
+      .values({ name: p.name, provider: p.provider, template: p.template, min: p.min, max: p.max, desired: p.desired, file_desired: p.desired, zones: JSON.stringify(p.zones), labels: JSON.stringify(p.labels), max_launching: p.maxLaunching, deletion_order: p.deletionOrder, health: null, scaling: null, updated_at: now, suspend_mode: p.suspendMode ?? null, user_data: p.userData ?? null, readiness: p.readiness ? JSON.stringify(p.readiness) : null })
       .execute();
   }
 }

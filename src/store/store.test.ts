@@ -55,6 +55,7 @@ const machine = (i: number, over: Partial<Machine> = {}): Machine => ({
   templateVersion: 1,
   protected: false,
   labels: { n: String(i) },
+  addresses: [{ kind: 'private', value: `10.0.0.${i % 250}` }, { kind: 'floating', value: `172.24.4.${i % 250}`, network: 'public' }],
   ...over,
 });
 

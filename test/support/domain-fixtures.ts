@@ -31,6 +31,7 @@ export function machine(id: string, over: Partial<Machine> = {}): Machine {
     templateVersion: 1,
     protected: false,
     labels: {},
+    addresses: [],
     ...over,
   };
 }

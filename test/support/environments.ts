@@ -2,7 +2,7 @@ import type { EnvReconciler } from '../../src/control/environments/reconciler.js
 import type { EnvService } from '../../src/control/environments/service.js';
 import type { Environment } from '../../src/domain/environments/types.js';
 import { appliedConfig, simTemplate } from './builders.js';
-import { harness, type Harness } from './harness.js';
+import { harness, type Harness, type HarnessOptions } from './harness.js';
 import { environments } from './wiring.js';
 
 /** Three roles over fleet templates; `db` lives alone in sim-c so a test can starve it of capacity. */
@@ -35,8 +35,8 @@ export interface EnvHarness {
 }
 
 /** `extra` is YAML added to the `environments:` section (two-space indented), e.g. sizes and quotas; `yaml` replaces ENV_YAML. */
-export async function envHarness(extra = '', yaml = ENV_YAML): Promise<EnvHarness> {
-  const h = await harness();
+export async function envHarness(extra = '', yaml = ENV_YAML, opts: HarnessOptions = {}): Promise<EnvHarness> {
+  const h = await harness(opts);
   await h.store.applyConfig(
     appliedConfig({
       source: yaml + extra,

@@ -35,6 +35,7 @@ export const machine = (id: string, over: Partial<Machine> = {}): Machine => ({
   templateVersion: 2,
   protected: false,
   labels: {},
+  addresses: [],
   ...over,
 });
 
@@ -46,6 +47,7 @@ export const listed = (id: string, over: Partial<ProviderMachine> = {}): Provide
   image: 'img-1',
   launchedAt: T0 - 3_600_000,
   tags: { [TAG.pool]: 'web', [TAG.cluster]: 'test' },
+  addresses: [],
   ...over,
 });
 

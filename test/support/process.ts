@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,4 +46,18 @@ export async function getJson<T>(url: string, token = tokens.get(new URL(url).or
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+/** `flotte sim serve` on `port` with an EC2 endpoint in eu-west-1a (`options`: the sim's JSON options); resolves once it serves. The caller kills it. */
+export async function serveEc2(port: number, options?: Record<string, unknown>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'sim', 'serve', '--port', String(port), '--zones', 'eu-west-1a', ...(options ? ['--options', JSON.stringify(options)] : [])], { cwd: ROOT });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (out.includes('EC2 endpoint at')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`flotte sim serve exited ${code}: ${out}`)));
+  });
+  return child;
 }

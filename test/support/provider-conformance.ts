@@ -158,6 +158,9 @@ export function providerConformance(name: string, make: () => Promise<Conformanc
       const r = await launch(request(`conf-${randomUUID()}`, 1, 'p5'));
       const ids = r.launched.map((m) => m.id);
       await statusOf(ids, ['running']);
+      // A running machine is reachable somewhere, and the provider says where.
+      const running = (await listed('p5')).find((m) => m.id === ids[0]);
+      expect(running?.addresses.length).toBeGreaterThan(0);
       expect((await s.provider.reboot(ids, { hard: false })).done).toEqual(ids);
       await statusOf(ids, ['running']);
     });

@@ -80,6 +80,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'GET /api/v1/environments/:id': (s) => ({ url: `/api/v1/environments/${s.env}` }),
   'DELETE /api/v1/environments/:id': (s) => ({ url: `/api/v1/environments/${s.env}` }),
   'GET /api/v1/environment-usage': () => ({ url: '/api/v1/environment-usage?since=7d' }),
+  'GET /api/v1/environments/:id/connect': (s) => ({ url: `/api/v1/environments/${s.env}/connect?role=app` }),
   'POST /api/v1/environments/:id/extend': (s) => ({ url: `/api/v1/environments/${s.env}/extend`, body: { by: '1h' } }),
   'POST /api/v1/environments/:id/stop': (s) => ({ url: `/api/v1/environments/${s.env}/stop` }),
   'POST /api/v1/environments/:id/start': (s) => ({ url: `/api/v1/environments/${s.env}/start` }),
@@ -150,6 +151,8 @@ export async function fixture(over: Partial<ApiDeps> = {}, storeUrl = ':memory:'
   // Ready, as the reconciler would have made it, so that stop (and start) apply to it.
   const env = await new EnvService(store, clock).create({ name: 'as-developer', all: false }, { name: 'seeded', template: 'dev' });
   await store.environments.update({ ...env, status: 'ready', readyAt: clock.now() }, 'creating');
+  // Its one machine, ready at an address, as the controller would have recorded it (the connect route).
+  await store.saveMachines([machine('e-app-1', { pool: env.roles[0]!.pool, since: clock.now(), launchedAt: clock.now(), addresses: [{ kind: 'private', value: '10.0.0.9' }] })]);
   // A minted join token and a joined agent on m-1, as the join-token route and a join would leave them.
   const joinToken = randomSecret(JOIN_TOKEN_PREFIX);
   await store.addJoinSecret({ id: 'js-seeded', pool, hash: secretHash(joinToken), kind: 'minted', createdAt: clock.now(), createdBy: 'test' });

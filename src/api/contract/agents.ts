@@ -1,4 +1,23 @@
 import { z } from 'zod';
+import { READINESS_KINDS, READINESS_OUTPUT_MAX } from '../../domain/environments/readiness.js';
+
+/** The pool's readiness check, as the agent runs it (see ReadinessCheck). */
+export const ReadinessCheckSchema = z.strictObject({
+  kind: z.enum(READINESS_KINDS),
+  target: z.string().min(1).max(2_000),
+  timeoutMs: z.number().min(1),
+  intervalMs: z.number().min(1),
+});
+
+/** The agent's last attempt at its pool's check: passed or not, when (epoch ms), and what it saw. */
+export const ReadinessResultSchema = z.strictObject({
+  ok: z.boolean(),
+  at: z.number(),
+  output: z.string().max(READINESS_OUTPUT_MAX),
+});
+export type AgentReadinessCheck = z.infer<typeof ReadinessCheckSchema>;
+export type AgentReadinessResult = z.infer<typeof ReadinessResultSchema>;
+export { READINESS_OUTPUT_MAX };
 
 /** What an agent sends on join and with every heartbeat. */
 export const AgentReportSchema = z.strictObject({
@@ -11,6 +30,8 @@ export const AgentReportSchema = z.strictObject({
   drained: z.boolean().default(false),
   load: z.strictObject({ load1: z.number().min(0), cpu: z.number().min(0).max(1), memory: z.number().min(0).max(1) }),
   address: z.string().max(200).optional(),
+  /** Absent until the agent has a check (its pool has one) and has run it once. */
+  readiness: ReadinessResultSchema.optional(),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -20,5 +41,7 @@ export const AgentOrdersSchema = z.strictObject({
   drain: z.strictObject({ deadline: z.number(), preStop: z.strictObject({ command: z.string(), timeoutMs: z.number() }).optional() }).nullable(),
   /** On join only: the machine's own secret for its heartbeats, shown this once and kept by flotte as a hash. */
   credential: z.string().optional(),
+  /** The check the agent runs and reports on (environment roles with `ready:`); absent when its pool has none. */
+  readiness: ReadinessCheckSchema.optional(),
 });
 export type AgentOrders = z.infer<typeof AgentOrdersSchema>;

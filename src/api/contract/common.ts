@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONDITION_TYPES } from '../../domain/conditions.js';
+import { ADDRESS_KINDS } from '../../domain/types.js';
 
 /**
  * Shared pieces of the response contract. The schemas describe what the API answers; they
@@ -15,6 +16,9 @@ export const page = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.
 
 /** Free-form labels and tags. */
 export const Labels = z.record(z.string(), z.string());
+
+/** Where a machine can be reached, as its provider reports it (`network`: the Nova network it sits on). */
+export const MachineAddressSchema = z.strictObject({ kind: z.enum(ADDRESS_KINDS), value: z.string(), network: z.string().optional() });
 
 /** Why a pool is not doing what it normally would. */
 export const ConditionSchema = z.strictObject({

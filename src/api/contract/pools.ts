@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MACHINE_STATES } from '../../domain/lifecycle.js';
 import { DELETION_ORDERS } from '../../domain/types.js';
-import { ConditionSchema, Iso, Labels } from './common.js';
+import { ConditionSchema, Iso, Labels, MachineAddressSchema } from './common.js';
 
 /** A machine as the API shows it: times as ISO strings, absent ones as null. */
 export const MachineSchema = z.strictObject({
@@ -18,6 +18,9 @@ export const MachineSchema = z.strictObject({
   replaces: z.string().nullable(),
   protected: z.boolean(),
   labels: Labels,
+  /** The one to connect to (private first, then public, then names); null while the provider reports none. */
+  address: z.string().nullable(),
+  addresses: z.array(MachineAddressSchema),
 });
 export type MachineView = z.infer<typeof MachineSchema>;
 
@@ -43,6 +46,8 @@ export const PoolSummarySchema = z.strictObject({
   /** Autoscaling policies and their metric sources, as the config declared them. */
   scaling: z.looseObject({ policies: z.array(z.looseObject({})), dryRun: z.boolean().optional() }).optional(),
   suspended: z.boolean().optional(),
+  /** `shelve`: a suspended pool's machines are shelved, freeing their hosts (Nova). */
+  suspendMode: z.enum(['stop', 'shelve']).optional(),
   keepStopped: z.boolean().optional(),
   /** Epoch milliseconds: when an apply dropped the pool (it drains, then goes). */
   removedAt: z.number().optional(),

@@ -80,6 +80,7 @@ export function agentRoutes(deps: ApiDeps) {
       heartbeatIntervalMs: policy.heartbeatIntervalMs,
       drain: m?.state === 'draining' ? { deadline: m.since + policy.drainTimeoutMs, preStop: policy.preStop } : null,
       ...(credential !== undefined ? { credential } : {}),
+      ...(pool?.readiness ? { readiness: pool.readiness } : {}),
     };
   }
 

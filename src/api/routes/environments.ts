@@ -2,12 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EnvError, EnvService, type EnvCaller } from '../../control/environments/service.js';
 import { parseDuration } from '../../domain/environments/duration.js';
+import { monthWindow, USAGE_BY } from '../../domain/environments/usage.js';
 import type { ApiDeps } from '../app.js';
 import { callerOf } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import { allows } from '../roles.js';
-import { EnvTemplateListSchema, EnvUsageSchema, EnvironmentDetailSchema, EnvironmentListSchema, EnvironmentSchema } from '../contract/index.js';
+import { EnvConnectionSchema, EnvTemplateListSchema, EnvUsageSchema, EnvironmentDetailSchema, EnvironmentListSchema, EnvironmentSchema } from '../contract/index.js';
+import { localMachineDir } from '../../providers/local/registration.js';
 
 const idParams = z.object({ id: z.string().min(1) });
 const Ttl = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 30m, 8h or 2d' });
@@ -30,7 +32,7 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
 
 /** Developer environments: templates, create, list, show, extend, stop, start, destroy, usage. */
 export function environmentRoutes(deps: ApiDeps) {
-  const service = new EnvService(deps.store, deps.clock);
+  const service = new EnvService(deps.store, deps.clock, deps.cloudSizes);
   return [
     defineRoute({
       method: 'GET',
@@ -85,6 +87,19 @@ export function environmentRoutes(deps: ApiDeps) {
       },
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/v1/environments/:id/connect',
+      summary: "The way into an environment's machine: the first ready one of `role` (the first role by default), its address and the shell command (`ssh` for cloud machines)",
+      tags: ['environments'],
+      permission: 'envs:own',
+      response: EnvConnectionSchema,
+      params: idParams,
+      query: z.object({ role: z.string().min(1).optional() }),
+      async handler({ params, query, request }) {
+        return translated(() => service.connect(caller(request), { id: params.id, role: query.role, localDir: (machine) => localMachineDir(deps.dataDir ?? '.flotte', machine) }));
+      },
+    }),
+    defineRoute({
       method: 'POST',
       url: '/api/v1/environments/:id/extend',
       summary: "Push an environment's expiry back (up to its template's maxTtl)",
@@ -128,14 +143,17 @@ export function environmentRoutes(deps: ApiDeps) {
     defineRoute({
       method: 'GET',
       url: '/api/v1/environment-usage',
-      summary: 'Machine-hours and cost per user and team (developers: their own row)',
+      summary: 'Machine-hours (running and stopped) and cost per user, team or template over the last `since` or a calendar `month` in UTC (developers: their own environments)',
       tags: ['environments'],
       permission: 'envs:own',
       response: EnvUsageSchema,
-      query: z.object({ since: Ttl.default('30d') }),
+      query: z
+        .object({ since: Ttl.optional(), month: z.string().refine((m) => monthWindow(m) !== undefined, { message: 'a calendar month like 2026-12' }).optional(), by: z.enum(USAGE_BY).optional() })
+        .refine((q) => q.since === undefined || q.month === undefined, { message: 'give since or month, not both' }),
       async handler({ query, request }) {
-        const to = deps.clock.now();
-        return { from: to - parseDuration(query.since)!, to, items: await service.usage(caller(request), { from: to - parseDuration(query.since)!, to }) };
+        const now = deps.clock.now();
+        const window = query.month !== undefined ? monthWindow(query.month)! : { from: now - parseDuration(query.since ?? '30d')!, to: now };
+        return { ...window, items: await service.usage(caller(request), window, query.by) };
       },
     }),
     defineRoute({

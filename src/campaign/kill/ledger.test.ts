@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 const intent = (id: string, count: number): LaunchIntent => ({ id, pool: 'web', zone: 'sim-a', size: 'm.small', count, templateVersion: 1, createdAt: T0, replaces: [], status: 'done' });
-const stored = (id: string, state: Machine['state']): Machine => ({ id, pool: 'web', provider: 'sim', zone: 'sim-a', size: 'm.small', state, since: T0, launchedAt: T0, templateVersion: 1, protected: false, labels: {} });
+const stored = (id: string, state: Machine['state']): Machine => ({ id, pool: 'web', provider: 'sim', zone: 'sim-a', size: 'm.small', state, since: T0, launchedAt: T0, templateVersion: 1, protected: false, labels: {}, addresses: [] });
 const pool = (desired: number): PoolSpec => ({ name: 'web', desired }) as PoolSpec;
 
 /** A persisted sim cloud as `flotte up` leaves it, made by real launch calls. */

@@ -3,7 +3,10 @@ import { CliError, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import { serverDurationFlag } from '../flags.js';
 import { waitOrInterrupt } from '../interrupt.js';
-import type { EnvironmentDetail, EnvironmentList, EnvironmentView, EnvTemplateList, EnvUsage } from '../../api/contract/index.js';
+import { monthWindow, NO_TEAM, USAGE_BY, usageCsv } from '../../domain/environments/usage.js';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import type { EnvConnection, EnvironmentDetail, EnvironmentList, EnvironmentView, EnvTemplateList, EnvUsage } from '../../api/contract/index.js';
 
 /** An environment as the API returns it: the list leaves out each role's progress and the idle signals. */
 type EnvJson = EnvironmentView & Partial<Pick<EnvironmentDetail, 'roleStatus' | 'idle'>>;
@@ -19,12 +22,21 @@ function collect(value: string, into: Record<string, string>): Record<string, st
   return { ...into, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
-const progress = (e: EnvJson) => `${e.status.padEnd(10)} ${(e.roleStatus ?? []).map((r) => `${r.name} ${r.ready}/${r.count}`).join('  ')}`;
+/** When it goes: its TTL, or dormancy's time if that comes first while it stays stopped. */
+function expiry(e: EnvironmentView): string {
+  const dormant = e.status === 'stopped' ? e.stops?.at(-1)?.destroyAt : undefined;
+  return dormant !== undefined && dormant < e.expiresAt ? `${new Date(dormant).toISOString()} (dormant)` : new Date(e.expiresAt).toISOString();
+}
+
+type MachineJson = NonNullable<EnvJson['roleStatus']>[number]['machines'][number];
+/** A machine's readiness check as a word, when its role has one and its agent reported. */
+const check = (m: MachineJson) => (m.readiness ? (m.readiness.ok ? '(check ok)' : '(check failing)') : '');
+const progress = (e: EnvJson) => `${e.status.padEnd(10)} ${(e.roleStatus ?? []).map((r) => `${r.name} ${r.ready}/${r.count}${r.machines.some((m) => m.readiness && !m.readiness.ok) ? ' (check failing)' : ''}`).join('  ')}`;
 
 function show(e: EnvJson): void {
   println(`${e.name} (${e.id}) owner ${e.owner}, template ${e.template} v${e.templateVersion}: ${e.status}${e.reason ? ` (${e.reason})` : ''}`);
-  println(`expires ${new Date(e.expiresAt).toISOString()}`);
-  if (e.roleStatus?.length) println(table(['ROLE', 'READY', 'MACHINES'], e.roleStatus.map((r) => [r.name, `${r.ready}/${r.count}`, r.machines.map((m) => `${m.id}:${m.state}`).join(' ')])));
+  println(`expires ${expiry(e)}`);
+  if (e.roleStatus?.length) println(table(['ROLE', 'READY', 'MACHINES'], e.roleStatus.map((r) => [r.name, `${r.ready}/${r.count}`, r.machines.map((m) => `${m.id}:${m.state}${check(m)}`).join(' ')])));
   for (const [k, v] of Object.entries(e.outputs)) println(`${k}: ${v}`);
   if (e.idle) showIdle(e.idle);
 }
@@ -69,7 +81,22 @@ async function untilMachines(client: ApiClient, id: string, state: string, quiet
   }
 }
 
-/** `flotte env create|list|show|extend|stop|start|destroy|usage|templates`. */
+/**
+ * Runs a shell command on this terminal (ssh asks its questions there); resolves with its exit
+ * code (128+n for a signal, as shells do). Like system(3), flotte ignores Ctrl-C meanwhile: the
+ * terminal sends it to the session too, which decides what it means.
+ */
+function runAttached(command: string): Promise<number> {
+  const ignore = () => undefined;
+  process.on('SIGINT', ignore);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: 'inherit' });
+    child.once('error', (e) => reject(new CliError(`could not run "${command}": ${e.message}`, 1)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  }).finally(() => process.off('SIGINT', ignore));
+}
+
+/** `flotte env create|list|show|extend|stop|start|destroy|connect|usage|templates`. */
 export function registerEnvCommands(program: Command, client: () => ApiClient): void {
   const env = program.command('env').description('developer environments: disposable sets of machines from templates');
 
@@ -100,7 +127,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .action(async (opts: { all?: boolean; ended?: boolean; json?: boolean }) => {
       const { items } = await client().get<EnvironmentList>(`/api/v1/environments?all=${opts.all === true}&ended=${opts.ended === true}`);
       if (opts.json) return printJson(items);
-      println(table(['ID', 'NAME', 'OWNER', 'TEMPLATE', 'STATUS', 'EXPIRES'], items.map((e) => [e.id, e.name, e.owner, `${e.template} v${e.templateVersion}`, e.status, new Date(e.expiresAt).toISOString()])));
+      println(table(['ID', 'NAME', 'OWNER', 'TEMPLATE', 'STATUS', 'EXPIRES'], items.map((e) => [e.id, e.name, e.owner, `${e.template} v${e.templateVersion}`, e.status, expiry(e)])));
     });
 
   env
@@ -166,15 +193,39 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     });
 
   env
+    .command('connect')
+    .description('print the way into an environment: `ssh USER@ADDRESS` for a cloud machine, a shell in its directory for a local one (--exec runs it)')
+    .argument('<id>', 'environment id (flotte env list)')
+    .argument('[role]', "the role to connect to (default: the template's first); its first ready machine is used")
+    .option('--exec', 'run the command here, attached to this terminal; exits with its exit code')
+    .option('--json', 'JSON output: {env, role, machine, address, command}')
+    .addHelpText('after', '\nThe ssh user is the fleet template\'s `sshUser` (default ubuntu). Scripts: flotte env connect ID db --json | jq -r .address')
+    .action(async (id: string, role: string | undefined, opts: { exec?: boolean; json?: boolean }) => {
+      const c = await client().get<EnvConnection>(`${path(id)}/connect${role === undefined ? '' : `?role=${encodeURIComponent(role)}`}`);
+      if (opts.json) printJson(c);
+      else if (!opts.exec) println(c.command);
+      if (opts.exec) process.exitCode = await runAttached(c.command);
+    });
+
+  env
     .command('usage')
-    .description('machine-hours and cost per user and team (yours only, unless you may see all)')
-    .option('--since <duration>', 'window back from now', '30d')
+    .description('machine-hours (running and stopped) and cost per user, team or template (your own environments, unless you may see all)')
+    .option('--since <duration>', 'window back from now (default 30d)')
+    .option('--month <yyyy-mm>', 'a calendar month in UTC instead, e.g. 2026-12 (from the 1st 00:00Z to the next 1st; a month not over counts until now)')
+    .option('--by <what>', `group by ${USAGE_BY.join(', ')} (team: quotas.teams membership; owners in none under "${NO_TEAM}"); default user and team`)
+    .option('--csv', 'CSV output: a header line, then one line per row')
     .option('--json', 'JSON output')
-    .action(async (opts: { since: string; json?: boolean }) => {
-      const since = serverDurationFlag('--since', opts.since, '7d or 30d');
-      const out = await client().get<EnvUsage>(`/api/v1/environment-usage?since=${encodeURIComponent(since)}`);
+    .addHelpText('after', "\nStopped (and shelved) time costs the template's stoppedPrice share of the size's price (environments.prices).")
+    .action(async (opts: { since?: string; month?: string; by?: string; csv?: boolean; json?: boolean }) => {
+      if (opts.since !== undefined && opts.month !== undefined) throw new CliError('give --since or --month, not both (nothing was sent)', 2);
+      if (opts.month !== undefined && !monthWindow(opts.month)) throw new CliError(`--month takes a calendar month as YYYY-MM, e.g. 2026-12; got "${opts.month}" (nothing was sent)`, 2);
+      if (opts.by !== undefined && !(USAGE_BY as readonly string[]).includes(opts.by)) throw new CliError(`--by takes one of ${USAGE_BY.join(', ')}; got "${opts.by}" (nothing was sent)`, 2);
+      const q = new URLSearchParams(opts.month !== undefined ? { month: opts.month } : { since: serverDurationFlag('--since', opts.since ?? '30d', '7d or 30d') });
+      if (opts.by !== undefined) q.set('by', opts.by);
+      const out = await client().get<EnvUsage>(`/api/v1/environment-usage?${q.toString()}`);
       if (opts.json) return printJson(out);
-      println(table(['SCOPE', 'ENVS', 'MACHINE-HOURS', 'COST', 'UNPRICED SIZES'], out.items.map((r) => [r.scope, r.environments, r.machineHours, r.cost, r.unpriced.join(' ')])));
+      if (opts.csv) return void process.stdout.write(usageCsv(out.items));
+      println(table(['SCOPE', 'ENVS', 'MACHINE-HOURS', 'STOPPED-HOURS', 'COST', 'UNPRICED SIZES'], out.items.map((r) => [r.scope, r.environments, r.machineHours, r.stoppedMachineHours, r.cost, r.unpriced.join(' ')])));
     });
 
   env

@@ -33,7 +33,7 @@ export async function admit(ctx: EnvContext, caller: EnvCaller, input: CreateEnv
     const mine = await repo.list({ owner: caller.name, statuses: [...ENV_ACTIVE] });
     if (mine.some((e) => e.name === input.name)) throw new EnvError('conflict', `you already have an environment named "${input.name}"`);
     const refusal = await quotaRefusal({ getTemplate: (name) => Promise.resolve(templates.get(name)) }, cfg, { owner: caller.name, request: sized, live: await repo.list({ statuses: [...ENV_ACTIVE] }) });
-    if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes, so vCPU and memory quotas cannot count it`);
+    if (refusal && 'missing' in refusal) throw new EnvError('invalid', `size "${refusal.missing}" has no entry in environments.sizes and no cloud describes it, so vCPU and memory quotas cannot count it: add it there with its vcpus and memoryGb`);
     if (refusal) throw new EnvError('conflict', refusal.message, { quota: refusal });
     for (const w of warm) if (await repo.claim(w, WARM_OWNER)) return { env: w, warm: true };
     if (!made.ok) throw new EnvError('invalid', made.problems.join('; '), { problems: made.problems });
@@ -72,7 +72,8 @@ async function warmCandidates(ctx: EnvContext, caller: EnvCaller, input: CreateE
   const warm = (await ctx.store.environments.list({ owner: WARM_OWNER, statuses: ['ready'] })).filter((e) => e.template === tpl.name && e.templateVersion === tpl.version);
   const out: Environment[] = [];
   for (const w of warm.reverse()) {
-    const mine: Environment = { ...w, owner: caller.name, name: input.name, createdAt: w.createdAt, expiresAt: now + ttlMs, warnedAt: undefined };
+    // Ready for its owner from now: a schedule's autostop counts the run from here, not from when the pool made it.
+    const mine: Environment = { ...w, owner: caller.name, name: input.name, createdAt: w.createdAt, readyAt: now, expiresAt: now + ttlMs, warnedAt: undefined };
     mine.outputs = await outputsOf(ctx.store, mine, tpl.outputs);
     out.push(mine);
   }

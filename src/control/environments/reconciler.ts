@@ -10,6 +10,9 @@ import type { EnvironmentsPort, IntentsPort } from '../../store/ports.js';
 import { ENV_EXPIRY_WARNING_MS, ENV_RECONCILE_MS, WARM_RETRY_MS } from './constants.js';
 import type { EnvStore } from './model.js';
 import { EnvService } from './service.js';
+import { envReadiness } from './readiness.js';
+import { scheduleStep } from './schedule-step.js';
+import { warmWanted } from '../../domain/environments/schedule.js';
 
 export interface EnvReconcilerDeps {
   store: EnvStore & IntentsPort;
@@ -22,8 +25,9 @@ export interface EnvReconcilerDeps {
 /**
  * Level-triggered like the controller: each tick reads every unfinished environment and its
  * pools' machines and moves the status. Creation succeeds when every role has all its machines
- * `ready`; it fails on the first LaunchFailed of one of its pools or when a role outlives its
- * ready timeout, and then releases every pool. Releasing is scaling the pools to zero (the
+ * `ready` and, for a role with a readiness check, each machine's agent reports it passing
+ * (readiness.ts); it fails on the first LaunchFailed of one of its pools or when a role outlives
+ * its ready timeout, and then releases every pool. Releasing is scaling the pools to zero (the
  * controller terminates) and removing them once no machine and no open launch is left.
  * Writes are compare-and-set on the status, so several controllers may run it at once.
  */
@@ -41,6 +45,7 @@ export class EnvReconciler {
       try {
         if (ENV_LIVE.has(env.status)) {
           if (await this.expiry(env)) continue;
+          if (await scheduleStep(this.service, env)) continue;
         }
         if (env.status === 'creating') await this.creating(env);
         else if (env.status === 'ready') await this.idle(env);
@@ -59,16 +64,17 @@ export class EnvReconciler {
     }
   }
 
-  /** Tops each template's warm pool up to its `warm` count, pausing a template whose warm creation just failed. */
+  /** Tops each template's warm pool up to its `warm` count (none at night: schedule.ts), pausing a template whose warm creation just failed. */
   private async replenish(): Promise<void> {
     const now = this.deps.clock.now();
     const warm = await this.repo.list({ owner: WARM_OWNER });
     for (const tpl of (await this.deps.templates()).values()) {
-      if (tpl.warm === 0) continue;
+      const wanted = warmWanted(tpl, now);
+      if (wanted === 0) continue;
       const mine = warm.filter((e) => e.template === tpl.name && e.templateVersion === tpl.version);
       if (mine.some((e) => (e.status === 'failing' || e.status === 'failed') && e.createdAt > now - WARM_RETRY_MS)) continue;
       const live = mine.filter((e) => e.status === 'creating' || e.status === 'ready').length;
-      for (let i = live; i < tpl.warm; i++) await this.service.makeWarm(tpl);
+      for (let i = live; i < wanted; i++) await this.service.makeWarm(tpl);
     }
   }
 
@@ -82,17 +88,13 @@ export class EnvReconciler {
   private async creating(env: Environment): Promise<void> {
     const { store, clock } = this.deps;
     const now = clock.now();
-    const waiting: string[] = [];
     for (const r of env.roles) {
-      const ready = (await store.listMachines({ pool: r.pool })).filter((m) => m.state === 'ready');
-      if (ready.length < r.count) waiting.push(r.name);
       const failed = (await store.listEvents({ pool: r.pool })).find((e) => e.reason === 'LaunchFailed' && e.at >= env.createdAt);
       if (failed) return this.fail(env, `role ${r.name}: ${failed.message}`);
-      if (ready.length < r.count && now - env.createdAt > r.readyTimeoutMs) {
-        return this.fail(env, `role ${r.name}: ${ready.length} of ${r.count} machines ready after ${formatDuration(r.readyTimeoutMs)}`);
-      }
     }
-    if (waiting.length > 0) return;
+    const verdict = await envReadiness(store, env, now, now - env.createdAt);
+    if (verdict.kind === 'failed') return this.fail(env, verdict.reason);
+    if (verdict.kind === 'waiting') return;
     const tpl = (await this.deps.templates()).get(env.template);
     const outputs = await outputsOf(store, env, tpl?.outputs ?? {});
     const next: Environment = { ...env, status: 'ready', readyAt: now, outputs };
@@ -110,21 +112,18 @@ export class EnvReconciler {
     const now = this.deps.clock.now();
     const step = idleStep(await envIdleSignals(this.deps.store, env, policy, now), env.idleSince, policy, now);
     if (step.kind === 'stop') {
-      await this.service.markStopped(env, step.reason);
+      await this.service.markStopped(env, step.reason, 'idle');
       return;
     }
     const since = step.kind === 'idle' ? step.since : undefined;
     if (since !== env.idleSince) await this.repo.update({ ...env, idleSince: since }, 'ready');
   }
 
-  /** A woken environment is ready again once every role has all its machines ready. */
+  /** A woken environment is ready again once every role has all its machines ready and its checks passing; a wake has no deadline. */
   private async starting(env: Environment): Promise<void> {
     const { store } = this.deps;
     await this.repo.suspend(env.roles.map((r) => r.pool), false);
-    for (const r of env.roles) {
-      const ready = (await store.listMachines({ pool: r.pool })).filter((m) => m.state === 'ready');
-      if (ready.length < r.count) return;
-    }
+    if ((await envReadiness(store, env, this.deps.clock.now(), 0)).kind !== 'ready') return;
     const tpl = (await this.deps.templates()).get(env.template);
     const outputs = await outputsOf(store, env, tpl?.outputs ?? {});
     const next: Environment = { ...env, status: 'ready', reason: undefined, outputs, idleSince: undefined };

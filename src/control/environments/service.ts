@@ -1,10 +1,12 @@
 import type { Clock } from '../../clock/clock.js';
 import { appliedEnvironments } from '../../config/applied.js';
-import type { EnvironmentSettings } from '../../domain/environments/settings.js';
-import { usage, type UsageRow } from '../../domain/environments/usage.js';
-import { ENV_ACTIVE, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
+import type { EnvSizes, EnvironmentSettings } from '../../domain/environments/settings.js';
+import { usage, type UsageBy, type UsageRow } from '../../domain/environments/usage.js';
+import { ENV_ACTIVE, type EnvStopCause, type EnvTemplate, type Environment } from '../../domain/environments/types.js';
 import type { EnvironmentsPort } from '../../store/ports.js';
+import type { Connection } from '../../domain/environments/connect.js';
 import { admit, makeWarm } from './admission.js';
+import { connection, type ConnectRequest } from './connect.js';
 import { EnvError, templatesOf, type CreateEnvInput, type EnvCaller, type EnvContext, type EnvStore } from './model.js';
 import { destroy, extend, markStopped, start, stop } from './transitions.js';
 import { viewOf, type EnvView } from './views.js';
@@ -23,6 +25,8 @@ export class EnvService implements EnvContext {
   constructor(
     readonly store: EnvStore,
     readonly clock: Clock,
+    /** Sizes the clouds describe (src/compose/size-catalog.ts); the config's `environments.sizes` wins over them. */
+    private readonly cloudSizes?: () => Promise<EnvSizes>,
   ) {}
 
   get repo(): EnvironmentsPort {
@@ -31,7 +35,8 @@ export class EnvService implements EnvContext {
 
   /** The last applied flotte.yaml's `environments:` section, as typed when it was applied. */
   async settings(): Promise<EnvironmentSettings> {
-    return appliedEnvironments(await this.store.currentConfig());
+    const applied = appliedEnvironments(await this.store.currentConfig());
+    return this.cloudSizes ? { ...applied, sizes: { ...(await this.cloudSizes()), ...applied.sizes } } : applied;
   }
 
   async templates(): Promise<Map<string, EnvTemplate>> {
@@ -67,8 +72,8 @@ export class EnvService implements EnvContext {
     return stop(this, caller, id);
   }
 
-  markStopped(env: Environment, reason: string): Promise<Environment | undefined> {
-    return markStopped(this, env, reason);
+  markStopped(env: Environment, reason: string, by: EnvStopCause): Promise<Environment | undefined> {
+    return markStopped(this, env, reason, by);
   }
 
   start(caller: EnvCaller, id: string): Promise<Environment> {
@@ -83,14 +88,23 @@ export class EnvService implements EnvContext {
     return destroy(this, caller, id);
   }
 
-  /** Machine-hours and cost per user and team; callers without `all` see their own rows only. */
-  async usage(caller: EnvCaller, window: { from: number; to: number }): Promise<UsageRow[]> {
+  /** The way into the first ready machine of a role (the first role when none is named). */
+  connect(caller: EnvCaller, ask: ConnectRequest): Promise<Connection> {
+    return connection(this, caller, ask);
+  }
+
+  /**
+   * Machine-hours and cost over [from, to), grouped by `by` (users and teams when not given).
+   * Callers without `all` count their own environments only, and see their user row alone by default.
+   */
+  async usage(caller: EnvCaller, window: { from: number; to: number }, by?: UsageBy): Promise<UsageRow[]> {
     const cfg = await this.settings();
-    const envs = await this.repo.list();
+    const envs = (await this.repo.list()).filter((e) => caller.all || e.owner === caller.name);
     const sizeOf = new Map<string, string>();
     for (const e of envs) for (const r of e.roles) if (!sizeOf.has(r.template)) sizeOf.set(r.template, (await this.store.getTemplate(r.template))?.sizes[0] ?? '?');
     const teams = Object.fromEntries(Object.entries(cfg.quotas.teams).map(([t, v]) => [t, v.members]));
-    const rows = usage({ envs, sizeOf, prices: cfg.prices, teams, ...window });
-    return caller.all ? rows : rows.filter((r) => r.scope === `user ${caller.name}`);
+    const stoppedPrice = Object.fromEntries(cfg.templates.map((t) => [t.name, t.stoppedPrice ?? 0]));
+    const grouping: UsageBy[] = by ? [by] : caller.all ? ['user', 'team'] : ['user'];
+    return usage({ envs, sizeOf, prices: cfg.prices, teams, stoppedPrice, by: grouping, now: this.clock.now(), ...window });
   }
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../domain/environments/duration.js';
-import { ENV_LIVE, type Environment } from '../../domain/environments/types.js';
+import { endStop } from '../../domain/environments/schedule.js';
+import { ENV_LIVE, type EnvStopCause, type Environment } from '../../domain/environments/types.js';
 import { EnvError, type EnvCaller, type EnvContext } from './model.js';
 
 /*
@@ -16,14 +17,27 @@ export async function stop(ctx: EnvContext, caller: EnvCaller, id: string): Prom
   const env = await ctx.get(caller, id);
   if (env.status === 'stopped') return env;
   if (env.status !== 'ready' && env.status !== 'starting') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a ready or starting environment can be stopped`);
-  return (await markStopped(ctx, env, `stopped by ${caller.name}`)) ?? stop(ctx, caller, id);
+  return (await markStopped(ctx, env, `stopped by ${caller.name}`, 'owner')) ?? stop(ctx, caller, id);
 }
 
-/** The stop itself, for the API and the idle reaper; undefined when the status moved meanwhile. */
-export async function markStopped(ctx: EnvContext, env: Environment, reason: string): Promise<Environment | undefined> {
-  const next: Environment = { ...env, status: 'stopped', reason, idleSince: undefined };
+/**
+ * The stop itself, for the API, the idle reaper and the schedule; undefined when the status
+ * moved meanwhile. The stop is recorded in the same write: schedules and dormancy read it.
+ */
+export async function markStopped(ctx: EnvContext, env: Environment, reason: string, by: EnvStopCause): Promise<Environment | undefined> {
+  const now = ctx.clock.now();
+  const next: Environment = { ...env, status: 'stopped', reason, idleSince: undefined, stops: [...(env.stops ?? []), { from: now, by }] };
   if (!(await ctx.store.environments.updateSuspending(next, env.status, true))) return undefined;
-  await ctx.store.appendEvents([{ at: ctx.clock.now(), pool: `env:${env.id}`, reason: 'EnvStopped', message: `${env.name} of ${env.owner} stopped: ${reason} (flotte env start ${env.id} wakes it)`, data: { env: env.id } }]);
+  const event = by === 'schedule' ? 'EnvScheduledStop' : 'EnvStopped';
+  await ctx.store.appendEvents([{ at: now, pool: `env:${env.id}`, reason: event, message: `${env.name} of ${env.owner} stopped: ${reason} (flotte env start ${env.id} wakes it)`, data: { env: env.id, by } }]);
+  return next;
+}
+
+/** The wake itself, for the API and the schedule: ends the open stop; undefined when the status moved meanwhile. */
+export async function markStarting(ctx: EnvContext, env: Environment, wake: { reason: string; event: 'EnvStarting' | 'EnvScheduledStart'; message: string }): Promise<Environment | undefined> {
+  const next: Environment = { ...env, status: 'starting', reason: wake.reason, idleSince: undefined, stops: endStop(env.stops, ctx.clock.now()) };
+  if (!(await ctx.store.environments.updateSuspending(next, 'stopped', false))) return undefined;
+  await ctx.store.appendEvents([{ at: ctx.clock.now(), pool: `env:${env.id}`, reason: wake.event, message: wake.message, data: { env: env.id } }]);
   return next;
 }
 
@@ -32,10 +46,8 @@ export async function start(ctx: EnvContext, caller: EnvCaller, id: string): Pro
   const env = await ctx.get(caller, id);
   if (env.status === 'ready' || env.status === 'starting') return env;
   if (env.status !== 'stopped') throw new EnvError('conflict', `environment ${env.name} is ${env.status}: only a stopped environment can be started`);
-  const next: Environment = { ...env, status: 'starting', reason: `started by ${caller.name}`, idleSince: undefined };
-  if (!(await ctx.store.environments.updateSuspending(next, 'stopped', false))) return start(ctx, caller, id);
-  await ctx.store.appendEvents([{ at: ctx.clock.now(), pool: `env:${id}`, reason: 'EnvStarting', message: `${caller.name} started ${env.name}: its machines are booting again`, data: { env: id } }]);
-  return next;
+  const wake = { reason: `started by ${caller.name}`, event: 'EnvStarting' as const, message: `${caller.name} started ${env.name}: its machines are booting again` };
+  return (await markStarting(ctx, env, wake)) ?? start(ctx, caller, id);
 }
 
 /** Pushes the expiry back by `byMs`, up to the template's longest life; clears the warning. */

@@ -1,4 +1,6 @@
+import { primaryAddress } from '../../domain/addresses.js';
 import type { IdleSignals } from '../../domain/environments/idle.js';
+import type { ReadinessResult } from '../../domain/environments/readiness.js';
 import { ENV_ACTIVE, WARM_OWNER, type Environment } from '../../domain/environments/types.js';
 import { envIdleSignals, SHOWN_IDLE_POLICY } from './idle-signals.js';
 import type { EnvContext } from './model.js';
@@ -9,7 +11,8 @@ export interface RoleView {
   pool: string;
   count: number;
   ready: number;
-  machines: { id: string; state: string }[];
+  /** With its agent's last readiness result, for roles with a check. */
+  machines: { id: string; state: string; address?: string | undefined; readiness?: ReadinessResult | undefined }[];
 }
 
 /**
@@ -31,7 +34,13 @@ export async function viewOf(ctx: EnvContext, env: Environment): Promise<EnvView
   const roleStatus: RoleView[] = [];
   for (const r of env.roles) {
     const machines = ENV_ACTIVE.has(env.status) ? await ctx.store.listMachines({ pool: r.pool }) : [];
-    roleStatus.push({ name: r.name, pool: r.pool, count: r.count, ready: machines.filter((m) => m.state === 'ready').length, machines: machines.map((m) => ({ id: m.id, state: m.state })) });
+    const shown: RoleView['machines'] = [];
+    for (const m of machines) {
+      const readiness = r.ready ? (await ctx.store.getHeartbeat(m.id))?.readiness : undefined;
+      const address = primaryAddress(m.addresses);
+      shown.push({ id: m.id, state: m.state, ...(address ? { address } : {}), ...(readiness ? { readiness } : {}) });
+    }
+    roleStatus.push({ name: r.name, pool: r.pool, count: r.count, ready: machines.filter((m) => m.state === 'ready').length, machines: shown });
   }
   return { ...env, roleStatus, ...(env.status === 'ready' || env.status === 'starting' ? { idle: await idleViewOf(ctx, env) } : {}) };
 }

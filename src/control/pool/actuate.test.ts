@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../providers/provider.js';
 import { POWER_RESEND_MS } from '../constants.js';
 import { act, power, terminate } from './actuate.js';
-import { handTick, machine, scriptedProvider, T0 } from '../../../test/support/pool-tick.js';
+import { handTick, machine, scriptedProvider, spec, T0 } from '../../../test/support/pool-tick.js';
 
 describe('actuate phase', () => {
   it('terminate stores the terminating state before the call, and records what the cloud no longer knows as gone', async () => {
@@ -36,6 +36,23 @@ describe('actuate phase', () => {
     const cannot = handTick({ provider: scriptedProvider({ capabilities: { stopStart: false, reboot: true, batchLaunch: true } }) });
     await power(cannot, 'start', ['m-1'], 'Wake');
     expect((await cannot.events()).map((e) => `${e.reason} ${e.message}`)).toEqual(['StopStartUnsupported sim cannot start machines: 1 left as they are (Wake)']);
+  });
+
+  it('a pool that rests shelved shelves where the cloud can, stops where it cannot, and wakes by start either way', async () => {
+    const shelved: string[] = [];
+    const nova = scriptedProvider({ shelve: (ids) => (shelved.push(...ids), Promise.resolve({ done: [...ids], notFound: [], failed: [] })) });
+    const t = handTick({ provider: nova, spec: spec({ suspended: true, suspendMode: 'shelve' }), machines: [machine('m-1'), machine('m-2')] });
+    await power(t, 'stop', ['m-1', 'm-2'], 'Suspended');
+    expect(shelved).toEqual(['m-1', 'm-2']);
+    expect(nova.calls).toEqual([]);
+    expect(t.mem.heartbeatsDeleted).toEqual(['m-1', 'm-2']);
+    expect((await t.events()).map((e) => e.message)).toEqual(['stopping 2 machines (Suspended; shelved, freeing their hosts): m-1 m-2']);
+    await power({ ...t, spec: spec({ suspendMode: 'shelve' }) }, 'start', ['m-1'], 'Wake');
+    expect(nova.calls).toEqual(['start m-1']);
+
+    const ec2 = scriptedProvider();
+    await power(handTick({ provider: ec2, spec: spec({ suspended: true, suspendMode: 'shelve' }), machines: [machine('m-3')] }), 'stop', ['m-3'], 'Suspended');
+    expect(ec2.calls).toEqual(['stop m-3']);
   });
 
   it('act runs the plan in order (drain, terminate with the drain end said first), re-sends old terminates, and waits for launches last', async () => {

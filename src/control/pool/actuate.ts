@@ -87,9 +87,11 @@ export async function power(t: PoolScope, kind: 'stop' | 'start', ids: readonly 
     return;
   }
   for (const id of due) sent.set(id, { kind, at: now });
-  journal.add(poolEvents.powering(kind, due, reason));
+  // A pool that rests shelved is shelved where the cloud can; `start` wakes either way.
+  const shelve = kind === 'stop' && t.spec.suspendMode === 'shelve' ? provider.shelve?.bind(provider) : undefined;
+  journal.add(poolEvents.powering(kind, due, shelve ? `${reason}; shelved, freeing their hosts` : reason));
   try {
-    const result = await provider[kind](due);
+    const result = shelve ? await shelve(due) : await provider[kind](due);
     if (kind === 'stop') await t.rt.store.deleteHeartbeats(result.done);
     for (const f of result.failed) journal.add(poolEvents.powerFailed(kind, f.id, f.error.message));
   } catch (e) {

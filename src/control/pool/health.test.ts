@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentHeartbeat } from '../../domain/health.js';
+import { DEFAULT_HEALTH, type AgentHeartbeat } from '../../domain/health.js';
 import type { HealthSnapshot } from '../health.js';
 import { UnavailableOfferings } from '../unavailable-offerings.js';
 import { checkHealth } from './health.js';
-import { handTick, machine, T0 } from '../../../test/support/pool-tick.js';
+import { handTick, machine, spec, T0 } from '../../../test/support/pool-tick.js';
 
 const snap = (protections: [string, boolean][] = []): HealthSnapshot => ({ beats: new Map(), paused: new Map(), protections: new Map(protections) });
 const WINDOW = 120_000; // DEFAULT_HEALTH's brake window
 
 describe('health phase', () => {
+  it('a pool whose role has a readiness check runs agents on any cloud (the agent runs the check); its health policy may still say otherwise', () => {
+    const t = handTick();
+    const readiness = { kind: 'tcp' as const, target: '127.0.0.1:5432', timeoutMs: 5_000, intervalMs: 2_000 };
+    expect(t.rt.health.forPool(t.spec, t.provider, snap(), T0).agent).toBe(false);
+    expect(t.rt.health.forPool(spec({ readiness }), t.provider, snap(), T0).agent).toBe(true);
+    expect(t.rt.health.forPool(spec({ readiness, health: { ...DEFAULT_HEALTH, agent: false } }), t.provider, snap(), T0).agent).toBe(false);
+  });
+
   it('backs off an offering whose replacements keep failing, in the one capacity memory, once per run of failures', async () => {
     const offerings = new UnavailableOfferings();
     const t = handTick({ offerings });

@@ -53,6 +53,27 @@ describe('observe phase', () => {
     expect(t.unreplaced).toEqual([]);
   });
 
+  it('an address that appears after boot is recorded without an event; a machine unchanged is not written', async () => {
+    const floating = { kind: 'floating' as const, value: '172.24.4.10', network: 'public' };
+    const fixed = { kind: 'fixed' as const, value: '10.0.0.7', network: 'private' };
+    const t = handTick({
+      machines: [machine('m-late', { addresses: [fixed] }), machine('m-same', { addresses: [fixed] })],
+      seen: [listed('m-late', { addresses: [fixed, floating] }), listed('m-same', { addresses: [fixed] })],
+    });
+    fold(t, noAgent);
+    expect(t.live.get('m-late')!.addresses).toEqual([fixed, floating]);
+    expect(await t.events()).toEqual([]);
+    expect(t.mem.saved.map((m) => [m.id, m.state, m.addresses.length])).toEqual([['m-late', 'ready', 2]]);
+  });
+
+  it('a terminated machine keeps the addresses it last had', async () => {
+    const fixed = { kind: 'fixed' as const, value: '10.0.0.7' };
+    const t = handTick({ machines: [machine('m-end', { state: 'terminating', since: T0 - MIN, addresses: [fixed] })], seen: [listed('m-end', { status: 'terminated' })] });
+    fold(t, noAgent);
+    await t.events();
+    expect(t.mem.saved.map((m) => [m.state, m.addresses])).toEqual([['gone', [fixed]]]);
+  });
+
   it('with agents, running is only booting until the agent joined', () => {
     const t = handTick({ machines: [machine('m-1', { state: 'launching', readyAt: undefined })], seen: [listed('m-1')] });
     fold(t, { agent: true, joined: () => false });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { sameAddresses } from '../../domain/addresses.js';
 import { reconcileMachine } from '../../domain/reconcile.js';
 import { TAG, type FleetEvent, type PoolSpec } from '../../domain/types.js';
 import type { Provider, ProviderMachine } from '../../providers/provider.js';
@@ -70,9 +71,11 @@ export function adopt(t: PoolTick): void {
 }
 
 /**
- * Folds the provider's view into each machine's lifecycle. An unexpected death is noted for
- * health and queued for replacement. Returns the machines whose terminate is re-sent: marked
- * terminating long ago, still shown alive.
+ * Folds the provider's view into each machine's lifecycle and addresses (clouds add some after
+ * boot: a floating IP, a local agent's port). Only a machine that changed is recorded, so the
+ * flush writes in proportion to changes. An unexpected death is noted for health and queued
+ * for replacement. Returns the machines whose terminate is re-sent: marked terminating long
+ * ago, still shown alive.
  */
 export function fold(t: PoolTick, h: Pick<PoolHealth, 'agent' | 'joined'>): string[] {
   const { now, spec } = t;
@@ -86,14 +89,17 @@ export function fold(t: PoolTick, h: Pick<PoolHealth, 'agent' | 'joined'>): stri
     if (m.since > now) continue;
     const pm = byId.get(m.id);
     const change = reconcileMachine(m, pm, now, t.provider.limits.listGraceMs, h.agent ? { joined: h.joined(m, now) } : undefined);
+    // A terminated machine's last addresses are kept: they say where it was.
+    const readdressed = pm && pm.status !== 'terminated' && !sameAddresses(m.addresses, pm.addresses) ? { addresses: pm.addresses } : undefined;
     if (change) {
       if (change.unexpected || change.to === 'unhealthy') t.rt.health.noteFailure(spec, m, now);
-      t.record({ ...m, state: change.to, since: now, readyAt: change.to === 'ready' ? now : m.readyAt });
+      t.record({ ...m, ...readdressed, state: change.to, since: now, readyAt: change.to === 'ready' ? now : m.readyAt });
       t.journal.add(poolEvents.changed(m, change));
       if (change.unexpected) t.unreplaced.push(m.id);
-    } else if (m.state === 'terminating' && pm && pm.status !== 'terminating' && now - m.since > TERMINATE_RESEND_MS) {
-      resend.push(m.id);
+      continue;
     }
+    if (readdressed) t.record({ ...m, ...readdressed });
+    if (m.state === 'terminating' && pm && pm.status !== 'terminating' && now - m.since > TERMINATE_RESEND_MS) resend.push(m.id);
   }
   return resend;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Template } from '../types.js';
-import { instantiate, renderOutputs } from './instantiate.js';
+import { instantiate, renderOutputs, renderRoleText } from './instantiate.js';
 import type { EnvTemplate } from './types.js';
 
 const NOW = Date.UTC(2026, 11, 6, 9, 0);
@@ -87,6 +87,16 @@ describe('instantiate', () => {
     });
   });
 
+  it('gives a role’s pool its rendered user-data and readiness check, and the role keeps the check', () => {
+    const ready = { kind: 'http' as const, target: 'http://127.0.0.1:8080/{{role}}/{{params.branch}}', timeoutMs: 5_000, intervalMs: 2_000 };
+    const rendered = { ...ready, target: 'http://127.0.0.1:8080/db/main' };
+    const userData = '#!/bin/sh\necho {{role}} of {{env.name}} ({{env.id}}) on {{params.branch}} in {{ params.region }}\n';
+    const r = instantiate(tpl({ roles: [{ name: 'db', template: 'small', count: 1, readyTimeoutMs: 600_000, userData, ready }] }), { id: 'e-7', name: 'pg', owner: 'bob', params: { branch: 'main' } }, fleet, NOW);
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    expect(r.pools[0]).toMatchObject({ userData: '#!/bin/sh\necho db of pg (e-7) on main in eu\n', readiness: rendered });
+    expect(r.env.roles[0]!.ready).toEqual(rendered);
+  });
+
   it('a pattern must match the whole value', () => {
     const r = instantiate(tpl(), { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'ok; rm -rf' } }, fleet, NOW);
     expect(r.ok).toBe(false);
@@ -99,15 +109,22 @@ describe('renderOutputs', () => {
 
   it('fills params, the environment’s names and the roles’ machines and addresses', () => {
     const out = renderOutputs(
-      { url: 'https://{{ params.branch }}.review.example', who: '{{env.owner}}/{{env.name}}/{{env.id}}', hosts: '{{roles.app.machines}} at {{roles.app.addresses}}' },
+      { url: 'https://{{ params.branch }}.review.example', who: '{{env.owner}}/{{env.name}}/{{env.id}}', hosts: '{{roles.app.machines}} at {{roles.app.addresses}}', db: 'postgres://{{roles.app.address}}:5432' },
       env,
       facts,
     );
-    expect(out).toEqual({ url: 'https://fix-login.review.example', who: 'alice/fix-login/e-42', hosts: 'm-1,m-2 at 10.0.0.1,10.0.0.2' });
+    expect(out).toEqual({ url: 'https://fix-login.review.example', who: 'alice/fix-login/e-42', hosts: 'm-1,m-2 at 10.0.0.1,10.0.0.2', db: 'postgres://10.0.0.1:5432' });
   });
 
   it('leaves an unknown placeholder visible', () => {
-    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}}';
+    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.db.address}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}}';
     expect(renderOutputs({ a: text }, env, facts).a).toBe(text);
+  });
+});
+
+describe('renderRoleText', () => {
+  it('leaves cloud-init’s own Jinja placeholders and unknown names as written', () => {
+    const text = '## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}-{{role}}\n# {{params.nope}} {{env.owner}}\n';
+    expect(renderRoleText(text, { id: 'e-1', name: 'x', params: {} }, 'app')).toBe('## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}-app\n# {{params.nope}} {{env.owner}}\n');
   });
 });

@@ -1,4 +1,5 @@
 import type { Caps } from './quota.js';
+import type { ScheduleOverride } from './schedule.js';
 import type { EnvTemplate } from './types.js';
 
 /** vCPUs and memory of each size (instance type, flavor) templates use: what quotas count. */
@@ -21,4 +22,6 @@ export interface EnvironmentSettings {
   /** Hourly price per size, for `flotte env usage` cost. */
   prices: Record<string, number>;
   quotas: EnvQuotas;
+  /** Per user (token name): a schedule over their templates' ones. Absent in settings stored before schedules. */
+  users?: Record<string, { schedule?: ScheduleOverride | undefined }> | undefined;
 }

@@ -1,4 +1,6 @@
 import type { IdlePolicy } from './idle.js';
+import type { EnvSchedule } from './schedule.js';
+import type { ReadinessCheck } from './readiness.js';
 
 /**
  * A developer environment: machines from an environment template, one flotte pool per role,
@@ -31,8 +33,15 @@ export interface EnvRoleTemplate {
   /** A fleet template (the `templates:` section) the role's machines are made from. */
   template: string;
   count: number;
-  /** How long the role may take to have every machine `ready` before creation fails. */
+  /** How long the role may take to have every machine `ready` (and its check passing) before creation fails. */
   readyTimeoutMs: number;
+  /**
+   * The role's provisioning: cloud-init (`#cloud-config` or a `#!` script) with `{{params.x}}`,
+   * `{{env.id}}`, `{{env.name}}` and `{{role}}` filled in at creation; it boots beside the agent's.
+   */
+  userData?: string | undefined;
+  /** What the role's agent checks on each machine before the environment is `ready`. */
+  ready?: ReadinessCheck | undefined;
 }
 
 export interface EnvParamSpec {
@@ -49,7 +58,7 @@ export interface EnvTemplate {
   version: number;
   roles: EnvRoleTemplate[];
   params: EnvParamSpec[];
-  /** Output name → text with `{{params.x}}`, `{{env.name}}`, `{{roles.r.machines}}`, `{{roles.r.addresses}}`. */
+  /** Output name → text with `{{params.x}}`, `{{env.name}}`, `{{roles.r.machines}}`, `{{roles.r.addresses}}` (each ready machine's primary address), `{{roles.r.address}}` (the first's). */
   outputs: Record<string, string>;
   defaultTtlMs: number;
   /** Longest life from creation that extensions may reach. */
@@ -58,6 +67,29 @@ export interface EnvTemplate {
   warm: number;
   /** Stop environments whose agents all look idle this long; never when absent. */
   idle?: IdlePolicy | undefined;
+  /** Autostart, autostop and dormancy (schedule.ts); a user's own schedule in the settings overrides it field by field. */
+  schedule?: EnvSchedule | undefined;
+  /** What a stopped (or shelved) machine-hour costs, as a share of the running price: 0 when absent. */
+  stoppedPrice?: number | undefined;
+  /** Stopped environments' machines are shelved (freeing their hosts, where the cloud can) rather than stopped. */
+  stopMode?: 'stop' | 'shelve' | undefined;
+}
+
+/** Who stopped an environment: its owner (or an operator) through the API, idle stop, or the schedule's autostop. */
+export type EnvStopCause = 'owner' | 'idle' | 'schedule';
+
+/**
+ * One stretch of an environment stopped: what usage prices as stopped time and what dormancy
+ * counts from. `to` is absent while it lasts; a destroyed environment's last stop ends at `endedAt`.
+ */
+export interface EnvStop {
+  from: number;
+  to?: number | undefined;
+  by: EnvStopCause;
+  /** When dormancy destroys it if it stays stopped, as the schedule said when last looked at (shown by `env list`). */
+  destroyAt?: number | undefined;
+  /** When the dormancy warning went out. */
+  warnedAt?: number | undefined;
 }
 
 /** One role of a made environment, with the pool that holds its machines. */
@@ -67,6 +99,7 @@ export interface EnvRole {
   template: string;
   count: number;
   readyTimeoutMs: number;
+  ready?: ReadinessCheck | undefined;
 }
 
 export interface Environment {
@@ -91,6 +124,8 @@ export interface Environment {
   endedAt?: number | undefined;
   /** Since when every agent has looked idle (ready environments with an idle policy); cleared by any activity. */
   idleSince?: number | undefined;
+  /** Its stops, oldest first (migration 0017); absent when it never stopped. */
+  stops?: EnvStop[] | undefined;
 }
 
 /**
@@ -106,4 +141,4 @@ export const envPoolName = (envId: string, role: string): string => `${ENV_POOL_
 export const isEnvPool = (pool: string): boolean => pool.startsWith(ENV_POOL_PREFIX);
 
 /** Fixed event reasons of environments, shown as they are. */
-export const ENV_REASONS = ['EnvCreated', 'EnvReady', 'EnvFailed', 'EnvDestroying', 'EnvDestroyed', 'EnvExpiring', 'EnvExpired', 'EnvExtended', 'EnvStopped', 'EnvStarting'] as const;
+export const ENV_REASONS = ['EnvCreated', 'EnvReady', 'EnvFailed', 'EnvDestroying', 'EnvDestroyed', 'EnvExpiring', 'EnvExpired', 'EnvExtended', 'EnvStopped', 'EnvStarting', 'EnvScheduledStop', 'EnvScheduledStart', 'EnvDormant', 'EnvDormancyExpired', 'EnvWarmReleased'] as const;

@@ -2,6 +2,7 @@ import type { RunInstancesCommandInput, Tag } from '@aws-sdk/client-ec2';
 import { TAG } from '../../domain/types.js';
 import type { LaunchRequest } from '../provider.js';
 import type { LaunchSettings } from './options.js';
+import { bootUserData } from '../boot-user-data.js';
 import { agentUserData, base64 } from './user-data.js';
 
 /** `image: launch-template` in flotte.yaml leaves the AMI to the launch template. */
@@ -26,7 +27,7 @@ export function runInstancesInput(req: LaunchRequest, s: LaunchSettings, o: { si
   const join = req.agent
     ? { server: req.agent.server, pool: req.agent.pool, joinToken: req.agent.joinToken, packageSpec: s.agent?.packageSpec ?? 'flotte' }
     : s.agent ? { ...s.agent, pool: String(req.tags[TAG.pool] ?? '') } : undefined;
-  const userData = req.template.userData ?? (join ? agentUserData(join) : undefined);
+  const userData = bootUserData(req, join && agentUserData(join));
   const profile = s.iamInstanceProfile;
   return {
     MinCount: 1,

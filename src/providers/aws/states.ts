@@ -1,4 +1,5 @@
 import type { Instance, InstanceStatus } from '@aws-sdk/client-ec2';
+import type { MachineAddress } from '../../domain/types.js';
 import type { ProviderMachine, ProviderStatus } from '../provider.js';
 
 /**
@@ -30,9 +31,20 @@ export function toProviderMachine(i: Instance): ProviderMachine {
     image: i.ImageId ?? '',
     launchedAt: i.LaunchTime?.getTime() ?? 0,
     tags,
-    address: i.PrivateIpAddress,
+    addresses: addressesOf(i),
     fault: (status === 'terminated' || status === 'terminating') && reason && FAULT_REASONS.test(reason) ? reason : undefined,
   };
+}
+
+/** EC2's IPv4 addresses and names, private before public; empty strings (a terminated instance's names) left out. */
+function addressesOf(i: Instance): MachineAddress[] {
+  const found: [MachineAddress['kind'], string | undefined][] = [
+    ['private', i.PrivateIpAddress],
+    ['public', i.PublicIpAddress],
+    ['dns', i.PrivateDnsName],
+    ['dns', i.PublicDnsName],
+  ];
+  return found.flatMap(([kind, value]) => (value ? [{ kind, value }] : []));
 }
 
 /** Event codes after which the instance is lost or must move: treated as failed now, so it is replaced ahead of time. */

@@ -142,7 +142,8 @@ export class LocalProvider implements Provider {
       image: m.image,
       launchedAt: m.launchedAt,
       tags: m.tags,
-      ...(port !== undefined ? { address: `127.0.0.1:${port}` } : {}),
+      // The agent writes its port once its endpoint listens: the address appears after boot.
+      addresses: port !== undefined ? [{ kind: 'local', value: `127.0.0.1:${port}` }] : [],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProviderType } from '../provider-type.js';
 
@@ -12,6 +12,9 @@ export const LocalProviderSchema = z.strictObject({
   bootSeconds: z.number().min(0).default(LOCAL_DEFAULTS.bootSeconds),
 });
 export type LocalProviderConfig = z.infer<typeof LocalProviderSchema>;
+
+/** A local machine's directory (its disk, its agent's cwd), absolute, for a process whose state is in `dataDir`. */
+export const localMachineDir = (dataDir: string, id: string): string => resolve(dataDir, 'local', id);
 
 /** `type: local`: its machines live under `<dataDir>/local`. */
 export const localProvider: ProviderType<'local', typeof LocalProviderSchema> = {

@@ -81,7 +81,7 @@ export async function launchServers(d: LaunchDeps, req: LaunchRequest, signal?: 
   let failedCount = 0;
   for (const out of outcomes) {
     if (out.status === 'fulfilled') {
-      launched.push({ id: out.value.id, status: 'pending', zone: req.zone, size: req.size, image: req.template.image, launchedAt: now, tags: metadata });
+      launched.push({ id: out.value.id, status: 'pending', zone: req.zone, size: req.size, image: req.template.image, launchedAt: now, tags: metadata, addresses: [] });
     } else {
       failedCount++;
       firstError ??= toProviderError(out.reason, d.secrets());

@@ -15,10 +15,19 @@ export interface NovaServer {
   /** `{id}` before 2.47, `{original_name, …}` from 2.47 on. */
   flavor?: { id?: string; original_name?: string };
   image?: { id?: string } | string;
-  addresses?: Record<string, { addr: string; version?: number }[]>;
+  /** Network name → its addresses; the type (fixed or floating) comes with the OS-EXT-IPS extension. */
+  addresses?: Record<string, { addr: string; version?: number; 'OS-EXT-IPS:type'?: string }[]>;
   fault?: { code?: number; message?: string };
   'OS-EXT-AZ:availability_zone'?: string;
   'OS-EXT-STS:task_state'?: string | null;
+}
+
+export interface NovaFlavor {
+  id: string;
+  name: string;
+  vcpus: number;
+  /** MiB. */
+  ram: number;
 }
 
 export interface ServerPage {
@@ -38,7 +47,9 @@ export interface NovaApi {
   /** POST /servers/{id}/action with a body such as `{reboot: {type: 'SOFT'}}`. */
   action(id: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<void>;
   deleteServer(id: string, signal?: AbortSignal): Promise<void>;
-  listFlavors(signal?: AbortSignal): Promise<{ id: string; name: string }[]>;
+  getServer(id: string, signal?: AbortSignal): Promise<NovaServer>;
+  /** With their vCPUs and memory (MiB): `flavors/detail`. */
+  listFlavors(signal?: AbortSignal): Promise<NovaFlavor[]>;
 }
 
 export type AuthedSend = (req: HttpRequest) => Promise<HttpResponse>;
@@ -94,9 +105,13 @@ export function novaApi(send: AuthedSend, endpoint: (signal?: AbortSignal) => Pr
     async deleteServer(id, signal) {
       await request('DELETE', `servers/${encodeURIComponent(id)}`, `DELETE ${id}`, undefined, signal);
     },
+    async getServer(id, signal) {
+      const res = await request('GET', `servers/${encodeURIComponent(id)}`, `GET ${id}`, undefined, signal);
+      return (res.body as { server: NovaServer }).server;
+    },
     async listFlavors(signal) {
-      const res = await request('GET', 'flavors', 'GET /flavors', undefined, signal);
-      return (res.body as { flavors?: { id: string; name: string }[] }).flavors ?? [];
+      const res = await request('GET', 'flavors/detail', 'GET /flavors/detail', undefined, signal);
+      return (res.body as { flavors?: NovaFlavor[] }).flavors ?? [];
     },
   };
   return api;

@@ -10,6 +10,7 @@ import {
   type ProviderCapabilities,
   type ProviderLimits,
   type ProviderMachine,
+  type SizeFacts,
 } from '../provider.js';
 import { toProviderError } from './errors.js';
 import type { GlanceApi, NeutronApi } from './glance-neutron.js';
@@ -81,17 +82,20 @@ export class OpenStackProvider implements Provider {
     return this.act('stop', ids, signal);
   }
 
+  /** Starts stopped servers and unshelves shelved ones (see server-actions.ts). */
   start(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
     return this.act('start', ids, signal);
   }
 
-  /** Shelves stopped environments: Nova frees their host resources but keeps disk and identity. */
+  /** Shelves servers (stopped environments that free their hypervisor): Nova keeps their disks, ids and ports. */
   shelve(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
     return this.act('shelve', ids, signal);
   }
 
-  unshelve(ids: readonly string[], signal?: AbortSignal): Promise<BatchResult> {
-    return this.act('unshelve', ids, signal);
+  /** Nova's flavors by name, memory in GiB: what environment quotas count. */
+  async sizes(signal?: AbortSignal): Promise<Record<string, SizeFacts>> {
+    const flavors = await this.guard(() => this.ports.nova.listFlavors(signal));
+    return Object.fromEntries(flavors.map((f) => [f.name, { vcpus: f.vcpus, memoryGb: f.ram / 1024 }]));
   }
 
   async list(filter: OwnerFilter, signal?: AbortSignal): Promise<ProviderMachine[]> {

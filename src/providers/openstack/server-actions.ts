@@ -72,6 +72,9 @@ async function once(nova: NovaApi, clock: Clock, action: ServerAction, id: strin
       if (e.status === 404) return 'not-found';
       if (e.status !== 409) throw e;
       if (ALREADY_THERE[action]?.test(e.message)) return 'done';
+      // A shelved server refuses os-start ("is not ready", no state named): starting it is unshelving.
+      // The look costs a call only on this conflict, never on the usual path.
+      if (action === 'start' && (await nova.getServer(id, signal)).status.startsWith('SHELVED')) return once(nova, clock, 'unshelve', id, signal);
       if (!/task_state/i.test(e.message)) throw new ProviderError('invalid', e.message, { code: 'Conflict' });
       if (attempt >= CONFLICT_RETRIES) throw e;
       await clock.sleep(CONFLICT_BACKOFF_MS * 2 ** attempt, signal);

@@ -47,6 +47,7 @@ function fakeNova(clock: VirtualClock) {
       else Object.assign(row, { server: { ...row.server, 'OS-EXT-STS:task_state': 'deleting' }, updatedAt: clock.now() });
     },
     listFlavors: async () => [],
+    getServer: async (id) => rows.get(id)!.server,
   };
   const add = (status: string) => nova.createServer({ metadata: { [TAG.cluster]: 'c1', [TAG.pool]: 'p' } }).then(({ id }) => Object.assign(rows.get(id)!.server, { status }) && id);
   /** An update by Nova itself (a reboot beginning, say): `updated_at` moves. */
@@ -149,7 +150,7 @@ describe('the servers/detail walk', () => {
       { servers: [] },
     ];
     let call = 0;
-    const nova = { microversion: async () => [2, 93], listServers: async () => pages[call++]!, createServer: async () => ({ id: 'x' }), action: async () => undefined, deleteServer: async () => undefined, listFlavors: async () => [] } as NovaApi;
+    const nova = { microversion: async () => [2, 93], listServers: async () => pages[call++]!, createServer: async () => ({ id: 'x' }), action: async () => undefined, deleteServer: async () => undefined, listFlavors: async () => [], getServer: async () => pages[0]!.servers[0]! } as NovaApi;
     const lister = new ServerLister(nova, new VirtualClock(Date.parse(created)), { pageSize: 2, changesSince: false, fullListMs: 60_000 });
     const { servers, pages: walked } = await lister.walk({});
     expect(walked).toBe(3);

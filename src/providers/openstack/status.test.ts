@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { negotiate } from './microversion.js';
+import { primaryAddress } from '../../domain/addresses.js';
 import { providerStatus, toProviderMachine } from './status.js';
 
 describe('Nova status → provider status', () => {
@@ -22,7 +23,7 @@ describe('Nova status → provider status', () => {
     expect(providerStatus(status, task)).toBe(want);
   });
 
-  it('carries the fault of a server in ERROR, the zone, the flavor name and the first IPv4', () => {
+  it('carries the fault of a server in ERROR, the zone, the flavor name and its addresses, IPv4 first', () => {
     const m = toProviderMachine({
       id: 's1',
       status: 'ERROR',
@@ -30,11 +31,30 @@ describe('Nova status → provider status', () => {
       metadata: { 'flotte:cluster': 'c' },
       flavor: { original_name: 'm1.tiny' },
       image: { id: 'img' },
-      addresses: { private: [{ addr: 'fd00::1', version: 6 }, { addr: '10.0.0.5', version: 4 }] },
+      addresses: {
+        private: [{ addr: 'fd00::1', version: 6, 'OS-EXT-IPS:type': 'fixed' }, { addr: '10.0.0.5', version: 4, 'OS-EXT-IPS:type': 'fixed' }, { addr: '172.24.4.9', version: 4, 'OS-EXT-IPS:type': 'floating' }],
+        storage: [{ addr: '192.168.50.3', version: 4 }],
+      },
       fault: { code: 500, message: 'No valid host was found.' },
       'OS-EXT-AZ:availability_zone': 'nova',
     });
-    expect(m).toEqual({ id: 's1', status: 'error', zone: 'nova', size: 'm1.tiny', image: 'img', launchedAt: Date.UTC(2026, 0, 1), tags: { 'flotte:cluster': 'c' }, address: '10.0.0.5', fault: 'No valid host was found.' });
+    expect(m).toEqual({
+      id: 's1',
+      status: 'error',
+      zone: 'nova',
+      size: 'm1.tiny',
+      image: 'img',
+      launchedAt: Date.UTC(2026, 0, 1),
+      tags: { 'flotte:cluster': 'c' },
+      addresses: [
+        { kind: 'fixed', value: '10.0.0.5', network: 'private' },
+        { kind: 'floating', value: '172.24.4.9', network: 'private' },
+        { kind: 'fixed', value: '192.168.50.3', network: 'storage' },
+        { kind: 'fixed', value: 'fd00::1', network: 'private' },
+      ],
+      fault: 'No valid host was found.',
+    });
+    expect(primaryAddress(m.addresses)).toBe('10.0.0.5');
   });
 });
 

@@ -1,3 +1,4 @@
+import type { MachineAddress } from '../../domain/types.js';
 import type { ProviderMachine, ProviderStatus } from '../provider.js';
 import type { NovaServer } from './nova.js';
 
@@ -45,10 +46,20 @@ export function providerStatus(status: string, taskState?: string | null): Provi
   return base;
 }
 
+/**
+ * Nova's addresses by network, each `fixed` (the port's own) or `floating` (NAT from outside);
+ * without the extension field an address counts as fixed. IPv4 ones first, so the primary
+ * address is one most networks route.
+ */
+function addressesOf(s: NovaServer): MachineAddress[] {
+  const all = Object.entries(s.addresses ?? {}).flatMap(([network, list]) =>
+    list.map((a) => ({ kind: a['OS-EXT-IPS:type'] === 'floating' ? ('floating' as const) : ('fixed' as const), value: a.addr, network, v6: a.version === 6 })),
+  );
+  return [...all.filter((a) => !a.v6), ...all.filter((a) => a.v6)].map(({ kind, value, network }) => ({ kind, value, network }));
+}
+
 /** Nova metadata key prefix handling: flotte's tag keys are used as metadata keys unchanged. */
 export function toProviderMachine(s: NovaServer): ProviderMachine {
-  const addresses = Object.values(s.addresses ?? {}).flat();
-  const address = addresses.find((a) => a.version !== 6)?.addr ?? addresses[0]?.addr;
   const image = typeof s.image === 'object' && s.image ? (s.image.id ?? '') : '';
   return {
     id: s.id,
@@ -58,7 +69,7 @@ export function toProviderMachine(s: NovaServer): ProviderMachine {
     image,
     launchedAt: s.created ? Date.parse(s.created) : 0,
     tags: { ...s.metadata },
-    ...(address ? { address } : {}),
+    addresses: addressesOf(s),
     ...(s.status === 'ERROR' && s.fault?.message ? { fault: s.fault.message } : {}),
   };
 }

@@ -186,6 +186,18 @@ export class SimCloud implements Provider {
     this.persist();
   }
 
+  /**
+   * Gives machines a public IPv4 from the documentation range (203.0.113.0/24), as associating an
+   * Elastic or floating IP does after boot: the way to test that a late address is picked up.
+   */
+  associatePublic(ids: readonly string[]): void {
+    for (const id of ids) {
+      const m = this.machines.get(id);
+      if (m) m.publicAddress = `203.0.113.${(Number(id.replace(/\D/g, '')) % 254) + 1}`;
+    }
+    this.persist();
+  }
+
   /** Most live machines in `zone`; undefined lifts the limit. */
   setZoneCapacity(zone: string, capacity: number | undefined): void {
     if (capacity === undefined) delete this.state.zoneCapacity[zone];

@@ -17,7 +17,10 @@ export interface SimMachine {
   size: string;
   image: string;
   tags: Record<string, string>;
+  /** Its private IPv4, drawn at launch. */
   address: string;
+  /** A public IPv4 associated after launch (`SimCloud.associatePublic`), as an Elastic IP would be. */
+  publicAddress?: string | undefined;
   launchedAt: number;
   /** End of the current boot (launch or start). */
   readyAt: number;
@@ -93,7 +96,7 @@ export function toProviderMachine(m: SimMachine, now: number): ProviderMachine {
     image: m.image,
     launchedAt: m.launchedAt,
     tags: { ...m.tags },
-    address: m.address,
+    addresses: m.publicAddress ? [{ kind: 'private', value: m.address }, { kind: 'public', value: m.publicAddress }] : [{ kind: 'private', value: m.address }],
     fault,
     lastRebootAt: m.rebootedAt,
   };

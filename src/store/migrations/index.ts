@@ -14,6 +14,10 @@ import { retention } from './0012-retention.js';
 import { storeProbe } from './0013-store-probe.js';
 import { liveMachines } from './0014-live-machines.js';
 import { intentSentAt } from './0015-intent-sent-at.js';
+import { machineAddresses } from './0016-machine-addresses.js';
+import { envStops } from './0017-env-stops.js';
+import { roleProvisioning } from './0018-role-provisioning.js';
+import { poolSuspendMode } from './0019-pool-suspend-mode.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -35,6 +39,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-store-probe': storeProbe,
   '0014-live-machines': liveMachines,
   '0015-intent-sent-at': intentSentAt,
+  '0016-machine-addresses': machineAddresses,
+  '0017-env-stops': envStops,
+  '0018-role-provisioning': roleProvisioning,
+  '0019-pool-suspend-mode': poolSuspendMode,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -47,6 +47,9 @@ export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: n
             {picked.m.id} <span class="muted">{picked.m.state} · {picked.m.zone} · {picked.m.size}</span>
           </h2>
           <p class="muted">launched {picked.m.launchedAt}{picked.m.replaces ? ` · replaced ${picked.m.replaces}` : ''}</p>
+          <p data-testid="machine-addresses">
+            {picked.m.addresses.length === 0 ? <span class="muted">no address reported yet</span> : picked.m.addresses.map((a) => `${a.kind} ${a.value}${a.network ? ` (${a.network})` : ''}`).join(' · ')}
+          </p>
           <div class="events">
             {picked.history.map((e) => (
               <div>

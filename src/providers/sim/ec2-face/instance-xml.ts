@@ -10,12 +10,15 @@ export function instanceXml(face: Ec2Face, m: SimMachine & { status: ProviderSta
   const extra = face.instances.get(m.id);
   const state = ec2State(m.status);
   const ip = m.address;
+  // Terminated instances keep no addresses or names on EC2.
+  const live = state.name !== 'terminated';
+  const pub = live ? m.publicAddress : undefined;
   return {
     instanceId: ec2Id(m.id),
     imageId: m.image,
     instanceState: state,
-    privateDnsName: `ip-${ip.replace(/\./g, '-')}.ec2.internal`,
-    dnsName: null,
+    privateDnsName: live ? `ip-${ip.replace(/\./g, '-')}.ec2.internal` : null,
+    dnsName: pub ? `ec2-${pub.replace(/\./g, '-')}.compute-1.amazonaws.com` : null,
     reason: null,
     amiLaunchIndex: 0,
     instanceType: m.size,
@@ -24,7 +27,8 @@ export function instanceXml(face: Ec2Face, m: SimMachine & { status: ProviderSta
     monitoring: { state: 'disabled' },
     subnetId: subnetOf(face, m),
     vpcId: subnetOf(face, m) === undefined ? undefined : VPC_ID,
-    privateIpAddress: state.name === 'terminated' ? undefined : ip,
+    privateIpAddress: live ? ip : undefined,
+    ipAddress: pub,
     clientToken: extra?.clientToken ?? m.token,
     instanceLifecycle: extra?.spot ? 'spot' : undefined,
     stateReason: m.status === 'error'
