@@ -120,6 +120,8 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     await executor.start();
   };
   let crashes = 0;
+  /** Crashes drawn while another was still armed: each kills a life of its own, armed in turn. */
+  const queuedCrashes: number[] = [];
   // A restart may itself fall into a store write failure: the process is down until a later tick's retry, as under a supervisor.
   const tryBoot = () => boot().then(
     () => true,
@@ -196,6 +198,7 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     wasDown = down;
     await world.beforeTick(atMs);
     if (!up && !down) up = await tryBoot();
+    if (up && !life.armed && queuedCrashes.length > 0) life.armCrash(queuedCrashes.shift()!);
     let reconciledAt: number | undefined;
     if (up && !down) {
       await running(controller.tick());
@@ -252,10 +255,13 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     const undo = await injectShared(f, pool, shared);
     if (undo) return undo;
     switch (f.kind) {
-      case 'crash':
+      case 'crash': {
         // Somewhere in the next tick's calls: during the list, between a record and its call, or after.
-        life.armCrash(1 + Math.floor(f.level * 40));
+        const afterCalls = 1 + Math.floor(f.level * 40);
+        if (life.armed) queuedCrashes.push(afterCalls);
+        else life.armCrash(afterCalls);
         return () => undefined;
+      }
       case 'store-write-failure':
         faults.writesFail++;
         return () => faults.writesFail--;

@@ -35,6 +35,11 @@ export class Incarnation {
     this.crashIn = Math.max(1, afterCalls);
   }
 
+  /** A crash is armed and has not fallen yet: another one must wait for the next life, or it would replace this one. */
+  get armed(): boolean {
+    return !this.dead && this.crashIn !== undefined && this.crashIn > 0;
+  }
+
   private pass(): void {
     if (this.dead) throw new Crashed();
     if (this.crashIn !== undefined && --this.crashIn <= 0) {
