@@ -22,9 +22,12 @@ environments:
         web: { template: small }
 `;
 
+// A role with a readiness check runs agents on any cloud (the agent runs the check): its pool launches once agents have somewhere to join.
+const AGENTS = { agentServer: 'http://127.0.0.1:7400' };
+
 describe('provisioning per role, from the environment to the launch request', () => {
   it("sends each role's rendered user-data with its pool's launches, tagged with the environment and the role; a role without any sends none", async () => {
-    eh = await envHarness('', YAML);
+    eh = await envHarness('', YAML, AGENTS);
     const sent: LaunchRequest[] = [];
     const launch = eh.h.sim.launch.bind(eh.h.sim);
     eh.h.sim.launch = (req) => {
@@ -42,20 +45,26 @@ describe('provisioning per role, from the environment to the launch request', ()
   });
 
   it('is ready only once the checked role’s agent reports a pass, and a woken one again only on a fresh pass', async () => {
-    eh = await envHarness('', YAML);
+    eh = await envHarness('', YAML, AGENTS);
     const alice = { name: 'alice', all: false };
     const env = await eh.service.create(alice, { name: 'billing', template: 'pg' });
     const db = env.roles.find((r) => r.name === 'db')!;
     const machines = async (e: Environment) => (await Promise.all(e.roles.map((r) => eh.h.store.listMachines({ pool: r.pool })))).flat();
     // What the agent route stores from a heartbeat of the db machine's agent.
-    const report = async (ok: boolean) => {
-      const [m] = await eh.h.store.listMachines({ pool: db.pool });
+    const report = async (ok: boolean | undefined) => {
       const now = eh.h.clock.now();
-      await eh.h.store.saveHeartbeat({ machine: m!.id, pool: db.pool, joinedAt: now, lastAt: now, busy: 0, drained: false, available: true, load: { load1: 0, cpu: 0, memory: 0 }, readiness: { ok, at: now, output: ok ? 'accepting connections' : 'no response' } });
+      for (const m of await eh.h.store.listMachines({ pool: db.pool })) {
+        if (m.state === 'stopped') continue;
+        await eh.h.store.saveHeartbeat({ machine: m.id, pool: db.pool, joinedAt: now, lastAt: now, busy: 0, drained: false, available: true, load: { load1: 0, cpu: 0, memory: 0 }, ...(ok === undefined ? {} : { readiness: { ok, at: now, output: ok ? 'accepting connections' : 'no response' } }) });
+      }
+    };
+    // Every machine ready: the db machine's agent has joined, its check failing so far.
+    const allReady = async (ok: boolean | undefined) => {
+      await report(ok);
+      return (await machines(env)).length === 2 && (await machines(env)).every((m) => m.state === 'ready');
     };
 
-    await eh.until(async () => (await machines(env)).every((m) => m.state === 'ready'));
-    await report(false);
+    await eh.until(() => allReady(false));
     await eh.reconciler.tick();
     expect((await eh.status(env.id)).status).toBe('creating');
     await report(true);
@@ -65,8 +74,8 @@ describe('provisioning per role, from the environment to the launch request', ()
     await eh.service.stop(alice, env.id);
     await eh.until(async () => (await machines(env)).every((m) => m.state === 'stopped'));
     await eh.service.start(alice, env.id);
-    // Every machine runs again, but the pass on record predates the stop: the wake waits for a fresh one.
-    await eh.until(async () => (await machines(env)).every((m) => m.state === 'ready'));
+    // Every machine runs again and its agent joined, but it has no check result since the wake: it waits for a fresh pass.
+    await eh.until(() => allReady(undefined));
     await eh.reconciler.tick();
     expect((await eh.status(env.id)).status).toBe('starting');
     await report(true);

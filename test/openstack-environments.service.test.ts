@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { EnvironmentDetail } from '../src/api/contract/index.js';
-import { OpenStackAdmin, openrc, openstackService } from './support/openstack.js';
+import { OpenStackAdmin, openstackService } from './support/openstack.js';
 import { GuestStandIns } from './support/openstack-guests.js';
 import { freePort, getJson, runCli, startUp, tempDir, waitFor, type UpProcess } from './support/process.js';
 import { serviceSuite } from './support/services.js';
@@ -20,7 +20,9 @@ type Server = { id: string; status: string; metadata?: Record<string, string>; a
 await serviceSuite(openstackService(), 'openstack environments: three roles on Nova, ready by their checks, stopped, shelved, woken, expired', () => {
   const cluster = `osenv-${randomUUID().slice(0, 8)}`;
   const keyName = `${cluster}-key`;
-  const env = Object.fromEntries(Object.entries(openrc('openrc.demo')).filter((e): e is [string, string] => e[1] !== undefined));
+  // A project of its own: the provider suite sets the demo project's quota low at one step, and these servers would count against it.
+  let project: Awaited<ReturnType<OpenStackAdmin['ownProject']>> | undefined;
+  let env: Record<string, string> = {};
   const dir = tempDir();
   let admin: OpenStackAdmin;
   let guests: GuestStandIns;
@@ -54,10 +56,9 @@ await serviceSuite(openstackService(), 'openstack environments: three roles on N
 
   beforeAll(async () => {
     admin = new OpenStackAdmin();
-    await admin.setInstanceQuota(await admin.projectId('demo'), -1);
-    const { body } = await admin.call('GET', 'identity', 'users?name=demo');
-    const demoUser = (body as { users: { id: string }[] }).users[0]!.id;
-    await admin.call('POST', 'compute', 'os-keypairs', { keypair: { name: keyName, user_id: demoUser } });
+    project = await admin.ownProject(cluster);
+    env = project.env;
+    await admin.call('POST', 'compute', 'os-keypairs', { keypair: { name: keyName, user_id: project.userId } });
     dbPort = await freePort();
     app = createHttpServer((req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end('ok'));
     await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
@@ -123,7 +124,8 @@ environments:
     db?.close();
     app?.close();
     await admin?.purge(cluster).catch(() => undefined);
-    await admin?.call('DELETE', 'compute', `os-keypairs/${keyName}?user_id=${encodeURIComponent((await admin.call('GET', 'identity', 'users?name=demo').then((r) => (r.body as { users: { id: string }[] }).users[0]!.id)))}`).catch(() => undefined);
+    if (project) await admin.call('DELETE', 'compute', `os-keypairs/${keyName}?user_id=${project.userId}`).catch(() => undefined);
+    await project?.remove();
   }, STEP_MS);
 
   it('creates 3 roles on Nova with their user-data, key pair and metadata, and is ready only once every role’s check passes', async () => {

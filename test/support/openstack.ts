@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { realClock } from '../../src/clock/clock.js';
@@ -81,6 +82,28 @@ export class OpenStackAdmin {
     }
     const ours = (c: string | undefined) => c !== undefined && (opts.prefix ? c.startsWith(cluster) : c === cluster);
     return out.filter((s) => ours(s.metadata?.['flotte:cluster'])).map(({ id, status }) => ({ id, status }));
+  }
+
+  /**
+   * A project of its own with a member user, so a suite's servers count against no other suite's
+   * quota: the OS_* variables to run as that user, and the way to remove both afterwards.
+   */
+  async ownProject(name: string): Promise<{ env: Record<string, string>; userId: string; remove: () => Promise<void> }> {
+    const password = randomBytes(12).toString('hex');
+    const project = ((await this.call('POST', 'identity', 'projects', { project: { name, domain_id: 'default' } })).body as { project: { id: string } }).project.id;
+    const user = ((await this.call('POST', 'identity', 'users', { user: { name, password, domain_id: 'default', default_project_id: project } })).body as { user: { id: string } }).user.id;
+    const role = ((await this.call('GET', 'identity', 'roles?name=member')).body as { roles: { id: string }[] }).roles[0]!.id;
+    await this.call('PUT', 'identity', `projects/${project}/users/${user}/roles/${role}`);
+    const base = openrc('openrc.demo');
+    const env = { ...Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined)), OS_USERNAME: name, OS_PASSWORD: password, OS_PROJECT_NAME: name };
+    return {
+      env,
+      userId: user,
+      remove: async () => {
+        await this.call('DELETE', 'identity', `users/${user}`).catch(() => undefined);
+        await this.call('DELETE', 'identity', `projects/${project}`).catch(() => undefined);
+      },
+    };
   }
 
   /** Nova's instance-action log of one server: `create`, `reboot`, `stop`, `start`… */
