@@ -28,6 +28,7 @@ import { streamRoutes } from './routes/stream.js';
 import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { environmentRoutes } from './routes/environments.js';
+import { notificationRoutes } from './routes/notifications.js';
 import type { EnvSizes } from '../domain/environments/settings.js';
 
 /** Fastify's default: longer ids than flotte makes, and a bound on what the router matches. */
@@ -66,7 +67,7 @@ export interface ApiDeps {
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
-  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps)];
+  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps), ...notificationRoutes(deps)];
 }
 
 /** The app factory: everything wired, nothing listening. Tests use `app.inject()`. */

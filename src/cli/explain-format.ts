@@ -34,7 +34,10 @@ export function formatDecision(d: DecisionView): string[] {
     lines.push(`    ${i.value === undefined ? `${i.metric}: ` : ''}${value}${when}${i.problem ? ` — ${i.problem}` : ''}`);
   }
   lines.push('  policies:');
-  for (const p of d.proposals) lines.push(`    ${p.policy}: ${p.desired === undefined ? 'no opinion' : `proposes ${p.desired}`} (${p.why})`);
+  for (const p of d.proposals) {
+    lines.push(`    ${p.policy}: ${p.desired === undefined ? 'no opinion' : `proposes ${p.desired}`} (${p.why})`);
+    if (p.forecast) lines.push(`      ${forecastLine(p.forecast)}`);
+  }
   if (d.recommendation !== undefined && d.recommendation !== null) lines.push(`  combined: ${d.recommendation} (the largest proposal)`);
   for (const x of d.adjustments) lines.push(`  ${STAGE_WORDS[x.stage] ?? x.stage}: ${x.from} → ${x.to} (${x.why})`);
   lines.push(`  result: ${result(d)}`);
@@ -51,4 +54,15 @@ function result(d: DecisionView): string {
   const cool = d.adjustments.find((x) => x.stage === 'cooldown');
   if (cool) return `held at ${d.current}: cooling down`;
   return `no change, ${d.current} is right`;
+}
+
+type ForecastView = NonNullable<DecisionView['proposals'][number]['forecast']>;
+
+const num = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+/** Forecast against actual: what the model says for now beside the reading, then what it expects ahead and would set. */
+function forecastLine(f: ForecastView): string {
+  const fit = f.modelNow === undefined ? '' : `model ${num(f.modelNow)} now, `;
+  const actual = f.actual === undefined ? '' : `actual ${num(f.actual)} now; `;
+  return `forecast: ${fit}${actual}${f.metric} ${num(f.value)} expected at ${f.at} → ${f.acting ? 'sets at least' : 'would set'} ${f.desired}${f.acting ? '' : ' (forecast-only: not acted on)'}`;
 }

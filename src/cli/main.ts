@@ -6,6 +6,7 @@ import { endQuietlyOnClosedPipe, reportFailure } from './failure.js';
 import { registerOperationCommands } from './commands/operations.js';
 import { registerHealthCommands } from './commands/healing.js';
 import { registerEnvCommands } from './commands/env.js';
+import { registerNotificationCommands } from './commands/notifications.js';
 
 // Each command's module is imported when that command runs, so a client command such as
 // `flotte env create` starts without loading the server, the controller, the planner or the
@@ -214,6 +215,7 @@ autoscaling
 registerOperationCommands(program, client);
 registerHealthCommands(program, client);
 registerEnvCommands(program, client);
+registerNotificationCommands(program, client);
 
 // Registered last and read when it runs, so the script covers every command above.
 program

@@ -6,6 +6,7 @@ import { Controller, type TickReport } from '../control/controller.js';
 import { runEnvironments } from '../control/environments/reconciler.js';
 import { ControlLoop } from '../control/loop.js';
 import { OperationExecutor } from '../control/operations/executor.js';
+import { Notifier } from '../control/notifications/notifier.js';
 import type { Ownership } from '../control/ownership.js';
 import { Pruner, firstMember } from '../control/retention.js';
 import { storeAgentLoad } from '../metrics/agents.js';
@@ -82,6 +83,9 @@ export class ControlPlane {
       runEnvironments({ store, clock, log }, signal),
       // Old history is deleted on a timer of its own, in small batches: never inside a tick.
       new Pruner({ store, clock, log, ...(ownership && { active: firstMember(ownership) }) }).run(signal),
+      // Webhooks read the events table on their own timer: a slow receiver never holds a tick.
+      // Every controller runs one; claims keep two from sending the same delivery.
+      new Notifier({ store, clock, log, holder: ownership?.id ?? `single:${process.pid}` }).run(signal),
     ];
   }
 

@@ -5,6 +5,8 @@ import type { PoolSpec, Template } from '../domain/types.js';
 import type { AppliedConfig, AppliedSettings } from '../store/store.js';
 import { EnvironmentsSchema, envTemplates, envUsers, type EnvironmentsConfig } from './environments-schema.js';
 import { RetentionSchema } from './retention-schema.js';
+import { NotificationsSchema } from './notifications-schema.js';
+import type { Subscription } from '../domain/notifications.js';
 import { providerZones } from './schema.js';
 import type { FleetConfig, TemplateConfig } from './schema.js';
 
@@ -43,6 +45,7 @@ function settingsOf(config: FleetConfig): AppliedSettings {
   return {
     environments: environmentSettings(config.environments ?? EnvironmentsSchema.parse({})),
     retention: config.retention ?? RetentionSchema.parse({}),
+    notifications: config.notifications ?? [],
   };
 }
 
@@ -67,6 +70,14 @@ export function appliedRetention(cfg: AppliedConfig | undefined): { policy: Rete
   const raw = cfg ? (parsedSource(cfg.source) as { retention?: unknown } | null)?.retention : undefined;
   const parsed = RetentionSchema.safeParse(raw ?? {});
   return parsed.success ? { policy: parsed.data } : { issues: parsed.error.issues };
+}
+
+/** The `notifications:` subscriptions of a stored config; none when it has no such section. */
+export function appliedNotifications(cfg: AppliedConfig | undefined): Subscription[] {
+  if (cfg?.settings?.notifications) return cfg.settings.notifications;
+  const raw = cfg ? (parsedSource(cfg.source) as { notifications?: unknown } | null)?.notifications : undefined;
+  const parsed = NotificationsSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data : [];
 }
 
 /** The last YAML read for a config without settings: every environment call and retention round asks, and parsing was most of their cost. */

@@ -63,4 +63,22 @@ describe('pools.<name>.scaling in flotte.yaml', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.applied.pools[0]!.scaling).toMatchObject({ evaluationInterval: 1, stabilization: { scaleIn: 300 }, cooldowns: { scaleOut: 90, scaleIn: 0 } });
   });
+
+  it('predictive scaling: forecast-only, lead auto and 14 days of history unless told', () => {
+    const metrics = 'metrics:\n  q: { type: redis, kind: list, key: jobs }\npolicies:\n';
+    const r = parseConfig(withScaling(`${metrics}  - { type: target-tracking, metric: q, target: 50, predictive: {} }\n  - { type: target-tracking, metric: q, target: 50, predictive: { mode: on, lead: 10m, history: 21d } }`), 'f.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const [a, b] = r.applied.pools[0]!.scaling!.policies;
+    expect(a).toMatchObject({ predictive: { mode: 'forecast-only', lead: 'auto', history: 14 * 86_400 } });
+    expect(b).toMatchObject({ predictive: { mode: 'on', lead: 600, history: 21 * 86_400 } });
+  });
+
+  it('predictive scaling on an average is refused at its line, with what to do', () => {
+    const r = parseConfig(withScaling('metrics:\n  cpu: { type: agents, measure: cpu }\npolicies:\n  - { type: target-tracking, metric: cpu, target: 60, aggregate: average, predictive: { mode: on } }'), 'f.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.line, e.path])).toEqual([[15, 'pools.web.scaling.policies[0].predictive']]);
+    expect(r.errors[0]!.message).toBe("predictive scaling forecasts a total, not the average cpu, which moves with the pool's own size");
+    expect(r.errors[0]!.hint).toMatch(/aggregate: total/);
+  });
 });

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { checkSchedule } from '../domain/scaling/schedule.js';
-import { DEFAULT_SCALING, type ScalingSpec } from '../domain/scaling/spec.js';
+import { DEFAULT_SCALING, PREDICTIVE_DEFAULTS, type ScalingSpec } from '../domain/scaling/spec.js';
 
 /** Seconds as a number, or a string like `30s`, `5m`, `1h`. */
 const Duration = z.union([
   z.number().min(0),
   z
     .string()
-    .regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { message: 'is not a duration: write seconds (30) or 30s, 5m, 1h' })
+    .regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, { message: 'is not a duration: write seconds (30) or 30s, 5m, 1h, 14d' })
     .transform((s) => {
       const n = Number.parseFloat(s);
       const unit = s.replace(/^[\d.]+/, '');
-      return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : unit === 'h' ? n * 3600 : n;
+      return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : unit === 'h' ? n * 3600 : unit === 'd' ? n * 86_400 : n;
     }),
 ]);
 const Url = z.string().url();
@@ -52,6 +52,14 @@ const Metric = z.discriminatedUnion('type', [
 
 const Step = z.strictObject({ lower: z.number().optional(), upper: z.number().optional(), change: z.int() });
 
+/** Predictive scaling on a target-tracking policy (docs/design/0004-autoscaling.md). */
+const Predictive = z.strictObject({
+  mode: z.enum(['forecast-only', 'on']).default(PREDICTIVE_DEFAULTS.mode),
+  /** How far ahead: `auto` is the pool's observed boot time. At most 6 h: the forecast reads the same hour of past days. */
+  lead: z.union([z.literal('auto'), Duration.pipe(z.number().min(1).max(6 * 3600))]).default(PREDICTIVE_DEFAULTS.lead),
+  history: Duration.pipe(z.number().min(86_400).max(60 * 86_400)).default(PREDICTIVE_DEFAULTS.history),
+});
+
 const Policy = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('target-tracking'),
@@ -61,6 +69,7 @@ const Policy = z.discriminatedUnion('type', [
     target: z.number().positive(),
     aggregate: z.enum(['total', 'average']).default('total'),
     tolerance: z.number().min(0).max(1).default(DEFAULT_SCALING.tolerance),
+    predictive: Predictive.optional(),
   }),
   z.strictObject({ type: z.literal('step'), name: z.string().optional(), metric: z.string().min(1), adjustment: z.enum(['absolute', 'percent']).default('absolute'), steps: z.array(Step).min(1) }),
   z.strictObject({
@@ -93,6 +102,9 @@ export const ScalingSchema = z
       if (p.type !== 'schedule' && !(p.metric in s.metrics)) {
         const known = Object.keys(s.metrics);
         ctx.addIssue({ code: 'custom', path: ['policies', i, 'metric'], message: `metric "${p.metric}" is not defined`, params: { hint: known.length ? `use one of ${known.join(', ')}, or define it under scaling.metrics` : 'define it under scaling.metrics' } });
+      }
+      if (p.type === 'target-tracking' && p.predictive && p.aggregate !== 'total') {
+        ctx.addIssue({ code: 'custom', path: ['policies', i, 'predictive'], message: `predictive scaling forecasts a total, not the average ${p.metric}, which moves with the pool's own size`, params: { hint: 'put predictive on a target-tracking policy with aggregate: total (a queue, requests per second)' } });
       }
       if (p.type === 'schedule') {
         try {

@@ -6,6 +6,7 @@ import { ScalingSchema } from './scaling-schema.js';
 import { HealthSchema } from './health-schema.js';
 import { EnvironmentsSchema } from './environments-schema.js';
 import { RetentionSchema } from './retention-schema.js';
+import { NotificationsSchema } from './notifications-schema.js';
 
 // Each provider's section (schema and defaults) is its own, in src/providers/<type>/registration.ts.
 export { NAME_RE } from '../providers/config-fields.js';
@@ -68,6 +69,8 @@ export const FleetConfigSchema = z.strictObject({
   environments: EnvironmentsSchema.optional(),
   /** How long flotte keeps events, decisions and audit records: see retention-schema.ts. */
   retention: RetentionSchema.optional(),
+  /** Webhooks that chosen events are sent to: see notifications-schema.ts. */
+  notifications: NotificationsSchema.optional(),
 });
 
 export type TemplateConfig = z.infer<typeof TemplateSchema>;

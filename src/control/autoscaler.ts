@@ -9,6 +9,7 @@ import { deadline, READ_TIMEOUT_MS, type AgentLoadReader, type MetricSource } fr
 import type { ConditionsPort, DecisionsPort, EventsPort, MachinesPort, PoolsPort } from '../store/ports.js';
 import { AUTOSCALER_POLL_MS, DECISION_HEARTBEAT_MS } from './constants.js';
 import { loadMemory, warmth, type Memory } from './autoscaler-memory.js';
+import { predict, type Histories } from './autoscaler-forecast.js';
 
 export interface AutoscalerDeps {
   store: PoolsPort & MachinesPort & EventsPort & ConditionsPort & DecisionsPort;
@@ -31,9 +32,12 @@ interface PoolRuntime {
   key: string;
   sources: Map<string, MetricSource>;
   memory?: Memory;
+  histories?: Histories | undefined;
   nextAt: number;
   /** The hold reason last announced by an event, so a long hold is one event, not one per evaluation. */
   heldReason?: string | undefined;
+  /** Whether the pool's max last cut what the policies asked (the PoolAtMax event is said once per stretch). */
+  atMax?: boolean;
   lastStored?: { at: number; summary: string };
 }
 
@@ -98,7 +102,9 @@ export class Autoscaler {
     const { store } = this.deps;
     const [readings, machines] = await Promise.all([this.readAll(rt), store.listMachines({ pool: pool.name })]);
     rt.memory ??= await loadMemory(store, pool.name, spec, now);
-    const state: ScalingState = { current: pool.desired, min: pool.min, max: pool.max, ...warmth(machines, spec.warmup, now), ...rt.memory };
+    const { histories, forecasts } = await predict(store, rt.histories, { pool: pool.name, spec, readings, machines, now });
+    rt.histories = histories;
+    const state: ScalingState = { current: pool.desired, min: pool.min, max: pool.max, ...warmth(machines, spec.warmup, now), ...rt.memory, forecasts };
     const decision = decide(pool.name, spec, readings, state, now);
     const { history, lastScaleOutAt, lastScaleInAt } = afterDecision(state, decision, spec);
     rt.memory = { history, lastScaleOutAt, lastScaleInAt };
@@ -113,6 +119,9 @@ export class Autoscaler {
       events.push({ at: now, pool: pool.name, reason: 'ScalingHeld', message: `autoscaler holds ${pool.name} at ${decision.desired}: ${decision.held}`, data: { held: decision.held } });
     }
     rt.heldReason = decision.held;
+    const cap = decision.adjustments.find((a) => a.stage === 'bounds' && a.from > a.to);
+    if (cap && !rt.atMax) events.push({ at: now, pool: pool.name, reason: 'PoolAtMax', message: `${pool.name} is held at its max of ${cap.to} while its policies ask for ${cap.from}: work is waiting`, data: { wanted: cap.from, max: cap.to } });
+    rt.atMax = cap !== undefined;
     // Steady "hold at N" decisions are stored once a minute: enough to explain, without a row every few seconds.
     const last = rt.lastStored;
     if (!last || last.summary !== decision.summary || decision.desired !== decision.current || now - last.at >= DECISION_HEARTBEAT_MS) {

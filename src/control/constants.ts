@@ -21,3 +21,7 @@ export const DECISION_HEARTBEAT_MS = 60_000;
 export const PROVIDER_UNAVAILABLE_AFTER_MS = 15_000;
 /** The blast-radius guard's interval: terminations of healthy machines are counted over this window. */
 export const BLAST_RADIUS_INTERVAL_MS = 60_000;
+/** Predictive scaling's `lead: auto` before any machine of the pool has booted: a typical cloud boot. */
+export const DEFAULT_BOOT_LEAD_S = 120;
+/** Machines whose boot times `lead: auto` takes the median of: the most recent ones. */
+export const BOOT_LEAD_SAMPLE = 50;

@@ -29,6 +29,8 @@ export const EVENT_REASON = {
   ScalingHeld: 'ScalingHeld',
   AutoscalingPaused: 'AutoscalingPaused',
   AutoscalingResumed: 'AutoscalingResumed',
+  /** The autoscaler wanted more machines than the pool's max allows: work is waiting. */
+  PoolAtMax: 'PoolAtMax',
   // Draining before a scale-in.
   Draining: 'Draining',
   Reclaimed: 'Reclaimed',
@@ -48,6 +50,9 @@ export const EVENT_REASON = {
   /** Replacements in one zone/size kept failing: skipped for a while. */
   OfferingBackoff: 'OfferingBackoff',
   IntentResolved: 'IntentResolved',
+  // A bulk operation ended (rolled back counts as failed; a cancel has no event).
+  OperationSucceeded: 'OperationSucceeded',
+  OperationFailed: 'OperationFailed',
   // Healing and the guards around it.
   HealingPaused: 'HealingPaused',
   HealingResumed: 'HealingResumed',

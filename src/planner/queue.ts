@@ -16,7 +16,7 @@ const EPS = 1e-9;
  * what makes a hand calculation and the replay agree to the last digit.
  */
 export class FluidQueue {
-  readonly delays = new DelayHistogram();
+  delays = new DelayHistogram();
   backlog = 0;
   arrived = 0;
   served = 0;
@@ -26,6 +26,12 @@ export class FluidQueue {
   private head = 0;
 
   constructor(private readonly sloSeconds: number) {}
+
+  /** Forgets the figures so far (a warm-up's), keeping the work still queued. */
+  resetFigures(): void {
+    this.delays = new DelayHistogram();
+    this.arrived = this.served = this.overSlo = 0;
+  }
 
   /** One step of `dt` seconds from `t`: `lambda` work/s arrives, `mu` work/s can be served. Returns work served. */
   step(t: number, dt: number, lambda: number, mu: number): number {

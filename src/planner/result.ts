@@ -57,6 +57,8 @@ export interface PlanResult {
   seed: number;
   start: string;
   durationSeconds: number;
+  /** Replayed before `start` and left out of every figure (the plan's `warmup`), when there was one. */
+  warmupSeconds?: number | undefined;
   stepSeconds: number;
   sloSeconds: number;
   unit: string;

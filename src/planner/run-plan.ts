@@ -18,11 +18,11 @@ export async function runPlan(plan: Plan, opts: RunOptions = {}): Promise<PlanRe
   const scenarios: ScenarioResult[] = [];
   for (const s of plan.scenarios) {
     opts.onProgress?.(s.name);
-    const result = await replayScenario(plan, s, load, { from, durationSeconds: plan.duration, factor: 1 });
+    const result = await replayScenario(plan, s, load, { from, durationSeconds: plan.duration, warmupSeconds: plan.warmup, factor: 1 });
     if (plan.workload.forecast) result.forecast = await forecast(plan, s, load, from, opts);
     scenarios.push(result);
   }
-  return { seed: plan.seed, start: plan.start, durationSeconds: plan.duration, stepSeconds: plan.step, sloSeconds: plan.slo.queueDelay, unit: plan.workload.unit, scenarios };
+  return { seed: plan.seed, start: plan.start, durationSeconds: plan.duration, ...(plan.warmup ? { warmupSeconds: plan.warmup } : {}), stepSeconds: plan.step, sloSeconds: plan.slo.queueDelay, unit: plan.workload.unit, scenarios };
 }
 
 /**
@@ -36,7 +36,7 @@ async function forecast(plan: Plan, s: PlanScenario, load: LoadCurve, from: numb
   for (let m = 0; m <= f.months; m++) {
     opts.onProgress?.(`${s.name} month ${m}`);
     const factor = growthFactor(plan, m);
-    const r = await replayScenario(plan, s, load, { from, durationSeconds: Math.min(f.sample, plan.duration), factor });
+    const r = await replayScenario(plan, s, load, { from, durationSeconds: Math.min(f.sample, plan.duration), warmupSeconds: plan.warmup, factor });
     const peakLoad = Math.max(...r.series.map((p) => p.load));
     months.push({
       month: m,

@@ -48,11 +48,16 @@ const Forecast = z
 
 const StepBand = z.object({ lower: z.number().optional(), upper: z.number().optional(), change: z.number() }).strict();
 
+/** Predictive scaling as flotte.yaml has it (`lead: auto` is the scenario's slowest boot). */
+const Predictive = z
+  .object({ mode: z.enum(['forecast-only', 'on']).default('forecast-only'), lead: z.union([z.literal('auto'), duration]).default('auto'), history: duration.default(14 * 86_400) })
+  .strict();
+
 /** Policies as the autoscaler takes them; metrics are the planner's own: load, busy, backlog, delay. */
 export const PLANNER_METRICS = ['load', 'busy', 'backlog', 'delay'] as const;
 const metric = z.enum(PLANNER_METRICS);
 const Policy = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('target-tracking'), name: z.string().optional(), metric, target: z.number().positive(), aggregate: z.enum(['total', 'average']).optional(), tolerance: share.default(0.1) }).strict(),
+  z.object({ type: z.literal('target-tracking'), name: z.string().optional(), metric, target: z.number().positive(), aggregate: z.enum(['total', 'average']).optional(), tolerance: share.default(0.1), predictive: Predictive.optional() }).strict(),
   z.object({ type: z.literal('step'), name: z.string().optional(), metric, steps: z.array(StepBand).min(1), adjustment: z.enum(['absolute', 'percent']).default('absolute') }).strict(),
   z.object({ type: z.literal('schedule'), name: z.string().optional(), cron: z.string().min(1), timezone: z.string().default('UTC'), duration, min: z.number().int().nonnegative().optional(), max: z.number().int().nonnegative().optional(), desired: z.number().int().nonnegative().optional() }).strict(),
 ]);
@@ -96,6 +101,8 @@ export const PlanSchema = z
     seed: z.number().int().default(1),
     start: z.iso.datetime().default('2026-01-05T00:00:00Z'),
     duration: duration.default(7 * 86_400),
+    /** Replayed before `start` and left out of every figure: gives a predictive policy its past days. */
+    warmup: duration.optional(),
     /** Simulated seconds per step: the controller tick and the finest chart resolution. */
     step: duration.default(10),
     slo: z.object({ queueDelay: duration }).strict().default({ queueDelay: 300 }),
@@ -109,6 +116,11 @@ export const PlanSchema = z
       if (seen.has(s.name)) ctx.addIssue({ code: 'custom', path: ['scenarios', i, 'name'], message: `scenario "${s.name}" is named twice` });
       seen.add(s.name);
       if (s.pool.initial > s.pool.max || s.pool.min > s.pool.max) ctx.addIssue({ code: 'custom', path: ['scenarios', i, 'pool'], message: 'min and initial must not exceed max' });
+      s.scaling?.policies.forEach((p, j) => {
+        if (p.type === 'target-tracking' && p.predictive && (p.aggregate ?? (p.metric === 'load' || p.metric === 'backlog' ? 'total' : 'average')) !== 'total') {
+          ctx.addIssue({ code: 'custom', path: ['scenarios', i, 'scaling', 'policies', j, 'predictive'], message: `predictive scaling forecasts a total (load or backlog), not the average ${p.metric}, which moves with the pool's own size`, params: { hint: 'put predictive on a target-tracking policy of load' } });
+        }
+      });
     });
   });
 

@@ -27,6 +27,8 @@ export interface Database {
   event_counts: EventCountsTable;
   store_probe: StoreProbeTable;
   environments: EnvironmentsTable;
+  notification_cursor: NotificationCursorTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -300,4 +302,31 @@ export interface EnvironmentsTable {
   idle_since: ColumnType<number | null, number | null | undefined, number | null | undefined>;
   /** JSON list of `EnvStop` (migration 0017); null when it never stopped. */
   stops: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+}
+
+/** How far the notification worker has read the events table (migration 0020). */
+export interface NotificationCursorTable {
+  name: string;
+  last_event: number;
+}
+
+/** The notification outbox (migration 0020): one row per (event, subscription). */
+export interface NotificationDeliveriesTable {
+  id: string;
+  subscription: string;
+  kind: string;
+  event: number;
+  pool: string;
+  /** The JSON sent, fixed at enqueue so every attempt sends the same bytes. */
+  body: string;
+  status: string;
+  attempts: number;
+  next_at: number;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  last_error: string | null;
+  last_status: number | null;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
 }

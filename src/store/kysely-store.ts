@@ -11,6 +11,7 @@ import * as events from './events-repo.js';
 import * as intents from './intents-repo.js';
 import * as leases from './leases-repo.js';
 import * as machines from './machines-repo.js';
+import { notificationsRepo } from './notifications-repo.js';
 import * as operations from './operations-repo.js';
 import * as pools from './pools-repo.js';
 import type * as P from './ports.js';
@@ -169,6 +170,7 @@ function storePorts(db: Db, dialect: Store['dialect']): Omit<Store, 'dialect'> {
     ...statePort(db, dialect),
     ...operationsPort(db),
     environments: environmentsRepo(db),
+    notifications: notificationsRepo(db),
     close: () => db.destroy(),
   };
 }

@@ -257,3 +257,57 @@ export interface EnvironmentsPort {
 export interface WithEnvironments {
   readonly environments: EnvironmentsPort;
 }
+
+/** Where a notification delivery stands: `dead` is the dead-letter list (attempts used up). */
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+/** A delivery as enqueued: its id is `<event>-<subscription>`, the same on every controller. */
+export interface NewDelivery {
+  id: string;
+  subscription: string;
+  kind: string;
+  event: number;
+  pool: string;
+  body: string;
+  createdAt: number;
+}
+
+export interface Delivery extends NewDelivery {
+  status: DeliveryStatus;
+  attempts: number;
+  nextAt: number;
+  updatedAt: number;
+  lastError?: string | undefined;
+  lastStatus?: number | undefined;
+  deliveredAt?: number | undefined;
+}
+
+/** What one attempt ended in: delivered, retried at `nextAt`, or dead. */
+export interface DeliveryOutcome {
+  status: DeliveryStatus;
+  at: number;
+  nextAt: number;
+  error?: string | undefined;
+  httpStatus?: number | undefined;
+}
+
+/** The notification outbox (migration 0020), for the delivery worker and the API. */
+export interface NotificationsPort {
+  /** The last event id the worker `name` has read; undefined before its first read. */
+  cursor(name: string): Promise<number | undefined>;
+  /** Enqueues the deliveries (an id already there is left as it is) and moves the cursor to `lastEvent`, in one transaction. */
+  enqueue(name: string, deliveries: readonly NewDelivery[], lastEvent: number): Promise<void>;
+  /** Pending deliveries due at `now` that nobody holds a claim on, oldest due first. */
+  due(now: number, limit: number): Promise<Delivery[]>;
+  /** Claims a due delivery until `until`; false when another sender claimed it (or it was settled) first. */
+  claim(id: string, holder: string, now: number, until: number): Promise<boolean>;
+  /** Records an attempt's outcome and drops the claim; a no-op when `holder` no longer holds it. */
+  settle(id: string, holder: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Newest first. */
+  listDeliveries(query: { status?: DeliveryStatus | undefined; subscription?: string | undefined; limit?: number | undefined }): Promise<Delivery[]>;
+}
+
+/** The notifications port as a member of the store. */
+export interface WithNotifications {
+  readonly notifications: NotificationsPort;
+}

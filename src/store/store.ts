@@ -1,4 +1,5 @@
 import type { EnvironmentSettings } from '../domain/environments/settings.js';
+import type { Subscription } from '../domain/notifications.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import type { FleetEvent, PoolSpec, Template } from '../domain/types.js';
 import type {
@@ -19,6 +20,7 @@ import type {
   StoreStatePort,
   TokensPort,
   WithEnvironments,
+  WithNotifications,
 } from './ports.js';
 
 export type * from './ports.js';
@@ -43,6 +45,8 @@ export interface AppliedConfig {
 export interface AppliedSettings {
   environments: EnvironmentSettings;
   retention: RetentionPolicy;
+  /** Notification subscriptions; absent on configs stored before notifications existed. */
+  notifications?: Subscription[] | undefined;
 }
 
 /**
@@ -88,7 +92,8 @@ export interface Store
     RetentionPort,
     StoreStatePort,
     OperationsPort,
-    WithEnvironments {
+    WithEnvironments,
+    WithNotifications {
   readonly dialect: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

@@ -84,6 +84,9 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'POST /api/v1/environments/:id/extend': (s) => ({ url: `/api/v1/environments/${s.env}/extend`, body: { by: '1h' } }),
   'POST /api/v1/environments/:id/stop': (s) => ({ url: `/api/v1/environments/${s.env}/stop` }),
   'POST /api/v1/environments/:id/start': (s) => ({ url: `/api/v1/environments/${s.env}/start` }),
+  'GET /api/v1/notifications/deliveries': () => ({ url: '/api/v1/notifications/deliveries?status=dead' }),
+  // Its secret variable is unset on purpose: the answer says so, without calling out anywhere.
+  'POST /api/v1/notifications/subscriptions/:name/test': () => ({ url: '/api/v1/notifications/subscriptions/oncall/test' }),
 };
 
 /** The fixture's own config, so changes to the built-in demo cannot move these tests. */
@@ -118,6 +121,9 @@ environments:
     dev:
       roles:
         app: { template: small }
+notifications:
+  subscriptions:
+    oncall: { url: 'http://127.0.0.1:9/hook', secretEnv: FLOTTE_EXAMPLE_UNSET_SECRET, events: [HealingPaused] }
 `;
 
 const agentReport = (s: Seeded) => ({ machine: s.machine, pool: s.pool, load: { load1: 0.5, cpu: 0.2, memory: 0.3 } });

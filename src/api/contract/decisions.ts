@@ -10,7 +10,16 @@ export const DecisionSchema = z.strictObject({
   recommendation: z.number().optional(),
   desired: z.number(),
   inputs: z.array(z.strictObject({ metric: z.string(), value: z.number().optional(), at: Iso.optional(), problem: z.string().optional() })),
-  proposals: z.array(z.strictObject({ policy: z.string(), type: z.enum(['target-tracking', 'step', 'schedule']), desired: z.number().optional(), why: z.string() })),
+  proposals: z.array(
+    z.strictObject({
+      policy: z.string(),
+      type: z.enum(['target-tracking', 'step', 'schedule']),
+      desired: z.number().optional(),
+      why: z.string(),
+      /** A predictive policy's forecast for `at` (now + lead), the model's value and the actual reading now, and the size it asks for. */
+      forecast: z.strictObject({ metric: z.string(), at: Iso, value: z.number(), modelNow: z.number().optional(), actual: z.number().optional(), desired: z.number(), acting: z.boolean() }).optional(),
+    }),
+  ),
   adjustments: z.array(z.strictObject({ stage: z.enum(['stale-hold', 'stabilization', 'cooldown', 'max-step', 'bounds']), from: z.number(), to: z.number(), why: z.string() })),
   /** Why the pool was held at its size (missing or stale metrics). */
   held: z.string().optional(),

@@ -9,6 +9,7 @@ export * from './common.js';
 export * from './config.js';
 export * from './decisions.js';
 export * from './environments.js';
+export * from './notifications.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './operations.js';

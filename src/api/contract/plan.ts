@@ -34,6 +34,8 @@ export const PlanResultSchema = z.strictObject({
   seed: z.number(),
   start: z.string(),
   durationSeconds: z.number(),
+  /** Replayed before `start` and left out of every figure. */
+  warmupSeconds: z.number().optional(),
   stepSeconds: z.number(),
   sloSeconds: z.number(),
   unit: z.string(),

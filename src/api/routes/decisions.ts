@@ -13,6 +13,7 @@ export const decisionView = (d: ScalingDecision & { id: number }) => ({
   ...d,
   at: iso(d.at)!,
   inputs: d.inputs.map((i) => ({ ...i, at: iso(i.at) })),
+  proposals: d.proposals.map((p) => (p.forecast ? { ...p, forecast: { ...p.forecast, at: iso(p.forecast.at)! } } : p)),
 });
 
 export function decisionRoutes(deps: ApiDeps) {

@@ -15,7 +15,9 @@ export const API_PLAN_MAX_STEPS = 300_000;
 
 export function planSteps(plan: Plan): number {
   const f = plan.workload.forecast;
-  const perScenario = plan.duration + (f ? (f.months + 1) * Math.min(f.sample, plan.duration) : 0);
+  // Each replay (the window and every forecast month's sample) runs the warm-up first.
+  const warm = plan.warmup ?? 0;
+  const perScenario = plan.duration + warm + (f ? (f.months + 1) * (Math.min(f.sample, plan.duration) + warm) : 0);
   return Math.ceil(perScenario / plan.step) * plan.scenarios.length;
 }
 

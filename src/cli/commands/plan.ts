@@ -33,6 +33,7 @@ export async function planCommand(opts: PlanOptions): Promise<void> {
   if (opts.json) return printJson(result);
   const s = summaryRows(result);
   println(table(s.headers, s.rows));
+  if (result.warmupSeconds) println(`(figures from ${result.start} on; the ${result.warmupSeconds / 3600} h before were replayed as warm-up and left out)`);
   const f = forecastRows(result);
   if (f) {
     println();

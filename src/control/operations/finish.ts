@@ -46,6 +46,9 @@ export async function finishOperation(entry: Entry, ctx: StartContext, end: Oper
   }
   Object.assign(op, { status, message, finishedAt: now, updatedAt: now, progress: { ...op.progress, api: { ...entry.tally } } });
   await ctx.store.updateOperation(op);
+  // The end as an event too, so readers of the event log (notifications, `flotte events`) hear of it.
+  const reason = status === 'succeeded' ? 'OperationSucceeded' : status === 'failed' || status === 'rolled-back' ? 'OperationFailed' : undefined;
+  if (reason) await ctx.store.appendEvents([{ at: now, pool: op.pool, reason, message: `operation ${op.id} (${op.kind}) ${status}: ${message}`, data: { operation: op.id, kind: op.kind, status } }]);
 }
 
 /** Pins from rolled-back replaces, per pool: only the newest replace of a pool counts. */

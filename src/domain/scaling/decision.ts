@@ -21,6 +21,23 @@ export interface Proposal {
   /** Undefined: the policy has no opinion this time (no data, no band matched, schedule off). */
   desired?: number | undefined;
   why: string;
+  /** A predictive policy's forecast, set against the reading now. */
+  forecast?: ProposalForecast | undefined;
+}
+
+/** What a predictive policy forecast, and what it would set (or set, when `acting`). */
+export interface ProposalForecast {
+  metric: string;
+  /** The time forecast (now + lead) and the value expected then. */
+  at: number;
+  value: number;
+  /** The model's value for now and the metric's actual reading now. */
+  modelNow?: number | undefined;
+  actual?: number | undefined;
+  /** ceil(value ÷ target): the size the forecast asks for. */
+  desired: number;
+  /** False in `forecast-only` mode: recorded, not applied. */
+  acting: boolean;
 }
 
 /** A stage of the decision that changed the number: the explanation names each. */
@@ -63,4 +80,6 @@ export interface ScalingState {
   history: readonly { at: number; value: number }[];
   lastScaleOutAt?: number | undefined;
   lastScaleInAt?: number | undefined;
+  /** Predictive policies' forecasts for this evaluation, by metric (`forecast.ts`). */
+  forecasts?: ReadonlyMap<string, { at: number; value: number; now: number }> | undefined;
 }

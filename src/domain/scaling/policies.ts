@@ -1,4 +1,4 @@
-import type { MetricSample, Proposal, ScalingState } from './decision.js';
+import type { MetricSample, Proposal, ProposalForecast, ScalingState } from './decision.js';
 import { scheduleOpenedAt } from './schedule.js';
 import { policyName, type PolicySpec } from './spec.js';
 
@@ -14,6 +14,7 @@ export interface Opinion {
   desired: number | undefined;
   bounds: ScheduleBounds | undefined;
   why: string;
+  forecast?: ProposalForecast | undefined;
 }
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(2));
@@ -32,7 +33,7 @@ export function propose(policy: PolicySpec, samples: ReadonlyMap<string, MetricS
 
 /** An opinion as decisions store and show it (a policy with no opinion has no `desired` at all). */
 export function asProposal(policy: PolicySpec, o: Opinion): Proposal {
-  const base = { policy: policyName(policy), type: policy.type };
+  const base = { policy: policyName(policy), type: policy.type, ...(o.forecast ? { forecast: o.forecast } : {}) };
   return o.desired === undefined ? { ...base, why: o.why } : { ...base, desired: o.desired, why: o.why };
 }
 
@@ -48,11 +49,12 @@ export function opinion(policy: PolicySpec, samples: ReadonlyMap<string, MetricS
       if (!s) return says(undefined, explain ? `no fresh value of ${policy.metric}` : '');
       if (policy.aggregate === 'total') {
         const ratio = c > 0 ? s.value / (policy.target * c) : Number.POSITIVE_INFINITY;
-        if (c > 0 && Math.abs(ratio - 1) <= policy.tolerance) {
-          return says(c, explain ? `${policy.metric} ${fmt(s.value)} is ${fmt(s.value / c)} per machine, within ${policy.tolerance * 100}% of the target ${fmt(policy.target)}` : '');
-        }
-        const desired = Math.ceil(s.value / policy.target);
-        return says(desired, explain ? `${policy.metric} ${fmt(s.value)} ÷ target ${fmt(policy.target)} per machine = ${desired}` : '');
+        const reactive =
+          c > 0 && Math.abs(ratio - 1) <= policy.tolerance
+            ? says(c, explain ? `${policy.metric} ${fmt(s.value)} is ${fmt(s.value / c)} per machine, within ${policy.tolerance * 100}% of the target ${fmt(policy.target)}` : '')
+            : says(Math.ceil(s.value / policy.target), explain ? `${policy.metric} ${fmt(s.value)} ÷ target ${fmt(policy.target)} per machine = ${Math.ceil(s.value / policy.target)}` : '');
+        const f = policy.predictive && state.forecasts?.get(policy.metric);
+        return f ? ahead(policy, reactive, f, s.value, explain) : reactive;
       }
       if (state.warm === 0) return says(undefined, explain ? `no warm machine reports ${policy.metric}` : '');
       if (Math.abs(s.value / policy.target - 1) <= policy.tolerance) {
@@ -84,4 +86,26 @@ export function opinion(policy: PolicySpec, samples: ReadonlyMap<string, MetricS
       return says(policy.desired, `on since ${new Date(opened).toISOString()} for ${policy.duration} s: ${parts.join(', ') || 'no change'}`, bounds);
     }
   }
+}
+
+/**
+ * Predictive scaling: the reactive policy applied to the forecast, and the larger of both
+ * proposals, so the pool is ready for the load one boot time ahead and never smaller than the
+ * present load needs. In `forecast-only` mode the reactive proposal stands and the forecast is
+ * only recorded.
+ */
+function ahead(policy: Extract<PolicySpec, { type: 'target-tracking' }>, reactive: Opinion, f: { at: number; value: number; now: number }, actual: number, explain: boolean): Opinion {
+  const acting = policy.predictive!.mode === 'on';
+  // The reactive size rule on the forecast, without its hold band: the band keeps a noisy present
+  // reading from churning the pool, but it also lets the pool run up to `tolerance` past its
+  // target, which is the very shortfall a forecast is there to prevent (AWS predictive scaling
+  // also sizes to forecast ÷ target).
+  const wanted = Math.ceil(f.value / policy.target);
+  const forecast: ProposalForecast = { metric: policy.metric, at: f.at, value: f.value, modelNow: Number.isFinite(f.now) ? f.now : undefined, actual, desired: wanted, acting };
+  const leads = acting && wanted > (reactive.desired ?? 0);
+  const desired = leads ? wanted : reactive.desired;
+  if (!explain) return { desired, bounds: undefined, why: '', forecast };
+  const saw = `forecast ${policy.metric} ${fmt(f.value)} at ${new Date(f.at).toISOString()} ÷ target ${fmt(policy.target)} = ${wanted}`;
+  const why = leads ? `${saw}, ahead of the present load (${reactive.why})` : acting ? `${reactive.why}; ${saw}` : `${reactive.why}; forecast only: ${saw} would ${wanted > (reactive.desired ?? 0) ? `set ${wanted}` : 'change nothing'}`;
+  return { desired, bounds: undefined, why, forecast };
 }

@@ -70,9 +70,25 @@ export interface DailyCurve {
  *   `timezone`), sets min, max and a desired floor.
  */
 export type PolicySpec =
-  | { type: 'target-tracking'; name?: string | undefined; metric: string; target: number; aggregate: 'total' | 'average'; tolerance: number }
+  | { type: 'target-tracking'; name?: string | undefined; metric: string; target: number; aggregate: 'total' | 'average'; tolerance: number; predictive?: PredictiveSpec | undefined }
   | { type: 'step'; name?: string | undefined; metric: string; steps: StepSpec[]; adjustment: 'absolute' | 'percent' }
   | { type: 'schedule'; name?: string | undefined; cron: string; timezone: string; duration: number; min?: number | undefined; max?: number | undefined; desired?: number | undefined };
+
+/**
+ * Predictive scaling on a target-tracking policy of a total (`forecast.ts` says how the forecast
+ * is made): the policy also proposes ceil(forecast at now + lead ÷ target), and the larger of
+ * that and its reactive proposal stands, so it never scales in below what the present load
+ * needs. `forecast-only` explains what it would do and acts on the reactive proposal alone.
+ */
+export interface PredictiveSpec {
+  mode: 'forecast-only' | 'on';
+  /** Seconds ahead to forecast, or `auto`: the pool's boot time. */
+  lead: 'auto' | number;
+  /** Seconds of past the forecast reads (default 14 days: two of each weekday). */
+  history: number;
+}
+
+export const PREDICTIVE_DEFAULTS = { mode: 'forecast-only', lead: 'auto', history: 14 * 86_400 } as const;
 
 /** Applies when lower ≤ value < upper (either bound may be left out). */
 export interface StepSpec {

@@ -1,5 +1,6 @@
 import { afterDecision, decideSize } from '../../domain/scaling/decide.js';
 import type { MetricSample, ScalingState } from '../../domain/scaling/decision.js';
+import { forecastsFor, MetricHistory, predictedMetrics } from '../../domain/scaling/forecast.js';
 import type { MetricSourceSpec, PolicySpec, ScalingSpec } from '../../domain/scaling/spec.js';
 import { PLANNER_METRICS, type PlanScenario } from '../schema.js';
 
@@ -47,14 +48,24 @@ export class PlanAutoscaler {
   /** The readings handed to each evaluation, refilled in place: decideSize keeps none of them. */
   private readonly samples = { load: { value: 0, at: 0 }, busy: { value: 0, at: 0 }, backlog: { value: 0, at: 0 }, delay: { value: 0, at: 0 } } satisfies Record<keyof PlannerReadings, MetricSample>;
   private readonly readings = new Map<string, MetricSample>(Object.entries(this.samples));
+  /** What predictive policies read: the replay's own readings so far, as the live autoscaler keeps them. */
+  private readonly histories: Map<keyof PlannerReadings, MetricHistory>;
 
+  /** `bootSeconds`: what a predictive policy's `lead: auto` means (the scenario's slowest boot). */
   constructor(
     private readonly spec: ScalingSpec,
     min: number,
     max: number,
     desired: number,
+    private readonly bootSeconds = 0,
   ) {
     this.state = { current: desired, min, max, warm: 0, warming: 0, history: [] };
+    this.histories = new Map([...predictedMetrics(spec)].map(([m, keepMs]) => [m as keyof PlannerReadings, new MetricHistory(keepMs)]));
+  }
+
+  /** Starts the scale-out and scale-in counts afresh (the end of a warm-up). */
+  resetCounts(): void {
+    this.scaleOuts = this.scaleIns = 0;
   }
 
   get desired(): number {
@@ -71,6 +82,10 @@ export class PlanAutoscaler {
     // The state is this object's own (afterDecision returns a new one each time): warm and warming are set for this evaluation only.
     this.state.warm = warm;
     this.state.warming = warming;
+    if (this.histories.size > 0) {
+      for (const [m, h] of this.histories) h.add(now, r[m]);
+      this.state.forecasts = forecastsFor(this.spec, this.histories, now, this.bootSeconds);
+    }
     const decision = decideSize(this.spec, this.readings, this.state, now);
     if (decision.desired > this.state.current) this.scaleOuts++;
     else if (decision.desired < this.state.current) this.scaleIns++;

@@ -13,6 +13,8 @@ export interface ReplayWindow {
   /** Epoch ms the replay starts at. */
   from: number;
   durationSeconds: number;
+  /** Replayed before `from` and left out of the figures (the plan's `warmup`). */
+  warmupSeconds?: number | undefined;
   /** Multiplier on the load curve (forecast growth); 1 for the traced period. */
   factor: number;
 }
@@ -32,16 +34,18 @@ const PREROLL_EXTRA_S = 300;
  */
 export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurve, w: ReplayWindow): Promise<ScenarioResult> {
   const stepMs = plan.step * 1000;
-  const steps = Math.round(w.durationSeconds / plan.step);
-  const clock = new VirtualClock(w.from - (s.bootSeconds.max + PREROLL_EXTRA_S) * 1000);
+  const warmSteps = Math.round((w.warmupSeconds ?? 0) / plan.step);
+  const steps = warmSteps + Math.round(w.durationSeconds / plan.step);
+  const start = w.from - warmSteps * stepMs;
+  const clock = new VirtualClock(start - (s.bootSeconds.max + PREROLL_EXTRA_S) * 1000);
   const fleet = await buildFleet(s, plan.seed, clock);
   try {
-    await preroll(fleet, clock, w.from, stepMs);
-    const before = structuredClone(fleet.sim.counters);
+    await preroll(fleet, clock, start, stepMs);
+    let before = structuredClone(fleet.sim.counters);
     const fixedPerSecond = s.market.type === 'reserved' ? s.market.monthlyCost / HOURS_PER_MONTH / 3600 : 0;
     const queue = new FluidQueue(plan.slo.queueDelay);
-    const tally = new Tally(plan.step, w.durationSeconds, s.size.pricePerHour, fixedPerSecond);
-    const auto = s.scaling ? new PlanAutoscaler(scalingSpec(s.scaling), fleet.pool.min, fleet.pool.max, fleet.pool.desired) : undefined;
+    let tally = new Tally(plan.step, w.durationSeconds, s.size.pricePerHour, fixedPerSecond);
+    const auto = s.scaling ? new PlanAutoscaler(scalingSpec(s.scaling), fleet.pool.min, fleet.pool.max, fleet.pool.desired, s.bootSeconds.max) : undefined;
     const evalEvery = s.scaling ? Math.max(1, Math.round(s.scaling.evaluationInterval / plan.step)) : 1;
     let census = fleet.sim.census();
     let pages = listPages(census, fleet);
@@ -53,10 +57,18 @@ export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurv
     let elidedPages = 0;
     // The first evaluation sees the pool as it stands at the start, not an idle zero that would scale it in.
     const mu0 = census.byStatus.running * s.size.throughput;
-    const lambda0 = load(w.from) * w.factor;
+    const lambda0 = load(start) * w.factor;
     let readings: PlannerReadings = { load: lambda0, busy: mu0 > 0 ? Math.min(1, lambda0 / mu0) : 1, backlog: 0, delay: 0 };
     for (let i = 0; i < steps; i++) {
-      const t = w.from + i * stepMs;
+      const t = start + i * stepMs;
+      if (i === warmSteps && warmSteps > 0) {
+        // The window opens: what the warm-up did is history for the policies, not a figure.
+        queue.resetFigures();
+        tally = new Tally(plan.step, w.durationSeconds, s.size.pricePerHour, fixedPerSecond);
+        before = structuredClone(fleet.sim.counters);
+        run = elided = elidedPages = 0;
+        auto?.resetCounts();
+      }
       if (auto && i % evalEvery === 0) desired = auto.evaluate(readings, census.byStatus.running, census.byStatus.pending, t);
       if (busy || desired !== seen || t >= census.nextChangeAt) {
         await clock.advanceTo(t);
@@ -72,13 +84,13 @@ export async function replayScenario(plan: Plan, s: PlanScenario, load: LoadCurv
       const lambda = load(t) * w.factor;
       const ready = census.byStatus.running;
       const mu = ready * s.size.throughput;
-      const t0 = i * plan.step;
+      const t0 = (i - warmSteps) * plan.step;
       const served = queue.step(t0, plan.step, lambda, mu);
       const delay = queue.oldestAge(t0 + plan.step);
       readings = { load: lambda, busy: mu > 0 ? served / (mu * plan.step) : queue.backlog > 0 ? 1 : 0, backlog: queue.backlog, delay };
       tally.add(t0 + plan.step, plan.step, census.billed, ready, lambda, mu, delay);
     }
-    const end = steps * plan.step;
+    const end = (steps - warmSteps) * plan.step;
     queue.finish(end, census.byStatus.running * s.size.throughput);
     tally.finish(end);
     const events = (await fleet.store.listEvents({ pool: PLAN_POOL })).filter((e) => e.at >= w.from);

@@ -18,6 +18,7 @@ import { machineAddresses } from './0016-machine-addresses.js';
 import { envStops } from './0017-env-stops.js';
 import { roleProvisioning } from './0018-role-provisioning.js';
 import { poolSuspendMode } from './0019-pool-suspend-mode.js';
+import { notifications } from './0020-notifications.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -43,6 +44,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0017-env-stops': envStops,
   '0018-role-provisioning': roleProvisioning,
   '0019-pool-suspend-mode': poolSuspendMode,
+  '0020-notifications': notifications,
 };
 
 export const migrationProvider: MigrationProvider = {
