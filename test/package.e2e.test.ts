@@ -46,7 +46,7 @@ it(
     }[];
     const files = packed[0]!.files.map((f) => f.path);
     // What `flotte up` needs at run time: the CLI, the compiled server with its migrations, the dashboard.
-    expect(files).toEqual(expect.arrayContaining(['bin/flotte.js', 'bin/fresh-build.js', 'dist/cli/main.js', 'dist/cli/agent-main.js', 'dist/store/migrations/0001-foundation.js', 'dist/web/index.html', 'monitoring/flotte-dashboard.json', 'monitoring/flotte-alerts.yaml', 'package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['bin/flotte.js', 'bin/fresh-build.js', 'dist/cli/main.js', 'dist/cli/agent-main.js', 'dist/store/migrations/0001-foundation.js', 'dist/web/index.html', 'monitoring/flotte-dashboard.json', 'monitoring/flotte-alerts.yaml', 'schema/flotte.schema.json', 'package.json', 'README.md']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/'))).toEqual([]);
     // The only test file shipped is the monitoring pack's promtool cases, which belong to the pack.
     expect(files.filter((f) => /test|fixture|conformance|acceptance/.test(f))).toEqual(['monitoring/flotte-alerts.test.yaml']);

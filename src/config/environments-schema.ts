@@ -6,7 +6,11 @@ import type { ScheduleOverride } from '../domain/environments/schedule.js';
 import { checkSchedule } from '../domain/scaling/schedule.js';
 
 const Name = z.string().regex(/^[a-z][a-z0-9-]{0,30}$/);
-const Duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 90s, 30m, 8h or 2d' });
+const Duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 90s, 30m, 8h or 2d' })
+  // For the JSON Schema (editors): the same rule as parseDuration, which zod's refine cannot show.
+  .meta({ description: 'A duration: whole numbers with a unit s, m, h or d, e.g. 90s, 30m, 8h, 2d, 1h30m.', pattern: '^(\\d+[smhd])+$' });
 
 /** `host:port` with a port TCP can use. */
 function isHostPort(s: string): boolean {

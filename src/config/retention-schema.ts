@@ -5,6 +5,8 @@ import { RETENTION_DEFAULTS, type RetentionPolicy } from '../domain/retention.js
 const Age = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, { message: 'a duration like 12h, 14d or 400d', params: { hint: 'write a whole number and a unit (s, m, h or d), e.g. 14d' } })
+  // For the JSON Schema (editors): the same rule as parseDuration, which zod's refine cannot show.
+  .meta({ description: 'An age: whole numbers with a unit s, m, h or d, e.g. 36h, 14d.', pattern: '^(\\d+[smhd])+$' })
   .transform((s) => parseDuration(s)!);
 
 const D = RETENTION_DEFAULTS;

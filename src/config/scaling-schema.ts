@@ -13,7 +13,7 @@ const Duration = z.union([
       const unit = s.replace(/^[\d.]+/, '');
       return unit === 'ms' ? n / 1000 : unit === 'm' ? n * 60 : unit === 'h' ? n * 3600 : unit === 'd' ? n * 86_400 : n;
     }),
-]);
+]).describe('Seconds as a number, or a string like 30s, 5m, 1h, 14d.');
 const Url = z.string().url();
 const Timeout = Duration.optional();
 

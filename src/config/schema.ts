@@ -23,54 +23,54 @@ export const CLUSTER_RE = /^[a-z0-9-]{1,63}$/;
 const StringMap = z.record(z.string(), z.string());
 
 export const TemplateSchema = z.strictObject({
-  provider: Name,
-  image: z.string().min(1),
+  provider: Name.describe('The provider (a key of `providers:`) that makes this template\'s machines.'),
+  image: z.string().min(1).describe('Image the machines boot: an AMI id on AWS, an image name or id on OpenStack.'),
   /** Shorthand for `sizes: [size]`; exactly one of the two is given. */
-  size: z.string().min(1).optional(),
-  sizes: z.array(z.string().min(1)).min(1).optional(),
+  size: z.string().min(1).optional().describe('Shorthand for `sizes: [size]`; give exactly one of `size` and `sizes`.'),
+  sizes: z.array(z.string().min(1)).min(1).optional().describe('Machine sizes (instance types, flavors): the first is preferred, the rest are fall-backs.'),
   /** Defaults to the provider's zones, if it has any. */
-  zones: ZoneList.optional(),
-  userData: z.string().optional(),
-  tags: StringMap.default({}),
+  zones: ZoneList.optional().describe("Zones to launch in; defaults to the provider's zones, if it has any."),
+  userData: z.string().optional().describe('cloud-init user data, booted beside the flotte agent\'s.'),
+  tags: StringMap.default({}).describe('Tags put on every machine, next to the ownership tag.'),
   /**
    * The login of the image, for the ssh command `flotte env connect` prints. Left out, it is
    * `ubuntu` (DEFAULT_SSH_USER), the login of Ubuntu's cloud images; others differ (Amazon
    * Linux `ec2-user`, Debian `debian`, CirrOS `cirros`), so an image that is not Ubuntu names its own.
    * Not defaulted here: a default would give every stored template a new version.
    */
-  sshUser: z.string().regex(SSH_USER_RE).optional(),
+  sshUser: z.string().regex(SSH_USER_RE).optional().describe('Login of the image for the ssh command `flotte env connect` prints; default `ubuntu`.'),
 });
 
 export const PoolSchema = z.strictObject({
-  template: Name,
-  min: z.int().min(0),
-  max: z.int().min(0),
+  template: Name.describe('The template (a key of `templates:`) the pool\'s machines are made from.'),
+  min: z.int().min(0).describe('Fewest machines the pool keeps, whatever the autoscaler says.'),
+  max: z.int().min(0).describe('Most machines the pool may have.'),
   /** Defaults to min. */
-  desired: z.int().min(0).optional(),
+  desired: z.int().min(0).optional().describe('Machines to keep; defaults to min. The autoscaler, when set, moves it between min and max.'),
   /** A subset of the template's zones; empty means all of them. */
-  zones: ZoneList.default([]),
-  labels: StringMap.default({}),
-  maxLaunching: z.int().min(1).default(200),
-  deletionOrder: z.enum(DELETION_ORDERS).default('oldest-first'),
+  zones: ZoneList.default([]).describe("A subset of the template's zones; empty means all of them."),
+  labels: StringMap.default({}).describe('Labels of the pool, shown and filtered on by the API and CLI.'),
+  maxLaunching: z.int().min(1).default(200).describe('Machines starting at once, at most.'),
+  deletionOrder: z.enum(DELETION_ORDERS).default('oldest-first').describe('Which machines go first on scale-in.'),
   /** Share of the healthy machines one change (scale-in, apply) may terminate per minute without `--allow-destroy`; default 0.5, 1 turns the guard off. */
-  blastRadius: z.number().gt(0).max(1).optional(),
+  blastRadius: z.number().gt(0).max(1).optional().describe('Share of the healthy machines one change (scale-in, apply) may terminate per minute without `--allow-destroy`; default 0.5, 1 turns the guard off.'),
   /** Autoscaling: see scaling-schema.ts. */
-  scaling: ScalingSchema.optional(),
+  scaling: ScalingSchema.optional().describe('Autoscaling: metrics and the policies that size the pool from them.'),
   /** Health, replacement and drain: see health-schema.ts. */
-  health: HealthSchema.optional(),
+  health: HealthSchema.optional().describe('Health checks, replacement of unhealthy machines and drain.'),
 });
 
 export const FleetConfigSchema = z.strictObject({
-  cluster: z.string().regex(CLUSTER_RE).default('flotte'),
-  providers: z.record(Name, ProviderSchema).default({}),
-  templates: z.record(Name, TemplateSchema).default({}),
-  pools: z.record(Name, PoolSchema).default({}),
+  cluster: z.string().regex(CLUSTER_RE).default('flotte').describe('Value of the ownership tag every machine carries; machines are adopted only when it matches exactly.'),
+  providers: z.record(Name, ProviderSchema).default({}).describe('Where machines come from, by name: each has a `type` (sim, local, aws, openstack).'),
+  templates: z.record(Name, TemplateSchema).default({}).describe('How to make a machine, by name.'),
+  pools: z.record(Name, PoolSchema).default({}).describe('Groups of machines kept at their desired size, by name.'),
   /** Developer environments: see environments-schema.ts. */
-  environments: EnvironmentsSchema.optional(),
+  environments: EnvironmentsSchema.optional().describe('Disposable developer environments: templates, quotas, sizes and prices.'),
   /** How long flotte keeps events, decisions and audit records: see retention-schema.ts. */
-  retention: RetentionSchema.optional(),
+  retention: RetentionSchema.optional().describe('How long flotte keeps events, decisions and audit records.'),
   /** Webhooks that chosen events are sent to: see notifications-schema.ts. */
-  notifications: NotificationsSchema.optional(),
+  notifications: NotificationsSchema.optional().describe('Webhooks that chosen events are sent to.'),
 });
 
 export type TemplateConfig = z.infer<typeof TemplateSchema>;
