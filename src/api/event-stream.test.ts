@@ -164,6 +164,41 @@ describe('SSE cursors', () => {
   });
 });
 
+describe('live events filtered by reason', () => {
+  it('streams only the asked reasons, on the stream route and on the list route asked for a stream', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const at = realClock.now();
+    await store.appendEvents([
+      { at, pool: 'analysis', machine: 'm-1', reason: 'Ready', message: 'agent joined' },
+      { at, pool: 'analysis', machine: 'm-1', reason: 'Died', message: 'm-1 died' },
+      { at, pool: 'analysis', reason: 'ScaledOut', message: '1 → 2' },
+      { at, pool: 'analysis', machine: 'm-2', reason: 'Replaced', message: 'm-2 replaces m-1' },
+    ]);
+    const stream = await connect(api, {}, '/api/v1/events/stream?reason=Died,Replaced');
+    const list = await connect(api, { accept: 'text/event-stream' }, '/api/v1/events?reason=Died&reason=Replaced');
+    for (const s of [stream, list]) expect((await s.take(2)).map((m) => m.event.message)).toEqual(['m-1 died', 'm-2 replaces m-1']);
+    // Live ones too: the skipped events in between do not hold the stream back.
+    await append(store, 'noise1', 'noise2');
+    await store.appendEvents([{ at: realClock.now(), pool: 'analysis', machine: 'm-3', reason: 'Died', message: 'm-3 died' }]);
+    for (const s of [stream, list]) {
+      expect((await s.take(1)).map((m) => m.event.message)).toEqual(['m-3 died']);
+      s.close();
+    }
+  });
+
+  it('an unknown reason is refused before anything is streamed', async () => {
+    const store = await openStore(':memory:');
+    cleanup.push(() => store.close());
+    const api = await apiOver(store);
+    const res = await fetch(`${api.base}/api/v1/events/stream?reason=Dead`, { headers: { authorization: api.auth } });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { problems: { field: string; message: string }[] } };
+    expect(body.error.problems[0]).toMatchObject({ field: 'query.reason', message: expect.stringMatching(/^unknown event reason "Dead" \(valid: /) });
+  });
+});
+
 describe('flotte events --follow past the newest event', () => {
   it('follows new events from now on instead of waiting for ids to catch up with the cursor', async () => {
     const store = await openStore(':memory:');

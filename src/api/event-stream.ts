@@ -36,7 +36,7 @@ export class EventStreams {
    * start", it would replay the whole history. One beyond the newest event (a store restored
    * from a backup, a client of another install) starts from now on, after a notice that says so.
    */
-  start(request: FastifyRequest, reply: FastifyReply, query: { pool?: string | undefined; after?: number | undefined }): void {
+  start(request: FastifyRequest, reply: FastifyReply, query: { pool?: string | undefined; after?: number | undefined; reasons?: readonly string[] | undefined }): void {
     const resume = lastEventId(request);
     const asked = resume ?? query.after ?? 0;
     const named = resume !== undefined ? 'Last-Event-ID' : 'after';
@@ -58,8 +58,14 @@ export class EventStreams {
       }
       let quietSince = this.clock.now();
       while (!stop.signal.aborted) {
+        // Reasons are filtered here, not in the query: the cursor then passes every event, so a
+        // rare reason does not make each poll rescan everything written since its last match.
         const batch = await this.store.listEvents({ pool: query.pool, after: cursor, limit: SSE_BATCH });
         for (const e of batch) {
+          if (query.reasons && !query.reasons.includes(e.reason)) {
+            cursor = e.id;
+            continue;
+          }
           if (!res.write(`id: ${e.id}\ndata: ${JSON.stringify(eventView(e))}\n\n`)) await once(res, 'drain', { signal: stop.signal });
           cursor = e.id;
         }

@@ -137,6 +137,7 @@ program
   .argument('[pool]')
   .option('--limit <n>', 'show at most the last n', '100')
   .option('--after <id>', 'only events after this id')
+  .option('--reason <reasons>', 'only events with this reason, matched exactly (e.g. Died); repeat it or separate with commas for several', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
   .option('-f, --follow', 'keep streaming new events as they happen (reconnects without losing any)')
   .option('--json', 'JSON output')
   .action(async (pool, opts) => (await import('./commands/events.js')).eventsCommand(client(), pool, opts));

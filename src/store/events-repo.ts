@@ -68,9 +68,12 @@ async function countEvents(trx: Kysely<Database>, events: readonly Omit<FleetEve
 }
 
 export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): Promise<FleetEvent[]> {
+  // `IN ()` is not SQL; no reason asked for matches nothing, as the query's contract says.
+  if (query.reasons?.length === 0) return [];
   let q = db.selectFrom('events').selectAll();
   if (query.pool !== undefined) q = q.where('pool', '=', query.pool);
   if (query.machine !== undefined) q = q.where('machine', '=', query.machine);
+  if (query.reasons !== undefined) q = q.where('reason', 'in', query.reasons);
   if (query.after !== undefined) q = q.where('id', '>', query.after);
   q = q.orderBy('id');
   if (query.limit !== undefined) q = q.limit(query.limit);

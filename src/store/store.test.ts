@@ -223,6 +223,24 @@ function storeContract(open: () => Promise<Store>): void {
     expect(typeof first[0]!.at).toBe('number');
   });
 
+  it('filters events by reason, with pool, cursor and limit applied to the matches', async () => {
+    const stored = await store.appendEvents([
+      { at: T0, pool: 'web', machine: 'm-1', reason: 'Ready', message: 'agent joined' },
+      { at: T0 + 1, pool: 'web', machine: 'm-1', reason: 'Died', message: 'no heartbeat for 30s' },
+      { at: T0 + 2, pool: 'web', machine: 'm-2', reason: 'Replaced', message: 'm-2 replaces m-1' },
+      { at: T0 + 3, pool: 'batch', machine: 'm-3', reason: 'Died', message: 'provider says terminated' },
+      { at: T0 + 4, pool: 'batch', reason: 'ScaledOut', message: '2 → 3' },
+    ]);
+    const [ready, died, replaced, diedBatch] = stored;
+    expect(await store.listEvents({ reasons: ['Died', 'Replaced'] })).toEqual([died, replaced, diedBatch]);
+    expect(await store.listEvents({ reasons: ['Died'], pool: 'web' })).toEqual([died]);
+    expect(await store.listEvents({ reasons: ['Died', 'Replaced'], after: died!.id })).toEqual([replaced, diedBatch]);
+    expect(await store.listEvents({ reasons: ['Died', 'Replaced'], limit: 1 })).toEqual([died]);
+    expect(await store.listEvents({ reasons: ['Ready'], machine: 'm-1' })).toEqual([ready]);
+    expect(await store.listEvents({ reasons: ['Terminated'] })).toEqual([]);
+    expect(await store.listEvents({ reasons: [] })).toEqual([]);
+  });
+
   it('saves 10,000 machines in one call and reads them back', async () => {
     const fleet = Array.from({ length: 10_000 }, (_, i) => machine(i));
     let started = performance.now();

@@ -1,7 +1,7 @@
 import type { EnvironmentSettings } from '../domain/environments/settings.js';
 import type { Subscription } from '../domain/notifications.js';
 import type { RetentionPolicy } from '../domain/retention.js';
-import type { FleetEvent, PoolSpec, Template } from '../domain/types.js';
+import type { EventReason, FleetEvent, PoolSpec, Template } from '../domain/types.js';
 import type {
   AgentsPort,
   AuditPort,
@@ -65,6 +65,8 @@ export interface ApplyState {
 export interface EventQuery {
   pool?: string | undefined;
   machine?: string | undefined;
+  /** Only events with one of these reasons; an empty list matches none. */
+  reasons?: readonly EventReason[] | undefined;
   /** Only events with an id greater than this (cursor for paging and live tails). */
   after?: number | undefined;
   limit?: number | undefined;

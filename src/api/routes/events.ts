@@ -4,12 +4,13 @@ import { streamsFor, wantsEventStream } from '../event-stream.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import type { FleetEvent } from '../../domain/types.js';
-import { EventPageSchema } from '../contract/index.js';
+import { EventPageSchema, EventReasonFilterSchema } from '../contract/index.js';
 
 const page = z.object({
   after: z.coerce.number().int().nonnegative().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   machine: z.string().optional(),
+  reason: EventReasonFilterSchema.optional(),
 });
 
 export const eventView = (e: FleetEvent) => ({ ...e, at: new Date(e.at).toISOString() });
@@ -17,7 +18,7 @@ export const eventView = (e: FleetEvent) => ({ ...e, at: new Date(e.at).toISOStr
 export function eventRoutes(deps: ApiDeps) {
   const { store } = deps;
   const list = async (pool: string | undefined, q: z.infer<typeof page>) => {
-    const items = await store.listEvents({ pool, machine: q.machine, after: q.after, limit: q.limit });
+    const items = await store.listEvents({ pool, machine: q.machine, reasons: q.reason, after: q.after, limit: q.limit });
     const last = items.at(-1);
     return { items: items.map(eventView), next: items.length === q.limit && last ? String(last.id) : null };
   };
@@ -33,7 +34,7 @@ export function eventRoutes(deps: ApiDeps) {
       // `Accept: text/event-stream` turns the list into a live stream from the same cursor.
       async handler({ query, request, reply }) {
         if (!wantsEventStream(request)) return list(undefined, query);
-        streamsFor(deps).start(request, reply, { after: query.after });
+        streamsFor(deps).start(request, reply, { after: query.after, reasons: query.reason });
       },
     }),
     defineRoute({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { streamsFor } from '../event-stream.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
-import { EventStreamSchema } from '../contract/index.js';
+import { EventReasonFilterSchema, EventStreamSchema } from '../contract/index.js';
 
 export function streamRoutes(deps: ApiDeps) {
   return [
@@ -15,9 +15,9 @@ export function streamRoutes(deps: ApiDeps) {
       permission: 'events:read',
       response: EventStreamSchema,
       produces: 'text/event-stream',
-      query: z.object({ pool: z.string().optional(), after: z.coerce.number().int().nonnegative().optional() }),
+      query: z.object({ pool: z.string().optional(), after: z.coerce.number().int().nonnegative().optional(), reason: EventReasonFilterSchema.optional() }),
       async handler({ query, request, reply }) {
-        streamsFor(deps).start(request, reply, query);
+        streamsFor(deps).start(request, reply, { pool: query.pool, after: query.after, reasons: query.reason });
       },
     }),
   ];

@@ -14,9 +14,13 @@ export async function followEvents<E extends { id: number }>(
   after: number,
   show: (e: E) => void,
   signal: AbortSignal,
+  reasons?: readonly string[],
 ): Promise<void> {
   let last = after;
-  const path = `/api/v1/events/stream${pool ? `?pool=${encodeURIComponent(pool)}` : ''}`;
+  const params = new URLSearchParams();
+  if (pool) params.set('pool', pool);
+  if (reasons) params.set('reason', reasons.join(','));
+  const path = `/api/v1/events/stream${params.size ? `?${params.toString()}` : ''}`;
   while (!signal.aborted) {
     try {
       const res = await client.open(path, { accept: 'text/event-stream', 'last-event-id': String(last) }, signal);

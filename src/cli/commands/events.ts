@@ -3,14 +3,21 @@ import { printJson, println } from '../output.js';
 import { followEvents } from './events-follow.js';
 import type { EventPage, EventView } from '../../api/contract/index.js';
 
-export async function eventsCommand(client: ApiClient, pool: string | undefined, opts: { json?: boolean; limit: string; after?: string; follow?: boolean }): Promise<void> {
-  const base = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
+export async function eventsCommand(
+  client: ApiClient,
+  pool: string | undefined,
+  opts: { json?: boolean; limit: string; after?: string; follow?: boolean; reason?: string[] },
+): Promise<void> {
+  const path = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
+  // The server splits commas and checks the names against its catalog, refusing unknown ones with the valid ones listed.
+  const reasons = opts.reason;
+  const base = reasons ? `${path}?reason=${encodeURIComponent(reasons.join(','))}&` : `${path}?`;
   const items: EventView[] = [];
   let after = opts.after;
   const limit = Number(opts.limit);
   // Pages through the cursor until the end: `--limit` caps how many are shown, newest last.
   for (;;) {
-    const page = await client.get<EventPage>(`${base}?limit=1000${after ? `&after=${after}` : ''}`);
+    const page = await client.get<EventPage>(`${base}limit=1000${after ? `&after=${after}` : ''}`);
     items.push(...page.items);
     if (!page.next) break;
     after = page.next;
@@ -28,5 +35,5 @@ export async function eventsCommand(client: ApiClient, pool: string | undefined,
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  await followEvents<EventView>(client, pool, items.at(-1)?.id ?? Number(opts.after ?? 0), show, stop.signal);
+  await followEvents<EventView>(client, pool, items.at(-1)?.id ?? Number(opts.after ?? 0), show, stop.signal, reasons);
 }

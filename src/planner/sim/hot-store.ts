@@ -79,7 +79,7 @@ export async function hotStore(inner: Store): Promise<Store> {
       return hot.appendEvents!(es);
     },
     listEvents: async (q: EventQuery = {}) => {
-      const hit = events.filter((e) => (q.pool === undefined || e.pool === q.pool) && (q.machine === undefined || e.machine === q.machine) && (q.after === undefined || e.id > q.after));
+      const hit = events.filter((e) => (q.pool === undefined || e.pool === q.pool) && (q.machine === undefined || e.machine === q.machine) && (q.reasons === undefined || q.reasons.includes(e.reason)) && (q.after === undefined || e.id > q.after));
       return q.limit === undefined ? hit : hit.slice(-q.limit);
     },
   };
