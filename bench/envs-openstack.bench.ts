@@ -68,7 +68,7 @@ ${roles}
       await waitFor('a warm environment', async () => (await getJson<{ items: { owner: string; status: string; template: string }[] }>(`${up.url}/api/v1/environments?all=true`)).items.some((e) => e.owner === '(warm)' && e.template === 'warm' && e.status === 'ready'), 300_000);
       const w = await timed(['env', 'create', `warm-${i}`, '--template', 'warm', '--json']);
       warm.push(w.ms);
-      for (const id of [c.id, w.id]) await cli(['env', 'destroy', id]);
+      for (const id of [c.id, w.id]) await cli(['env', 'destroy', id, '--yes']);
 
       const t = performance.now();
       const names = ROLES.map((r) => `${cluster}-native-${i}-${r}`);

@@ -68,7 +68,13 @@ describe('flotte env on local (real agent processes)', () => {
     const listed = JSON.parse((await runCli(['env', 'list', '--json'], { cwd: dir, server: up.url })).stdout) as { id: string; status: string }[];
     expect(listed.map((e) => e.status)).toEqual(['ready']);
     await connects(dir, up.url, listed[0]!.id);
-    const destroyed = await runCli(['env', 'destroy', listed[0]!.id], { cwd: dir, server: up.url });
+    // Without --yes it shows what would go and changes nothing.
+    const asked = await runCli(['env', 'destroy', listed[0]!.id], { cwd: dir, server: up.url });
+    expect(asked.code).toBe(2);
+    expect(asked.stdout).toContain(`(${listed[0]!.id})`);
+    expect(asked.stderr).toMatch(/nothing changed: .* re-run with --yes/);
+    expect(JSON.parse((await runCli(['env', 'list', '--json'], { cwd: dir, server: up.url })).stdout).map((e: { status: string }) => e.status)).toEqual(['ready']);
+    const destroyed = await runCli(['env', 'destroy', listed[0]!.id, '--yes'], { cwd: dir, server: up.url });
     expect(destroyed.code).toBe(0);
     expect(destroyed.stdout).toMatch(/: destroyed$/m);
     await waitFor('agent processes gone', async () => agentProcesses(dir!).length === 0, 30_000);

@@ -216,13 +216,13 @@ environments:
   }, STEP_MS);
 
   it('destroys an environment at the end of its TTL and leaves no server in Nova', async () => {
-    const r = await cli(['env', 'destroy', made.stopped]);
+    const r = await cli(['env', 'destroy', made.stopped, '--yes']);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     await statusIs(made.stopped, 'destroyed');
     const short = await create('short-lived', 'stopping', ['--ttl', '90s']);
     await statusIs(short, 'destroyed', 240_000);
     expect((await detail(short)).reason).toMatch(/expired/);
-    const d = await cli(['env', 'destroy', made.shelved]);
+    const d = await cli(['env', 'destroy', made.shelved, '--yes']);
     expect(d.code, d.stderr + d.stdout).toBe(0);
     await statusIs(made.shelved, 'destroyed');
     await waitFor('no server of the cluster in Nova', async () => (await nova()).length === 0, 120_000);

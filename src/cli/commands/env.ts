@@ -112,7 +112,7 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
     .action(async (name: string, opts: { template: string; param: Record<string, string>; ttl?: string; wait: boolean; json?: boolean }) => {
       const ttl = opts.ttl === undefined ? undefined : serverDurationFlag('--ttl', opts.ttl, '8h or 2d');
       const made = await client().request<EnvJson>('POST', '/api/v1/environments', { name, template: opts.template, params: opts.param, ...(ttl ? { ttl } : {}) });
-      const e = opts.wait ? await waitOrInterrupt(() => goesOn(made, 'being created', `destroy: flotte env destroy ${made.id}`), () => follow(client(), made.id, opts.json === true)) : made;
+      const e = opts.wait ? await waitOrInterrupt(() => goesOn(made, 'being created', `destroy: flotte env destroy ${made.id} --yes`), () => follow(client(), made.id, opts.json === true)) : made;
       if (opts.json) printJson(e);
       else show(e);
       if (e.status === 'failed') throw new CliError(`environment ${e.name} failed: ${e.reason ?? 'unknown reason'}`, 1);
@@ -181,11 +181,17 @@ export function registerEnvCommands(program: Command, client: () => ApiClient): 
 
   env
     .command('destroy')
-    .description('release every machine of an environment (waits until they are gone)')
+    .description('release every machine of an environment, disks included (waits until they are gone); without --yes, only show what would go')
     .argument('<id>')
+    .option('--yes', 'do it; without it, only show what would be destroyed')
     .option('--no-wait', 'return once the release has started')
     .option('--json', 'JSON output')
-    .action(async (id: string, opts: { wait: boolean; json?: boolean }) => {
+    .action(async (id: string, opts: { yes?: boolean; wait: boolean; json?: boolean }) => {
+      if (!opts.yes) {
+        // The disks hold a developer's work: say what would go, change nothing, and ask to be told.
+        show(await client().get<EnvJson>(path(id)));
+        throw new CliError(`nothing changed: this destroys every machine above and its disk; re-run with --yes to do it (flotte env destroy ${id} --yes)`, 2);
+      }
       const started = await client().request<EnvJson>('DELETE', path(id));
       const e = opts.wait ? await waitOrInterrupt(() => goesOn(started, 'being destroyed', 'it cannot be undone'), () => follow(client(), started.id, opts.json === true)) : started;
       if (opts.json) return printJson(e);
