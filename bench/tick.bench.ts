@@ -1,34 +1,54 @@
-import { harness } from '../test/support/harness.js';
-import { median, type Bench } from './harness.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ROOT } from '../test/support/process.js';
+import { median, type Bench, type BenchResult } from './harness.js';
 
-const WARM_TICKS = 20;
-const TIMED_TICKS = 100;
+const POOLS = 50;
+const SIZE = 1_000;
+const RUNS = 3;
 
-/** One steady-state controller tick over 10 pools × 1,000 machines on sim, and resident memory. */
+interface Run {
+  machines: number;
+  convergeMs: number;
+  tickMedianMs: number;
+  tickCpuMedianMs: number;
+  quietWritesPerTick: number;
+  deaths: number;
+  deathTickWrites: number;
+  deathTickRows: number;
+  heapUsedMB: number;
+  heapTotalMB: number;
+  rssMB: number;
+}
+
+/** Half the range over the mean, in %: "stable to ±x%". */
+const spread = (xs: number[]) => ((Math.max(...xs) - Math.min(...xs)) / (Math.max(...xs) + Math.min(...xs))) * 100;
+
+/**
+ * One controller at 50 pools × 1,000 machines on sim (issue 20, item 2), run three times, each
+ * in a fresh process (bench/tick-run.ts) so no run inherits another's heap: the steady-state
+ * tick (wall and CPU time), resident memory and heap after a forced collection and how much they
+ * move between runs, and the store writes of a quiet tick and of a tick that sees 50 deaths.
+ */
 export const tickBench: Bench = async () => {
-  const pools = Array.from({ length: 10 }, (_, i) => ({ name: `pool-${i}`, desired: 1000 }));
-  const h = await harness({ pools, sim: { bootSeconds: { min: 5, max: 10 }, buckets: { describe: { capacity: 1e9, refillPerSecond: 1e9 } } } });
-  const converge = Date.now();
-  await h.tickUntil(async () => (await h.store.listMachines()).filter((m) => m.state === 'ready').length === 10_000, { maxTicks: 100 });
-  const convergeMs = Date.now() - converge;
-  // Steady state, not the compiler's warm-up: the first ticks after convergence run code V8 is still
-  // tiering up, and 30 of them moved the median by ±40% from run to run.
-  for (let i = 0; i < WARM_TICKS; i++) {
-    await h.runTick();
-    await h.clock.advance(1000);
+  const runs: Run[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/tick-run.ts', String(POOLS), String(SIZE)], { cwd: ROOT, maxBuffer: 16 * 2 ** 20 });
+    const { ticks: _ticks, ...run } = JSON.parse(stdout.trim().split('\n').at(-1)!) as Run & { ticks: number[] };
+    runs.push(run);
   }
-  const ticks: number[] = [];
-  for (let i = 0; i < TIMED_TICKS; i++) {
-    const t = performance.now();
-    await h.runTick();
-    ticks.push(performance.now() - t);
-    await h.clock.advance(1000);
-  }
-  const rss = process.memoryUsage().rss / 2 ** 20;
-  await h.close();
-  return [
-    { name: 'controller tick, 10 pools × 1,000 on sim', value: median(ticks), unit: 'ms', target: { op: '<', value: 100 }, detail: { ticks } },
-    { name: 'resident memory at 10,000 machines', value: rss, unit: 'MB', target: { op: '<', value: 250 } },
-    { name: 'converge 0 → 10,000 machines (virtual clock, wall time)', value: convergeMs, unit: 'ms' },
+  const of = (k: keyof Run) => runs.map((r) => r[k]);
+  const at = `${POOLS} pools × ${SIZE.toLocaleString('en')} on sim`;
+  const machines = (POOLS * SIZE).toLocaleString('en');
+  const results: BenchResult[] = [
+    { name: `controller tick, ${at} (median of ${RUNS} runs)`, value: median(of('tickMedianMs')), unit: 'ms', target: { op: '<', value: 100 }, detail: { perRun: of('tickMedianMs') } },
+    { name: `controller tick CPU time, ${at}`, value: median(of('tickCpuMedianMs')), unit: 'ms', target: { op: '<', value: 100 }, detail: { perRun: of('tickCpuMedianMs') } },
+    { name: `resident memory after forced GC at ${machines} machines (highest of ${RUNS})`, value: Math.max(...of('rssMB')), unit: 'MB', target: { op: '<', value: 400 }, detail: { perRun: of('rssMB') } },
+    { name: `resident memory after forced GC: spread over ${RUNS} processes (±)`, value: spread(of('rssMB')), unit: '%', target: { op: '<', value: 5 }, detail: { perRun: of('rssMB') } },
+    { name: `heap used after forced GC at ${machines} machines (highest of ${RUNS})`, value: Math.max(...of('heapUsedMB')), unit: 'MB', detail: { perRun: of('heapUsedMB'), heapTotalMB: of('heapTotalMB'), spreadPercent: spread(of('heapUsedMB')) } },
+    { name: `store writes (SQL statements) per quiet tick at ${machines} machines`, value: Math.max(...of('quietWritesPerTick')), unit: 'statements', target: { op: '<', value: 1 }, detail: { perRun: of('quietWritesPerTick') } },
+    { name: `store writes of the tick that sees ${runs[0]!.deaths} machines die`, value: Math.max(...of('deathTickWrites')), unit: 'statements', detail: { perRun: of('deathTickWrites'), rowsWritten: of('deathTickRows') } },
+    { name: `converge 0 → ${machines} machines (virtual clock, wall time)`, value: median(of('convergeMs')), unit: 'ms', detail: { perRun: of('convergeMs') } },
   ];
+  return results;
 };

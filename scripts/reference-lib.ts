@@ -160,7 +160,8 @@ export function cliReferenceMarkdown(program: Command): string {
     const heading = words ? `${program.name()} ${words}` : program.name();
     out.push(`## ${code(heading)}`, '');
     if (words && cmd.description()) out.push(cmd.description(), '');
-    out.push('```', help.commandUsage(cmd), '```', '');
+    // A synopsis, not a command to run: test/docs-run.e2e.test.ts runs only ```sh blocks.
+    out.push('```text', help.commandUsage(cmd), '```', '');
     const args = help.visibleArguments(cmd);
     if (args.length) {
       out.push('| Argument | Description |', '| --- | --- |');

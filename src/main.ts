@@ -102,7 +102,7 @@ export async function startFlotte(opts: FlotteOptions): Promise<RunningFlotte> {
   const intervalMs = opts.intervalMs ?? TICK_INTERVAL_MS;
   const plane = await ControlPlane.prepare({ store, providers, clock, cluster: config.cluster, log, role, intervalMs, agentServer: () => agentServer });
   const { controller, executor, loop } = plane;
-  const app = await buildApp({ store, clock, cloudSizes: sizeCatalog(providers, clock), parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: intervalMs + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability(), dataDir: opts.dataDir });
+  const app = await buildApp({ store, clock, cloudSizes: sizeCatalog(providers, clock), parseConfig: configValidator(PROCESS_ENVIRONMENT), wake: () => loop.wake(), samplesPushed: (samples) => plane.pushed.deliver(samples), providers, metrics, operations: operationsPort({ store, providers, now: () => clock.now(), observeMs: intervalMs + OPERATION_POLL_MS, wake: () => executor.wake() }), metricsNeedToken: opts.metricsNeedToken, logger: log, reachability: () => controller.reachability(), dataDir: opts.dataDir });
   const url = await listenOn(app, opts.host, opts.port);
   agentServer = url;
   await plane.run();

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifact, buildDashboard, chromiumAvailable, launchChromium } from './support/browser.js';
+import { expectAccessible } from './support/axe.js';
+import { buildDashboard, chromiumAvailable, launchChromium, screenshotPath } from './support/browser.js';
 import { getJson, type UpProcess } from './support/process.js';
 import { flotteYaml } from './support/builders.js';
 import { fleetDir, flotteUp } from './support/flotte-up.js';
@@ -64,7 +65,9 @@ describe.runIf(available)('environments page in Chromium', () => {
     expect(await row.getByTestId('expires').textContent()).toBe(new Date(env.expiresAt).toISOString().replace('T', ' ').slice(0, 16));
     expect(Math.abs(env.expiresAt - Date.now() - 2 * 3_600_000)).toBeLessThan(120_000);
     expect(await row.locator('td').nth(2).textContent()).toBe('stack v1');
-    await page.screenshot({ path: artifact('environments.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('environments-with-one'), fullPage: true });
+    // With a row, its buttons and its outputs: the page the dashboard suite checks empty.
+    await expectAccessible(page, 'environments with one environment');
 
     await row.getByRole('button', { name: 'Stop' }).click();
     await row.getByTestId('status').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 30_000 });

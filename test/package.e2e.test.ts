@@ -1,12 +1,22 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { killAgents } from './support/local.js';
 import { freePort, ROOT, tempDir, waitFor } from './support/process.js';
 
-/** npm's variables from the `npx vitest` that runs this test would steer the npm commands below. */
-const cleanEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+/**
+ * npm's variables from the `npx vitest` that runs this test would steer the npm commands below.
+ * One is put back: the install compiles better-sqlite3 with node-gyp, which needs the headers of
+ * the Node that will load it and cannot download them here. The machine's npmrc names the system
+ * Node's; under another Node (CI runs the suite on three) the ones shipped beside it are used.
+ */
+const cleanEnv = (): NodeJS.ProcessEnv => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  const prefix = dirname(dirname(process.execPath));
+  if (existsSync(join(prefix, 'include/node/common.gypi'))) env.npm_config_nodedir = prefix;
+  return env;
+};
 
 /** Every process whose command line names `dir`: what this test started there (flotte up, its agents). */
 function processesIn(dir: string): number[] {
@@ -67,6 +77,9 @@ it(
     expect(out).toContain('Try: npx flotte pools · npx flotte machines analysis · npx flotte events analysis');
     // The dashboard ships built.
     expect((await fetch(url)).headers.get('content-type')).toMatch(/text\/html/);
+    // So does the API reference: its renderer is a dependency the install brought, served from there.
+    expect((await fetch(`${url}/api/docs`)).status).toBe(200);
+    expect((await fetch(`${url}/api/docs/swagger-ui-bundle.js`)).status).toBe(200);
 
     const pools = spawnSync('npx', ['flotte', '--server', url, 'pools'], { cwd: dir, env: cleanEnv(), encoding: 'utf8' });
     expect(pools.stderr).toBe('');

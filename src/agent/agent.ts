@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { AgentOrders, AgentReport } from '../api/contract/index.js';
 import { runPreStop } from './drain.js';
+import { HookCommands } from './hooks.js';
 import { ReadinessProbe } from './readiness.js';
 import { LoadMeter } from './load.js';
 import { loggedInSessions, type SessionSource } from './sessions.js';
@@ -75,6 +76,8 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
   // The pool's readiness check, as the controller last named it; a flip of its result ends the wait for the next beat.
   let readiness: { probe: ReadinessProbe; stop: AbortController } | undefined;
   let poke = new AbortController();
+  // Lifecycle hook commands the controller orders (docs/lifecycle-hooks.md); an end is reported at once.
+  const hooks = new HookCommands(clock, log, () => poke.abort(), ended);
 
   const report = (): AgentReport => ({
     machine: opts.machine,
@@ -86,6 +89,7 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
     load: meter.sample(),
     address: `${opts.address ?? '127.0.0.1'}:${port}`,
     ...(readiness?.probe.last ? { readiness: readiness.probe.last } : {}),
+    ...(hooks.results().length > 0 ? { hooks: hooks.results() } : {}),
   });
 
   while (!signal.aborted) {
@@ -112,6 +116,7 @@ async function heartbeatLoop(opts: AgentOptions, clock: Clock, log: Logger, sign
     }
     if (orders) {
       interval = orders.heartbeatIntervalMs;
+      hooks.follow(orders.hooks);
       if (JSON.stringify(orders.readiness) !== JSON.stringify(readiness?.probe.check)) {
         readiness?.stop.abort();
         readiness = undefined;

@@ -1,4 +1,6 @@
 import { serveDashboard } from './dashboard.js';
+import { serveApiDocs } from './api-docs.js';
+import { signInRoutes } from './sign-in/routes.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
@@ -13,6 +15,7 @@ import { configRoutes } from './routes/config.js';
 import { planRoutes } from './routes/plan.js';
 import { eventRoutes } from './routes/events.js';
 import { poolRoutes } from './routes/pools.js';
+import { driftRoutes } from './routes/drift.js';
 import { operationRoutes } from './routes/operations.js';
 import type { OperationsPort } from '../control/operations/api-port.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -29,6 +32,8 @@ import { systemRoutes } from './routes/system.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { environmentRoutes } from './routes/environments.js';
 import { notificationRoutes } from './routes/notifications.js';
+import { pushedMetricRoutes } from './routes/pushed-metrics.js';
+import type { PushedSample } from '../domain/scaling/pushed.js';
 import type { EnvSizes } from '../domain/environments/settings.js';
 
 /** Fastify's default: longer ids than flotte makes, and a bound on what the router matches. */
@@ -47,6 +52,8 @@ export interface ApiDeps {
   parseConfig: ConfigParser;
   /** Nudges an in-process controller so a change is acted on at once rather than next tick. */
   wake?: () => void;
+  /** Hands pushed metric samples, once stored, to an in-process controller's autoscaler (others find them in the store). */
+  samplesPushed?: ((samples: readonly PushedSample[]) => void) | undefined;
   logger?: Logger;
   /** Providers as the composition root decorates them (src/compose/providers.ts), for their rate-limiter figures in /metrics. */
   providers?: ReadonlyMap<string, StatsSource> | undefined;
@@ -67,7 +74,7 @@ export interface ApiDeps {
 }
 
 export function apiRoutes(deps: ApiDeps): RouteDef[] {
-  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps), ...notificationRoutes(deps)];
+  return [...poolRoutes(deps), ...decisionRoutes(deps), ...eventRoutes(deps), ...configRoutes(deps), ...tokenRoutes(deps), ...auditRoutes(deps), ...streamRoutes(deps), ...agentRoutes(deps), ...healingRoutes(deps), ...autoscalingRoutes(deps), ...whoamiRoutes(), ...operationRoutes(deps), ...planRoutes(), ...environmentRoutes(deps), ...notificationRoutes(deps), ...pushedMetricRoutes(deps), ...driftRoutes(deps)];
 }
 
 /** The app factory: everything wired, nothing listening. Tests use `app.inject()`. */
@@ -103,6 +110,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const routes: RouteDef[] = [];
   routes.push(...systemRoutes(deps, metrics, () => routes), ...apiRoutes(deps));
   register(app, routes, { handlerTimeoutMs: deps.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS, clock: deps.clock });
+  signInRoutes(app, deps);
   serveDashboard(app);
+  serveApiDocs(app);
   return app;
 }

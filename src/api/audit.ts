@@ -57,6 +57,7 @@ export function installAudit(app: FastifyInstance, deps: { store: Store; clock: 
   app.addHook('onSend', async (request, reply, payload) => {
     const caller = callerOf(request);
     if (!caller || !MUTATING.has(request.method)) return payload;
+    if (reply.statusCode < 400 && (request.routeOptions.config as { auditRefusalsOnly?: boolean } | undefined)?.auditRefusalsOnly) return payload;
     await deps.store.appendAudit({
       at: deps.clock.now(),
       actor: caller.name,

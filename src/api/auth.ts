@@ -9,6 +9,9 @@ import type { Permission } from './permissions.js';
 import { RevisionCache, requestRevision } from './revision-cache.js';
 import { allows, rolesWith } from './roles.js';
 import { hashSecret } from './tokens.js';
+import { cookieOf, SESSION_COOKIE } from './sign-in/cookies.js';
+import { refuseCrossSite, sessionLookup } from './sign-in/session-auth.js';
+import { SESSION_PREFIX } from './sign-in/sessions.js';
 
 export interface RateLimit {
   capacity: number;
@@ -34,8 +37,9 @@ function permissionOf(request: FastifyRequest): Permission | undefined {
 }
 
 /**
- * Authenticates, authorises and rate-limits every request before its body is read:
- * 401 without a valid token, 403 when the role lacks the route's permission, 429 with
+ * Authenticates, authorises and rate-limits every request before its body is read: the caller
+ * is an API token, or a person's sign-in session (a `fls_` bearer secret from `flotte login`, or
+ * the dashboard's cookie). 401 without a valid one, 403 when the role lacks the route's permission, 429 with
  * Retry-After when the token spent its budget.
  */
 export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
@@ -44,6 +48,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   const buckets = new Map<string, Bucket>();
   // Token lookups are cached per store revision: a revocation is a write, so it is seen at once.
   const tokens = new RevisionCache<ApiToken | null>(10_000);
+  const session = sessionLookup(store);
 
   app.addHook('onRequest', async (request, reply) => {
     const permission = permissionOf(request);
@@ -51,11 +56,17 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     if (permission === 'public' || permission === 'agent') return;
     const header = request.headers.authorization;
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new ApiError('unauthorized', 'a bearer token is required (Authorization: Bearer <token>; see `flotte tokens create`)');
-    const hash = hashSecret(match[1]!);
+    // A bearer secret wins over the sign-in cookie: scripts and the CLI name who they are.
+    const cookie = match ? undefined : cookieOf(request, SESSION_COOKIE);
+    if (!match && !cookie?.startsWith(SESSION_PREFIX)) {
+      throw new ApiError('unauthorized', 'a bearer token or a sign-in is required (Authorization: Bearer <token>; see `flotte tokens create`, or sign in: `flotte login`, the dashboard)');
+    }
+    if (!match) refuseCrossSite(request);
+    const secret = match ? match[1]! : cookie!;
+    const hash = hashSecret(secret);
     const rev = await requestRevision(store, request);
-    const token = await tokens.get(hash, rev, async () => (await store.findTokenByHash(hash)) ?? null);
     const now = clock.now();
+    const token = secret.startsWith(SESSION_PREFIX) ? await session(hash, rev, now) : await tokens.get(hash, rev, async () => (await store.findTokenByHash(hash)) ?? null);
     if (!token) throw new ApiError('unauthorized', 'unknown token');
     if (token.revokedAt !== undefined) throw new ApiError('unauthorized', `token "${token.name}" was revoked`);
     if (token.expiresAt !== undefined && token.expiresAt <= now) throw new ApiError('unauthorized', `token "${token.name}" expired`);

@@ -79,3 +79,22 @@ describe('events API, filtered by reason', () => {
     expect(param.description).toContain('repeat the parameter or separate with commas');
   });
 });
+
+describe('events API, newest first page', () => {
+  it('newest=true answers the last `limit` events, oldest first, with no next page: what a screen shows on arrival', async () => {
+    const all = await get('/api/v1/events?newest=true&limit=2');
+    expect(all.statusCode).toBe(200);
+    expect(reasons(all)).toEqual(['analysis:ScaledOut', 'web:Died']);
+    expect(all.json().next).toBeNull();
+    expect(reasons(await get('/api/v1/pools/analysis/events?newest=true&limit=2'))).toEqual(['analysis:Replaced', 'analysis:ScaledOut']);
+    expect(reasons(await get('/api/v1/events?newest=true&limit=1&reason=Died'))).toEqual(['web:Died']);
+    // Without it the same limit pages from the oldest, as before.
+    expect(reasons(await get('/api/v1/events?limit=2'))).toEqual(['analysis:Ready', 'analysis:Died']);
+  });
+
+  it('a newest that is not a boolean is a 400 naming the field', async () => {
+    const res = await get('/api/v1/events?newest=latest');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.problems[0].field).toBe('query.newest');
+  });
+});

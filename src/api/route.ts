@@ -28,6 +28,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown> {
    * (drop unknown keys, coerce) and so could change a body, and would cost time per request.
    */
   response: z.ZodType;
+  /** A feed (pushed metric samples), not a change a person made: only its refusals go to the audit log. */
+  auditRefusalsOnly?: boolean;
   handler(input: { params: P; query: Q; body: B; request: FastifyRequest; reply: FastifyReply }): Promise<unknown>;
 }
 
@@ -66,7 +68,7 @@ export function register(app: FastifyInstance, routes: readonly RouteDef[], opts
       method: r.method,
       url: r.url,
       // The auth hook reads the permission from here, before the body is parsed.
-      config: { permission: r.permission },
+      config: { permission: r.permission, ...(r.auditRefusalsOnly && { auditRefusalsOnly: true }) },
       handler: async (request, reply) => {
         // Every problem of params, query and body at once, so one round trip shows them all.
         const problems: FieldProblem[] = [];

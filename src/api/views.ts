@@ -16,7 +16,7 @@ export function poolView(spec: PoolSpec, machines: readonly Machine[]) {
   return { ...spec, ready: counts.ready, counts };
 }
 
-export function machineView(m: Machine) {
+export function machineView(m: Machine, drift?: readonly string[]) {
   return {
     id: m.id,
     pool: m.pool,
@@ -33,5 +33,6 @@ export function machineView(m: Machine) {
     labels: m.labels,
     address: primaryAddress(m.addresses) ?? null,
     addresses: m.addresses,
+    ...(drift?.length ? { drift: [...drift] } : {}),
   };
 }

@@ -10,6 +10,7 @@ import { InterruptionInbox, type Interruption } from '../control/interruptions.j
 import { EnvReconciler } from '../control/environments/reconciler.js';
 import { EnvService } from '../control/environments/service.js';
 import { OperationExecutor } from '../control/operations/executor.js';
+import { Rollouts } from '../control/disruption/rollouts.js';
 import { decorateProvider } from '../compose/providers.js';
 import { Random } from '../domain/random.js';
 import type { LaunchIntent, Machine } from '../domain/types.js';
@@ -99,6 +100,7 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
   let inbox!: InterruptionInbox;
   let controller!: Controller;
   let executor!: OperationExecutor;
+  let rollouts!: Rollouts;
   let autoscaler!: Autoscaler;
   let envReconciler!: EnvReconciler;
   let templatesOfTick: ReturnType<EnvService['templates']> | undefined;
@@ -112,6 +114,7 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     // Agent pools launch only once the API address agents join is known: the campaign's agents are in-process (world.ts).
     controller = new Controller({ store, providers, clock, cluster: config.cluster, log, interruptions: inbox, agentServer: () => 'http://campaign-api.invalid:7420' });
     executor = new OperationExecutor({ store, controller, providers, clock, cluster: config.cluster, log });
+    rollouts = new Rollouts({ store, controller, clock, log });
     autoscaler = new Autoscaler({ store, clock, log, openSource: world.openSource });
     const envService = new EnvService(store, clock);
     // Read once per tick: the reconciler asks for each environment, and each read parses the applied YAML.
@@ -202,6 +205,7 @@ async function run(schedule: Schedule, opts: CampaignOptions, dbFile: string): P
     let reconciledAt: number | undefined;
     if (up && !down) {
       await running(controller.tick());
+      if (!life.dead) await running(rollouts.runOnce());
       if (!life.dead) await running(executor.runOnce());
       if (!life.dead) await running(autoscaler.runOnce());
       if (!life.dead) {

@@ -5,6 +5,7 @@ import { decorateProvider } from '../compose/providers.js';
 import { Controller } from '../control/controller.js';
 import { InterruptionInbox, type Interruption } from '../control/interruptions.js';
 import { OperationExecutor } from '../control/operations/executor.js';
+import { Rollouts } from '../control/disruption/rollouts.js';
 import { Ownership } from '../control/ownership.js';
 import { Random } from '../domain/random.js';
 import { TAG } from '../domain/types.js';
@@ -87,6 +88,7 @@ interface Member {
   own: Ownership;
   controller: Controller;
   executor: OperationExecutor;
+  rollouts: Rollouts;
   up: boolean;
   /** The tick (or the cycle) in progress, if any. */
   work: Promise<void> | undefined;
@@ -239,6 +241,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
     m.inbox = new InterruptionInbox();
     m.controller = new Controller({ store, providers, clock: m.clock, cluster: config.cluster, log, ownership: m.own, interruptions: m.inbox });
     m.executor = new OperationExecutor({ store, controller: m.controller, providers, clock: m.clock, cluster: config.cluster, log });
+    m.rollouts = new Rollouts({ store, controller: m.controller, clock: m.clock, log });
     await m.controller.start();
     await m.executor.start();
     await m.own.cycle();
@@ -413,6 +416,7 @@ async function run(schedule: Schedule, opts: HaOptions): Promise<HaRunResult> {
       m.workBegan = clock.now();
       const w = (m.work = (async () => {
         await m.controller.tick();
+        if (!m.life.dead) await m.rollouts.runOnce();
         if (!m.life.dead) await m.executor.runOnce();
       })()
         .catch(() => undefined)

@@ -237,7 +237,10 @@ export class Invariants {
       const target = Math.min(pool.max, Math.max(pool.min, pool.desired));
       const was = this.targets.get(pool.name);
       if (!was || was.target !== target) this.targets.set(pool.name, { target, sinceMs: t.atMs });
-      // A suspended pool (a stopped environment) keeps its machines stopped on purpose.
+      // A suspended pool (a stopped environment) keeps its machines stopped on purpose. An
+      // operation's end (a roll-out's old machines still terminating) restarts the pool's clock,
+      // as a move of its target does: the operation was work asked for, not a fault.
+      if (busy.has(pool.name)) this.targets.set(pool.name, { target, sinceMs: t.atMs });
       if (paused.has(pool.name) || busy.has(pool.name) || pool.suspended) continue;
       this.checks++;
       const quietSinceMs = Math.max(t.quietSinceMs, this.targets.get(pool.name)!.sinceMs);

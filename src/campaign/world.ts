@@ -1,3 +1,4 @@
+import type { DisruptionPolicy } from '../domain/disruption/policy.js';
 import type { Clock } from '../clock/clock.js';
 import { EnvError, EnvService } from '../control/environments/service.js';
 import { DEFAULT_HEALTH, type AgentHeartbeat, type HealthPolicy } from '../domain/health.js';
@@ -50,11 +51,22 @@ export function scalingOf(seed: number, i: number): ScalingSpec {
 
 export const AGENT_HEALTH: HealthPolicy = { ...DEFAULT_HEALTH, agent: true };
 
-/** Extra settings of fleet pool `i` (scaling, agents). */
+/**
+ * Pools 0 and 5 recycle their machines every 6 h, never between 03:00 and 05:00: lifetime
+ * roll-outs, and budgets holding them, run through every fault like the rest of the fleet.
+ */
+export const LIFETIME_DISRUPTION: DisruptionPolicy = {
+  rollout: { mode: 'automatic', maxUnavailable: { percent: 20 } },
+  budgets: [{ max: { count: 0 }, window: { cron: '0 3 * * *', timezone: 'UTC', durationMs: 2 * 3_600_000 } }, { max: { percent: 20 } }],
+  maxLifetimeMs: 6 * 3_600_000,
+};
+
+/** Extra settings of fleet pool `i` (scaling, agents, lifetime). */
 export function poolExtras(seed: number, i: number): Partial<PoolSpec> {
-  if (autoscaled(i)) return { scaling: scalingOf(seed, i) };
-  if (agentPool(i)) return { health: AGENT_HEALTH };
-  return {};
+  const lifetime = i % 5 === 0 ? { disruption: LIFETIME_DISRUPTION } : {};
+  if (autoscaled(i)) return { scaling: scalingOf(seed, i), ...lifetime };
+  if (agentPool(i)) return { health: AGENT_HEALTH, ...lifetime };
+  return lifetime;
 }
 
 /** The `environments:` section, as YAML flow (JSON) after the source's comment line. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Refusal } from '../domain/refusal.js';
+import { storedCredential } from './credentials.js';
 import type { ErrorBody } from '../api/contract/index.js';
 
 /** The CLI's only way to flotte: its HTTP API, like kubectl's. */
@@ -69,14 +70,16 @@ export class ApiRequestError extends CliError {
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /**
- * The token the CLI sends: `FLOTTE_TOKEN`, else `--token-file`, else, when the server is on
- * this host, the admin token `flotte up` wrote to `<data dir>/admin-token` (`FLOTTE_DATA_DIR`,
+ * The token the CLI sends: `FLOTTE_TOKEN`, else `--token-file`, else the person's unexpired
+ * `flotte login` sign-in for this server, else, when the server is on this host, the admin token `flotte up` wrote to `<data dir>/admin-token` (`FLOTTE_DATA_DIR`,
  * default `./.flotte`). A remote server never gets the local admin token by accident.
  */
 export function resolveToken(server: string, opts: { tokenFile?: string | undefined; env?: NodeJS.ProcessEnv } = {}): string | undefined {
   const env = opts.env ?? process.env;
   if (env.FLOTTE_TOKEN) return env.FLOTTE_TOKEN;
   if (opts.tokenFile) return readFileSync(opts.tokenFile, 'utf8').trim();
+  const signedIn = storedCredential(server, env);
+  if (signedIn) return signedIn.secret;
   let host: string;
   try {
     host = new URL(server).hostname;

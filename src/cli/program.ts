@@ -15,7 +15,7 @@ import { registerNotificationCommands } from './commands/notifications.js';
 export const program = new Command('flotte')
   .description('Elastic fleet controller: keeps pools of cloud machines at the size their work needs.')
   .option('--server <url>', 'flotte API address', process.env.FLOTTE_SERVER ?? DEFAULT_SERVER)
-  .option('--token-file <path>', 'file holding the API token (default: FLOTTE_TOKEN, else <FLOTTE_DATA_DIR or .flotte>/admin-token for a local server)')
+  .option('--token-file <path>', 'file holding the API token (default: FLOTTE_TOKEN, else your `flotte login` sign-in for this server, else <FLOTTE_DATA_DIR or .flotte>/admin-token for a local server)')
   .exitOverride()
   .showHelpAfterError();
 
@@ -121,6 +121,13 @@ program
   .action(async (pool, opts) => (await import('./commands/machines.js')).machinesCommand(client(), pool, opts));
 
 program
+  .command('drift')
+  .description("list machines that no longer match their pool's template or settings (drift) or are past maxLifetime, and what their roll-out does")
+  .argument('[pool]', 'only this pool')
+  .option('--json', 'JSON output')
+  .action(async (pool, opts) => (await import('./commands/drift.js')).driftCommand(client(), pool, opts));
+
+program
   .command('scale')
   .description("set a pool's desired size")
   .argument('<pool>')
@@ -151,11 +158,22 @@ program
   .option('--svg <dir>', 'also write every chart as an SVG file')
   .action(async (opts) => (await import('./commands/plan.js')).planCommand(opts));
 
+program
+  .command('login')
+  .description('sign in as yourself through the OpenID provider flotte is set up with (auth.oidc): prints a link and a code to confirm on any device (no browser needed here); the sign-in is kept in ~/.config/flotte/credentials.json (mode 0600, FLOTTE_CONFIG_DIR moves it) and used for --server until it expires')
+  .option('--json', 'JSON output')
+  .action(async (opts) => (await import('./commands/login.js')).loginCommand(program.opts<{ server: string }>().server, realClock, opts));
+program
+  .command('logout')
+  .description('end your sign-in on the server and forget it here')
+  .option('--json', 'JSON output')
+  .action(async (opts) => (await import('./commands/login.js')).logoutCommand(program.opts<{ server: string }>().server, opts));
+
 const tokens = program.command('tokens').description('API tokens: create (secret shown once), list, revoke');
 tokens
   .command('create')
   .description('create a token; its secret is printed once and never stored')
-  .requiredOption('--role <role>', 'admin, operator, developer or viewer')
+  .requiredOption('--role <role>', 'admin, operator, developer, viewer or pusher (may only push metric samples)')
   .requiredOption('--name <name>', 'who or what holds it')
   .option('--ttl <duration>', 'lifetime, e.g. 12h or 30d (default: until revoked)')
   .option('--json', 'JSON output')

@@ -7,7 +7,10 @@ import { EnvironmentsSchema, envTemplates, envUsers, type EnvironmentsConfig } f
 import { RetentionSchema } from './retention-schema.js';
 import { NotificationsSchema } from './notifications-schema.js';
 import type { Subscription } from '../domain/notifications.js';
+import type { OidcSettings } from '../domain/sign-in.js';
+import { AuthSchema } from './auth-schema.js';
 import { providerZones } from './schema.js';
+import { disruptionPolicy } from './disruption-schema.js';
 import type { FleetConfig, TemplateConfig } from './schema.js';
 
 /**
@@ -21,6 +24,7 @@ export function toApplied(config: FleetConfig, source: string): AppliedConfig {
   const pools = Object.entries(config.pools).map(([name, p]): PoolSpec => {
     const template = byName.get(p.template);
     if (!template) throw new Error(`pool ${name}: template "${p.template}" is not defined`);
+    const disruption = disruptionPolicy(p);
     return {
       name,
       provider: template.provider,
@@ -35,6 +39,8 @@ export function toApplied(config: FleetConfig, source: string): AppliedConfig {
       ...(p.blastRadius !== undefined ? { blastRadius: p.blastRadius } : {}),
       ...(p.scaling ? { scaling: p.scaling } : {}),
       ...(p.health ? { health: p.health } : {}),
+      ...(p.hooks && (p.hooks.launch.length > 0 || p.hooks.terminate.length > 0) ? { hooks: p.hooks } : {}),
+      ...(disruption ? { disruption } : {}),
     };
   });
   return { source, cluster: config.cluster, providers: { ...config.providers }, templates, pools, settings: settingsOf(config) };
@@ -46,6 +52,7 @@ function settingsOf(config: FleetConfig): AppliedSettings {
     environments: environmentSettings(config.environments ?? EnvironmentsSchema.parse({})),
     retention: config.retention ?? RetentionSchema.parse({}),
     notifications: config.notifications ?? [],
+    oidc: config.auth?.oidc ?? null,
   };
 }
 
@@ -78,6 +85,14 @@ export function appliedNotifications(cfg: AppliedConfig | undefined): Subscripti
   const raw = cfg ? (parsedSource(cfg.source) as { notifications?: unknown } | null)?.notifications : undefined;
   const parsed = NotificationsSchema.safeParse(raw ?? {});
   return parsed.success ? parsed.data : [];
+}
+
+/** The `auth.oidc` section of a stored config; undefined when people cannot sign in (tokens only). */
+export function appliedOidc(cfg: AppliedConfig | undefined): OidcSettings | undefined {
+  if (cfg?.settings?.oidc !== undefined) return cfg.settings.oidc ?? undefined;
+  const raw = cfg ? (parsedSource(cfg.source) as { auth?: unknown } | null)?.auth : undefined;
+  const parsed = AuthSchema.safeParse(raw ?? {});
+  return parsed.success ? parsed.data.oidc : undefined;
 }
 
 /** The last YAML read for a config without settings: every environment call and retention round asks, and parsing was most of their cost. */

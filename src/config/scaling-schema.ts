@@ -3,7 +3,7 @@ import { checkSchedule } from '../domain/scaling/schedule.js';
 import { DEFAULT_SCALING, PREDICTIVE_DEFAULTS, type ScalingSpec } from '../domain/scaling/spec.js';
 
 /** Seconds as a number, or a string like `30s`, `5m`, `1h`. */
-const Duration = z.union([
+export const Duration = z.union([
   z.number().min(0),
   z
     .string()
@@ -27,8 +27,13 @@ const Metric = z.discriminatedUnion('type', [
     key: z.string().min(1),
     group: z.string().min(1).optional(),
     prefix: z.string().min(1).optional(),
+    watch: z
+      .enum(['auto', 'enable', 'off'])
+      .optional()
+      .describe('Keyspace notifications (default auto): auto listens when Redis publishes them (and says so when not), enable turns them on with CONFIG SET, off reads at each evaluation only.'),
   }),
   z.strictObject({ type: z.literal('rabbitmq'), url: z.string().regex(/^amqps?:\/\//).default('amqp://guest:guest@127.0.0.1:5672'), queue: z.string().min(1) }),
+  z.strictObject({ type: z.literal('push').describe('Samples pushed to POST /api/v1/pools/<pool>/metrics (docs/autoscaling-push.md); each arrival brings the evaluation forward.') }),
   z.strictObject({ type: z.literal('agents'), measure: z.enum(['cpu', 'load', 'busy']) }),
   z.strictObject({
     type: z.literal('trace'),

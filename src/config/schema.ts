@@ -4,9 +4,12 @@ import { Name, ZoneList } from '../providers/config-fields.js';
 import { ProviderSchema } from '../providers/registry.js';
 import { ScalingSchema } from './scaling-schema.js';
 import { HealthSchema } from './health-schema.js';
+import { HooksSchema } from './hooks-schema.js';
 import { EnvironmentsSchema } from './environments-schema.js';
 import { RetentionSchema } from './retention-schema.js';
 import { NotificationsSchema } from './notifications-schema.js';
+import { DisruptionSchema, MaxLifetime, RolloutSchema } from './disruption-schema.js';
+import { AuthSchema } from './auth-schema.js';
 
 // Each provider's section (schema and defaults) is its own, in src/providers/<type>/registration.ts.
 export { NAME_RE } from '../providers/config-fields.js';
@@ -58,6 +61,12 @@ export const PoolSchema = z.strictObject({
   scaling: ScalingSchema.optional().describe('Autoscaling: metrics and the policies that size the pool from them.'),
   /** Health, replacement and drain: see health-schema.ts. */
   health: HealthSchema.optional().describe('Health checks, replacement of unhealthy machines and drain.'),
+  /** Lifecycle hooks at launch and at terminate: see hooks-schema.ts. */
+  hooks: HooksSchema.optional().describe('Lifecycle hooks: webhooks or agent commands run before a machine serves and before it is terminated.'),
+  /** Drift and lifetime replacement, and the budgets that limit it: see disruption-schema.ts. */
+  rollout: RolloutSchema.optional(),
+  disruption: DisruptionSchema.optional(),
+  maxLifetime: MaxLifetime.optional(),
 });
 
 export const FleetConfigSchema = z.strictObject({
@@ -71,6 +80,8 @@ export const FleetConfigSchema = z.strictObject({
   retention: RetentionSchema.optional().describe('How long flotte keeps events, decisions and audit records.'),
   /** Webhooks that chosen events are sent to: see notifications-schema.ts. */
   notifications: NotificationsSchema.optional().describe('Webhooks that chosen events are sent to.'),
+  /** People signing in through an OpenID provider: see auth-schema.ts. */
+  auth: AuthSchema.optional().describe('How people sign in: an OpenID Connect provider, beside API tokens.'),
 });
 
 export type TemplateConfig = z.infer<typeof TemplateSchema>;

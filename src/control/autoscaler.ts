@@ -1,15 +1,17 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { afterDecision, decide } from '../domain/scaling/decide.js';
-import type { MetricReading, ScalingDecision, ScalingState } from '../domain/scaling/decision.js';
+import type { ScalingDecision, ScalingState } from '../domain/scaling/decision.js';
 import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { FleetEvent, PoolSpec } from '../domain/types.js';
 import { openSource } from '../metrics/sources.js';
-import { deadline, READ_TIMEOUT_MS, type AgentLoadReader, type MetricSource } from '../metrics/source.js';
+import type { AgentLoadReader, MetricSource, PushedReader } from '../metrics/source.js';
 import type { ConditionsPort, DecisionsPort, EventsPort, MachinesPort, PoolsPort } from '../store/ports.js';
-import { AUTOSCALER_POLL_MS, DECISION_HEARTBEAT_MS } from './constants.js';
+import { AUTOSCALER_POLL_MS, CHANGE_EVALUATION_GAP_MS, DECISION_HEARTBEAT_MS } from './constants.js';
 import { loadMemory, warmth, type Memory } from './autoscaler-memory.js';
 import { predict, type Histories } from './autoscaler-forecast.js';
+import { announceNotice, closeAll, readAll } from './autoscaler-sources.js';
+import { broughtForward, Nap } from './autoscaler-wake.js';
 
 export interface AutoscalerDeps {
   store: PoolsPort & MachinesPort & EventsPort & ConditionsPort & DecisionsPort;
@@ -18,6 +20,8 @@ export interface AutoscalerDeps {
   /** Makes the control loop act on a new desired size at once instead of at its next tick. */
   wake?: () => void;
   agents?: AgentLoadReader | undefined;
+  /** Samples pushed through the API, for `push` metrics. */
+  pushed?: PushedReader | undefined;
   onEvents?: (events: FleetEvent[]) => void;
   /** Turns a declared metric into a live source; the real ones unless a test says otherwise. */
   openSource?: typeof openSource;
@@ -34,6 +38,8 @@ interface PoolRuntime {
   memory?: Memory;
   histories?: Histories | undefined;
   nextAt: number;
+  /** When its last evaluation began: a metric change waits CHANGE_EVALUATION_GAP_MS after it. */
+  startedAt?: number;
   /** The hold reason last announced by an event, so a long hold is one event, not one per evaluation. */
   heldReason?: string | undefined;
   /** Whether the pool's max last cut what the policies asked (the PoolAtMax event is said once per stretch). */
@@ -42,16 +48,30 @@ interface PoolRuntime {
 }
 
 /**
- * Runs each autoscaling pool's policies every evaluation interval: read its metrics, decide
- * (pure), store the decision with its explanation, and, unless the pool is a dry run, write the
- * new desired size and wake the controller so the launch starts at once.
+ * Runs each autoscaling pool's policies every evaluation interval, and at once when a source
+ * says its metric changed: read its metrics, decide (pure), store the decision with its
+ * explanation, and, unless the pool is a dry run, write the new desired size and wake the
+ * controller so the launch starts at once.
  */
 export class Autoscaler {
   private readonly pools = new Map<string, PoolRuntime>();
   private readonly open: typeof openSource;
+  private readonly nap: Nap;
 
   constructor(private readonly deps: AutoscalerDeps) {
     this.open = deps.openSource ?? openSource;
+    this.nap = new Nap(deps.clock);
+  }
+
+  /**
+   * A metric of the pool changed (a push, a Redis notification): evaluate it now rather than at
+   * the end of its interval, debounced by CHANGE_EVALUATION_GAP_MS. Ownership, pauses,
+   * stabilization and cooldowns apply as in any evaluation.
+   */
+  changed(pool: string): void {
+    const rt = this.pools.get(pool);
+    if (rt) rt.nextAt = broughtForward(rt.nextAt, rt.startedAt, this.deps.clock.now(), CHANGE_EVALUATION_GAP_MS);
+    this.nap.wake();
   }
 
   /** Evaluates every pool that is due at `now`; returns the decisions made. Runs once at time T. */
@@ -99,8 +119,9 @@ export class Autoscaler {
     const spec = pool.scaling!;
     const rt = await this.runtime(pool, spec);
     rt.nextAt = now + spec.evaluationInterval * 1000;
+    rt.startedAt = now;
     const { store } = this.deps;
-    const [readings, machines] = await Promise.all([this.readAll(rt), store.listMachines({ pool: pool.name })]);
+    const [readings, machines] = await Promise.all([readAll(rt.sources, this.deps.clock), store.listMachines({ pool: pool.name })]);
     rt.memory ??= await loadMemory(store, pool.name, spec, now);
     const { histories, forecasts } = await predict(store, rt.histories, { pool: pool.name, spec, readings, machines, now });
     rt.histories = histories;
@@ -142,7 +163,7 @@ export class Autoscaler {
       const now = this.deps.clock.now();
       await this.runOnce(now).catch((e: unknown) => this.deps.log.error({ err: e }, 'autoscaler round failed'));
       const next = Math.min(...[...this.pools.values()].map((p) => p.nextAt), now + AUTOSCALER_POLL_MS);
-      await this.deps.clock.sleep(Math.max(0, Math.min(AUTOSCALER_POLL_MS, next - this.deps.clock.now())), signal).catch(() => undefined);
+      await this.nap.sleep(Math.max(0, Math.min(AUTOSCALER_POLL_MS, next - this.deps.clock.now())), signal);
     }
     await this.close();
   }
@@ -161,26 +182,12 @@ export class Autoscaler {
     }
     if (!rt) this.pools.set(pool.name, (rt = { key, sources: new Map(), nextAt: 0 }));
     for (const [name, m] of Object.entries(spec.metrics)) {
-      if (!rt.sources.has(name)) rt.sources.set(name, this.open(m, { clock: this.deps.clock, pool: pool.name, warmupSeconds: spec.warmup, agents: this.deps.agents }));
+      if (rt.sources.has(name)) continue;
+      const { clock, agents, pushed } = this.deps;
+      const notice = (message: string) => void announceNotice(this.deps, pool.name, name, message);
+      rt.sources.set(name, this.open(m, { clock, pool: pool.name, warmupSeconds: spec.warmup, agents, metric: name, pushed, changed: () => this.changed(pool.name), notice }));
     }
     return rt;
-  }
-
-  private async readAll(rt: PoolRuntime): Promise<Map<string, MetricReading>> {
-    const entries = await Promise.all(
-      [...rt.sources].map(async ([name, source]): Promise<[string, MetricReading]> => {
-        const d = deadline(this.deps.clock, READ_TIMEOUT_MS);
-        try {
-          const late = new Promise<never>((_, reject) => d.signal.addEventListener('abort', () => reject(d.signal.reason), { once: true }));
-          return [name, await Promise.race([source.read(d.signal), late])];
-        } catch (e) {
-          return [name, { error: (e as Error).message }];
-        } finally {
-          d.done();
-        }
-      }),
-    );
-    return new Map(entries);
   }
 
   private async forget(name: string): Promise<void> {
@@ -188,8 +195,4 @@ export class Autoscaler {
     this.pools.delete(name);
     if (rt) await closeAll(rt.sources);
   }
-}
-
-async function closeAll(sources: Map<string, MetricSource>): Promise<void> {
-  await Promise.all([...sources.values()].map((s) => s.close().catch(() => undefined)));
 }

@@ -15,6 +15,11 @@ export const POWER_RESEND_MS = 15_000;
 export const INTENT_RETRY_MS = 5_000;
 /** The autoscaler looks for new or changed scaling pools at least this often. */
 export const AUTOSCALER_POLL_MS = 1_000;
+/**
+ * A pushed sample or a Redis notification evaluates its pool at once, but not twice within this
+ * gap: a storm of changes makes one evaluation per gap, the last one reading the latest value.
+ */
+export const CHANGE_EVALUATION_GAP_MS = 250;
 /** A decision that repeats the last one is still stored this often, so `flotte explain` shows fresh inputs. */
 export const DECISION_HEARTBEAT_MS = 60_000;
 /** A provider whose list calls have failed without a break this long marks its pools `ProviderUnavailable`. */

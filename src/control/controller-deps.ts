@@ -4,6 +4,7 @@ import type { Plan } from '../domain/plan.js';
 import type { FleetEvent } from '../domain/types.js';
 import type { Provider } from '../providers/provider.js';
 import type { Store } from '../store/store.js';
+import type { HookWebhook } from './hooks/webhook.js';
 import type { InterruptionInbox } from './interruptions.js';
 import type { PoolTenures } from './pool/tenure.js';
 
@@ -27,6 +28,8 @@ export interface ControllerDeps {
   ownership?: PoolTenures;
   /** Notices that the cloud is about to take machines back (Spot): replaced first, then ended. */
   interruptions?: InterruptionInbox;
+  /** Sends lifecycle hook webhooks (given by the composition root); without it they fail and take their default result. */
+  hookWebhook?: HookWebhook;
 }
 
 export interface TickReport {

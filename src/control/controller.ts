@@ -6,6 +6,7 @@ import { isFenced } from '../store/fence.js';
 import { BlastGuard } from './blast-guard.js';
 import { FleetState } from './fleet-state.js';
 import { HealthControl, readSnapshot, type HealthSnapshot } from './health.js';
+import { HookControl } from './hooks/control.js';
 import { Journal } from './journal.js';
 import { Launcher } from './launcher.js';
 import { fencedWrites } from './lease-gate.js';
@@ -52,7 +53,7 @@ export class Controller implements BulkPort {
     // Zone/size pairs out of capacity lately: the only such memory (providers keep none).
     const offerings = new UnavailableOfferings();
     const health = new HealthControl(store, offerings);
-    this.rt = { store, log, launcher: new Launcher(store, deps.cluster), health, blast: new BlastGuard(store), offerings, intentSends: new Map(), powerSends: new Map(), interruptions: deps.interruptions, agentServer: deps.agentServer };
+    this.rt = { store, log, launcher: new Launcher(store, deps.cluster), health, blast: new BlastGuard(store), offerings, intentSends: new Map(), powerSends: new Map(), interruptions: deps.interruptions, agentServer: deps.agentServer, hooks: new HookControl({ store, clock: deps.clock, log, webhook: deps.hookWebhook }) };
     this.watch = new ProviderWatch(store);
     this.tenure = new Tenure({
       ownership: deps.ownership,
@@ -194,4 +195,6 @@ export class Controller implements BulkPort {
   machines(pool: string): Machine[] {
     return [...this.state.machines(pool).values()];
   }
+  /** Ends the hook webhooks in flight (shutdown, after the last tick): their runs are sent again by whoever ticks next. */
+  close = (): void => this.rt.hooks?.close();
 }

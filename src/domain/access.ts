@@ -1,5 +1,5 @@
 /** Who may call the API. The permission matrix over these roles lives in `src/api/roles.ts`. */
-export const ROLES = ['admin', 'operator', 'developer', 'viewer'] as const;
+export const ROLES = ['admin', 'operator', 'developer', 'viewer', 'pusher'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A bearer token as flotte keeps it: never the secret, only its SHA-256 (see `hash`). */

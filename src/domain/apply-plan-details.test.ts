@@ -133,12 +133,12 @@ describe('how each kind of field reads in a plan line', () => {
     const was = [template({ tags: { owner: 'ops' }, userData: '#!/bin/sh\necho hi\n' })];
     const next = [template({ tags: { owner: 'ops', cost: 'b7' }, userData: '#!/bin/sh\necho hello world\n' })];
     expect(lines(input([], [], next, was))[0]).toBe(
-      '~ template small: userData 18 bytes → 27 bytes, tags {owner=ops} → {cost=b7, owner=ops} (version 2 for new machines; running ones keep theirs until `flotte replace`)',
+      '~ template small: userData 18 bytes → 27 bytes, tags {owner=ops} → {cost=b7, owner=ops} (version 2 for new machines; running ones that differ are replaced by a roll-out, or listed by `flotte drift` where `rollout.mode` is manual)',
     );
   });
 
   it('user data added where there was none', () => {
-    expect(lines(input([], [], [template({ userData: 'x'.repeat(120) })]))[0]).toBe('~ template small: userData  → 120 bytes (version 2 for new machines; running ones keep theirs until `flotte replace`)');
+    expect(lines(input([], [], [template({ userData: 'x'.repeat(120) })]))[0]).toBe('~ template small: userData  → 120 bytes (version 2 for new machines; running ones that differ are replaced by a roll-out, or listed by `flotte drift` where `rollout.mode` is manual)');
   });
 
   it('numbers and lists read as written', () => {

@@ -53,7 +53,7 @@ describe('planApply and describeApply: what an apply would do, line by line', ()
     [
       'a template changed: the fields, and the version new machines get',
       { ...before(), ...file([pool('web', { desired: 10 }), pool('batch', { desired: 4 })], [template({ image: 'img-2', sizes: ['m5.large', 'm5.xlarge'] })]) },
-      ['~ template small: image img-1 → img-2, sizes [m5.large] → [m5.large, m5.xlarge] (version 2 for new machines; running ones keep theirs until `flotte replace`)', 'Plan: pools 0 to add, 0 to change, 0 to remove, 1 template changed; 0 machines to launch, 0 to terminate.'],
+      ['~ template small: image img-1 → img-2, sizes [m5.large] → [m5.large, m5.xlarge] (version 2 for new machines; running ones that differ are replaced by a roll-out, or listed by `flotte drift` where `rollout.mode` is manual)', 'Plan: pools 0 to add, 0 to change, 0 to remove, 1 template changed; 0 machines to launch, 0 to terminate.'],
     ],
     [
       'a template added and one dropped from the file',

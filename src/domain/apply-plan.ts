@@ -142,7 +142,9 @@ function poolPlan(pool: string, change: PoolPlan['change'], fields: FieldChange[
   return { pool, change, fields, machines, desired: { from, to }, launch, terminate, destructive };
 }
 
-const POOL_FIELDS = ['template', 'provider', 'min', 'max', 'zones', 'labels', 'maxLaunching', 'deletionOrder', 'scaling', 'health'] as const;
+const POOL_FIELDS = ['template', 'provider', 'min', 'max', 'zones', 'labels', 'maxLaunching', 'deletionOrder', 'scaling', 'health', 'hooks'] as const;
+/** Fields too long to print: their change is told (set, removed, changed). */
+const POLICY_FIELDS: ReadonlySet<string> = new Set(['scaling', 'health', 'hooks']);
 
 function poolFields(before: PoolSpec | undefined, next: PoolSpec, desiredFrom: number, desiredTo: number): FieldChange[] {
   const out: FieldChange[] = [];
@@ -179,7 +181,7 @@ function fieldChange(field: string, a: unknown, b: unknown): FieldChange | undef
 
 /** How a value reads in a plan line: policies are long, so their change is told, not printed. */
 function show(field: string, v: unknown): string {
-  if (v === undefined || v === null) return field === 'scaling' || field === 'health' ? 'none' : '';
+  if (v === undefined || v === null) return POLICY_FIELDS.has(field) ? 'none' : '';
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return field === 'userData' ? `${String(v).length} bytes` : String(v);
   if (Array.isArray(v)) return `[${v.map(String).join(', ')}]`;
   if (field === 'labels' || field === 'tags') {
@@ -233,7 +235,7 @@ export function describeApply(plan: ApplyPlan, file: string): string[] {
         ? `add${t.version !== undefined ? ` (version ${t.version})` : ''}`
         : t.change === 'remove'
           ? 'no longer in the file (stored versions are kept)'
-          : `${t.fields.map(fieldLine).join(', ')} (version ${t.version} for new machines; running ones keep theirs until \`flotte replace\`)`;
+          : `${t.fields.map(fieldLine).join(', ')} (version ${t.version} for new machines; running ones that differ are replaced by a roll-out, or listed by \`flotte drift\` where \`rollout.mode\` is manual)`;
     lines.push(`${SIGN[t.change]} template ${t.template}: ${what}`);
   }
   if (lines.length === 0) return [`No changes: the fleet already matches ${file}.`];
@@ -245,7 +247,7 @@ export function describeApply(plan: ApplyPlan, file: string): string[] {
 }
 
 function fieldLine(f: FieldChange): string {
-  if (f.field === 'scaling' || f.field === 'health') return f.from === 'none' ? `${f.field} set` : f.to === 'none' ? `${f.field} removed` : `${f.field} changed`;
+  if (POLICY_FIELDS.has(f.field)) return f.from === 'none' ? `${f.field} set` : f.to === 'none' ? `${f.field} removed` : `${f.field} changed`;
   return `${f.field} ${f.from} → ${f.to}`;
 }
 

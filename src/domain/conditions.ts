@@ -3,7 +3,7 @@
  * that decided it (the controller, the autoscaler, the API) and cleared when its cause is gone,
  * so `flotte pools`, `explain`, the dashboard and `/metrics` read one list.
  */
-export const CONDITION_TYPES = ['HealingPaused', 'ProviderUnavailable', 'AutoscalingPaused', 'BlastRadiusHold'] as const;
+export const CONDITION_TYPES = ['HealingPaused', 'ProviderUnavailable', 'AutoscalingPaused', 'BlastRadiusHold', 'DisruptionHeld'] as const;
 export type ConditionType = (typeof CONDITION_TYPES)[number];
 
 export interface PoolCondition {

@@ -31,6 +31,8 @@ export const EVENT_REASON = {
   AutoscalingResumed: 'AutoscalingResumed',
   /** The autoscaler wanted more machines than the pool's max allows: work is waiting. */
   PoolAtMax: 'PoolAtMax',
+  /** A metric source cannot hear changes as asked (Redis keyspace notifications off): read at each evaluation only. */
+  MetricNotWatched: 'MetricNotWatched',
   // Draining before a scale-in.
   Draining: 'Draining',
   Reclaimed: 'Reclaimed',
@@ -59,11 +61,23 @@ export const EVENT_REASON = {
   Protected: 'Protected',
   Unprotected: 'Unprotected',
   BlastRadiusHold: 'BlastRadiusHold',
+  // Voluntary replacement: drift and lifetime roll-outs, and the budgets that hold them.
+  /** A roll-out waits: its disruption budget allows no more machines now (a window, a 0 budget). */
+  BudgetHolding: 'BudgetHolding',
+  BudgetReleased: 'BudgetReleased',
+  /** flotte started a replace of drifted or old machines. */
+  RolloutStarted: 'RolloutStarted',
   // Notices that the cloud takes a machine back.
   SpotInterruption: 'SpotInterruption',
   RebalanceRecommendation: 'RebalanceRecommendation',
   /** A pool an apply removed was drained, and deleted once nothing of it was left. */
   PoolRemoved: 'PoolRemoved',
+  // Lifecycle hooks (domain/hooks.ts): one event per hook run, with its outcome and duration.
+  HookPassed: 'HookPassed',
+  HookFailed: 'HookFailed',
+  HookTimedOut: 'HookTimedOut',
+  /** A launch hook ended in abandon: the machine is terminated and replaced. */
+  LaunchAbandoned: 'LaunchAbandoned',
   // Environments (written under the pool name `env:<id>`).
   EnvCreated: 'EnvCreated',
   EnvReady: 'EnvReady',

@@ -4,9 +4,7 @@ import type { EventReason, FleetEvent } from './types.js';
  * What a notification subscription may ask for, and the event reasons each kind is made of.
  * Notifications read the events table like any other reader, so a kind is only a named set of
  * reasons: nothing in the control loop knows that anyone is subscribed.
- *
- * `BudgetHolding` has no source yet: it is accepted in flotte.yaml so a subscription can be
- * written today, and fires once disruption budgets write their holding event.
+
  */
 export const NOTIFICATION_KIND_REASONS = {
   HealingPaused: ['HealingPaused'],
@@ -14,7 +12,7 @@ export const NOTIFICATION_KIND_REASONS = {
   PoolAtMaxWithWorkWaiting: ['PoolAtMax'],
   OperationFailed: ['OperationFailed'],
   OperationSucceeded: ['OperationSucceeded'],
-  BudgetHolding: [],
+  BudgetHolding: ['BudgetHolding'],
   EnvExpiring: ['EnvExpiring'],
 } as const satisfies Record<string, readonly EventReason[]>;
 

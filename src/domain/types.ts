@@ -1,6 +1,8 @@
+import type { DisruptionPolicy } from './disruption/policy.js';
 import type { ReadinessCheck } from './environments/readiness.js';
 import type { EventReason } from './event-reasons.js';
 import type { HealthPolicy } from './health.js';
+import type { PoolHooks } from './hooks.js';
 import type { MachineState } from './lifecycle.js';
 import type { ScalingSpec } from './scaling/spec.js';
 
@@ -42,6 +44,10 @@ export interface PoolSpec {
   blastRadius?: number | undefined;
   /** The size an explicit `allowDestroy` was given for: while `desired` is this, the guard lets the change through. */
   destroyAllowedTo?: number | undefined;
+  /** How drifted and old machines are replaced, and the budgets that limit it; DEFAULT_DISRUPTION when absent. */
+  disruption?: DisruptionPolicy | undefined;
+  /** Lifecycle hooks run at launch (before ready) and at terminate; none when absent. */
+  hooks?: PoolHooks | undefined;
   /** Autoscaling policies and their metric sources; the pool keeps its desired size when absent. */
   scaling?: ScalingSpec | undefined;
   /**

@@ -2,9 +2,21 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Clock } from '../clock/clock.js';
 import type { MetricSample } from '../domain/scaling/decision.js';
+import type { RedisWatch } from '../domain/scaling/spec.js';
+import { watchKeyspace } from './redis-watch.js';
 import { MetricReadError, type MetricSource } from './source.js';
 
 export type RedisKind = 'list' | 'bullmq' | 'stream';
+
+export interface RedisSourceOptions {
+  group?: string | undefined;
+  prefix?: string | undefined;
+  /** Keyspace notifications (redis-watch.ts); `auto` when absent. */
+  watch?: RedisWatch | undefined;
+  /** Told on each addition Redis announces; nothing is listened to without it. */
+  changed?: (() => void) | undefined;
+  notice?: ((message: string) => void) | undefined;
+}
 
 /** Fail a read fast when Redis is down instead of queueing commands until it returns. */
 const REDIS_OPTIONS = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 } as const;
@@ -16,7 +28,10 @@ const REDIS_OPTIONS = { lazyConnect: true, enableOfflineQueue: false, maxRetries
  *   work no worker has taken yet), read through BullMQ itself so its key layout is its own;
  * - `stream`: entries delivered to consumer group `group` of stream `key` and not yet acknowledged.
  */
-export function redisSource(clock: Clock, url: string, kind: RedisKind, key: string, opts: { group?: string | undefined; prefix?: string | undefined } = {}): MetricSource {
+export function redisSource(clock: Clock, url: string, kind: RedisKind, key: string, opts: RedisSourceOptions = {}): MetricSource {
+  const { changed, watch = 'auto' } = opts;
+  // Without anyone to tell (a one-off read), there is nothing to listen for.
+  const watcher = changed && watch !== 'off' ? watchKeyspace({ url, kind, key, prefix: opts.prefix, mode: watch, changed, notice: opts.notice }) : undefined;
   const redis = new Redis(url, REDIS_OPTIONS);
   redis.on('error', () => undefined); // surfaced by the failing read instead
   let queue: Queue | undefined;
@@ -49,6 +64,7 @@ export function redisSource(clock: Clock, url: string, kind: RedisKind, key: str
       }
     },
     async close() {
+      watcher?.close();
       await queue?.close().catch(() => undefined);
       redis.disconnect();
     },

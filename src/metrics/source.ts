@@ -24,11 +24,29 @@ export interface AgentLoadReader {
   poolLoad(pool: string, warmupSeconds: number): Promise<{ cpu: number; load: number; busy: number; machines: number; at: number } | undefined>;
 }
 
+/** Pushed samples as the controller sees them (src/metrics/pushed.ts), for `push` metrics. */
+export interface PushedReader {
+  /** The latest sample pushed for the pool's metric, or undefined when none ever was. */
+  latest(pool: string, metric: string): Promise<MetricSample | undefined>;
+  /** Calls `changed` whenever a newer sample of the metric arrives, until the returned function is called. */
+  watch(pool: string, metric: string, changed: () => void): () => void;
+}
+
 export interface SourceEnv {
   clock: Clock;
   pool: string;
   warmupSeconds: number;
   agents?: AgentLoadReader | undefined;
+  /** The metric's name in the pool's `scaling.metrics`. */
+  metric?: string | undefined;
+  pushed?: PushedReader | undefined;
+  /**
+   * Told when the source learns, between reads, that its value moved (a push, a Redis keyspace
+   * notification): the autoscaler then evaluates the pool early. Sources that cannot know only read.
+   */
+  changed?: (() => void) | undefined;
+  /** Told, once, when the source cannot do all its spec asks (keyspace notifications off): people see it as an event. */
+  notice?: ((message: string) => void) | undefined;
 }
 
 /** Default wait for a source's answer: well under the shortest evaluation interval. */

@@ -29,6 +29,9 @@ export interface Database {
   environments: EnvironmentsTable;
   notification_cursor: NotificationCursorTable;
   notification_deliveries: NotificationDeliveriesTable;
+  pushed_metrics: PushedMetricsTable;
+  hook_runs: HookRunsTable;
+  sessions: SessionsTable;
 }
 
 /** Every applied document, newest last; `currentConfig()` reads the newest. */
@@ -80,6 +83,10 @@ export interface PoolsTable {
   user_data: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** JSON `ReadinessCheck` its agents run (migration 0018); null when there is none. */
   readiness: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** JSON `DisruptionPolicy` (migration 0021): roll-out, budgets, lifetime; null: the defaults. */
+  disruption: ColumnType<string | null, string | null | undefined, string | null | undefined>;
+  /** JSON `PoolHooks` (migration 0022): lifecycle hooks at launch and terminate; null when none. */
+  hooks: ColumnType<string | null, string | null | undefined, string | null | undefined>;
   /** When an apply dropped the pool from the file (migration 0009): drained to zero, deleted once empty. */
   removed_at: ColumnType<number | null, number | null | undefined, number | null | undefined>;
 }
@@ -124,6 +131,21 @@ export interface EventsTable {
   reason: string;
   message: string;
   data: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** People signed in through an OpenID provider (migration 0023): only the SHA-256 of the secret is kept. */
+export interface SessionsTable {
+  id: string;
+  hash: string;
+  subject: string;
+  issuer: string;
+  name: string;
+  role: string;
+  /** JSON: the groups the person had at sign-in. */
+  groups: string;
+  client: string;
+  created_at: number;
+  expires_at: number;
 }
 
 /** Bearer tokens: only the SHA-256 of the secret is kept. */
@@ -269,6 +291,15 @@ export interface ScalingDecisionsTable {
   detail: string;
 }
 
+/** The latest pushed sample per pool and metric (migration 0024), overwritten by newer ones. */
+export interface PushedMetricsTable {
+  pool: string;
+  metric: string;
+  value: number;
+  at: number;
+  received_at: number;
+}
+
 /** Events ever appended, per pool and reason (migration 0012): kept by appends, never lowered by retention. */
 export interface EventCountsTable {
   pool: string;
@@ -329,4 +360,21 @@ export interface NotificationDeliveriesTable {
   created_at: number;
   updated_at: number;
   delivered_at: number | null;
+}
+
+/** One lifecycle hook run on one machine (migration 0022); see `HookRun`. */
+export interface HookRunsTable {
+  id: string;
+  machine: string;
+  pool: string;
+  transition: string;
+  hook: string;
+  kind: string;
+  cause: string;
+  status: string;
+  started_at: number;
+  deadline: number;
+  ended_at: number | null;
+  detail: string | null;
+  announced: ColumnType<number, number | undefined, number>;
 }

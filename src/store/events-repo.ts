@@ -75,9 +75,11 @@ export async function listEvents(db: Kysely<Database>, query: EventQuery = {}): 
   if (query.machine !== undefined) q = q.where('machine', '=', query.machine);
   if (query.reasons !== undefined) q = q.where('reason', 'in', query.reasons);
   if (query.after !== undefined) q = q.where('id', '>', query.after);
-  q = q.orderBy('id');
+  // The newest read backwards on the id index, so the last page costs what the first does.
+  q = q.orderBy('id', query.newest ? 'desc' : 'asc');
   if (query.limit !== undefined) q = q.limit(query.limit);
-  return (await q.execute()).map(toEvent);
+  const rows = await q.execute();
+  return (query.newest ? rows.reverse() : rows).map(toEvent);
 }
 
 export async function latestEventId(db: Kysely<Database>): Promise<number> {

@@ -12,6 +12,9 @@ import * as intents from './intents-repo.js';
 import * as leases from './leases-repo.js';
 import * as machines from './machines-repo.js';
 import { notificationsRepo } from './notifications-repo.js';
+import { hookRunsRepo } from './hook-runs-repo.js';
+import { sessionsRepo } from './sessions-repo.js';
+import { pushedMetricsRepo } from './pushed-metrics-repo.js';
 import * as operations from './operations-repo.js';
 import * as pools from './pools-repo.js';
 import type * as P from './ports.js';
@@ -171,6 +174,9 @@ function storePorts(db: Db, dialect: Store['dialect']): Omit<Store, 'dialect'> {
     ...operationsPort(db),
     environments: environmentsRepo(db),
     notifications: notificationsRepo(db),
+    hookRuns: hookRunsRepo(db),
+    sessions: sessionsRepo(db),
+    pushedMetrics: pushedMetricsRepo(db),
     close: () => db.destroy(),
   };
 }

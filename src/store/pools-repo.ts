@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ReadinessCheck } from '../domain/environments/readiness.js';
+import type { DisruptionPolicy } from '../domain/disruption/policy.js';
 import type { HealthPolicy } from '../domain/health.js';
+import type { PoolHooks } from '../domain/hooks.js';
 import type { ScalingSpec } from '../domain/scaling/spec.js';
 import type { DeletionOrder, FleetEvent, PoolSpec } from '../domain/types.js';
 import type { Database, PoolsTable } from './database.js';
@@ -24,6 +26,8 @@ export function toPool(row: Selectable<PoolsTable>): PoolSpec {
     deletionOrder: row.deletion_order as DeletionOrder,
     ...(row.health ? { health: parseJson<HealthPolicy>(row.health) } : {}),
     ...(row.scaling ? { scaling: parseJson<ScalingSpec>(row.scaling) } : {}),
+    ...(row.hooks ? { hooks: parseJson<PoolHooks>(row.hooks) } : {}),
+    ...(row.disruption ? { disruption: parseJson<DisruptionPolicy>(row.disruption) } : {}),
     ...(row.blast_radius !== null ? { blastRadius: Number(row.blast_radius) } : {}),
     ...(row.destroy_allowed_to !== null ? { destroyAllowedTo: Number(row.destroy_allowed_to) } : {}),
     ...(row.suspended ? { suspended: true } : {}),
@@ -95,6 +99,8 @@ export async function writePools(trx: Kysely<Database>, pools: readonly PoolSpec
       deletion_order: pool.deletionOrder,
       health: pool.health ? JSON.stringify(pool.health) : null,
       scaling: pool.scaling ? JSON.stringify(pool.scaling) : null,
+      hooks: pool.hooks ? JSON.stringify(pool.hooks) : null,
+      disruption: pool.disruption ? JSON.stringify(pool.disruption) : null,
       blast_radius: pool.blastRadius ?? null,
       updated_at: now,
       // Listed again: a pool that was being drained after a removal is kept after all.

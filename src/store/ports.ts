@@ -1,9 +1,12 @@
 import type { ConditionType, PoolCondition } from '../domain/conditions.js';
 import type { ApiToken, AuditQuery, AuditRecord } from '../domain/access.js';
 import type { AgentHeartbeat } from '../domain/health.js';
+import type { HookRun, HookTransition } from '../domain/hooks.js';
 import type { FleetEvent, LaunchIntent, Machine, PoolSpec, Template } from '../domain/types.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
+import type { PushedSample } from '../domain/scaling/pushed.js';
 import type { PruneRule } from '../domain/retention.js';
+import type { Session } from '../domain/sign-in.js';
 import type { EnvStatus, Environment } from '../domain/environments/types.js';
 import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
 import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
@@ -310,4 +313,58 @@ export interface NotificationsPort {
 /** The notifications port as a member of the store. */
 export interface WithNotifications {
   readonly notifications: NotificationsPort;
+}
+
+/**
+ * Lifecycle hook runs (migration 0022). Not fenced: a run's row says what a hook did, and its
+ * end is compare-and-set on `running`, so whichever answer (or timeout) comes first stands;
+ * the machine's own moves go through the fenced journal.
+ */
+export interface HookRunsPort {
+  /** A pool's runs, oldest first: only machines in a transition have any. */
+  listForPool(pool: string): Promise<HookRun[]>;
+  /** Command runs in flight on one machine, for its agent's orders. */
+  runningCommands(machine: string): Promise<HookRun[]>;
+  /** Stores a run as started; a run of that id already stored is kept. Returns the run as stored. */
+  start(run: HookRun): Promise<HookRun>;
+  /** Ends a running run; false when it had ended already (or, with `machine`, is another machine's). */
+  finish(id: string, end: Pick<HookRun, 'status'> & { endedAt: number; detail?: string | undefined }, machine?: string): Promise<boolean>;
+  /** Their outcome's events are written. */
+  markAnnounced(ids: readonly string[]): Promise<void>;
+  /** Deletes the runs of these machines: all of them, or of one transition only. */
+  deleteRuns(machines: readonly string[], transition?: HookTransition): Promise<void>;
+}
+
+export interface WithHookRuns {
+  readonly hookRuns: HookRunsPort;
+}
+
+/** Sign-in sessions (docs/sign-in.md): found by the SHA-256 of their secret, never by the secret. */
+export interface SessionsPort {
+  /** Stores a new session under `hash`; sessions that expired by its `createdAt` are deleted on the way. */
+  createSession(session: Session, hash: string): Promise<void>;
+  /** The session whose secret hashes to `hash`, expired ones included (the caller compares with now). */
+  findSessionByHash(hash: string): Promise<Session | undefined>;
+  /** Logout: deletes it; false when there was none (already logged out, or never signed in). */
+  deleteSessionByHash(hash: string): Promise<boolean>;
+}
+
+export interface WithSessions {
+  readonly sessions: SessionsPort;
+}
+
+/**
+ * Pushed metric samples (`{ type: push }`): the API keeps the latest per pool and metric, the
+ * controller owning the pool reads them. Not history: `flotte explain` shows the values each
+ * decision read.
+ */
+export interface PushedMetricsPort {
+  /** Keeps each sample as its metric's latest, unless one with a later `at` is already kept. */
+  put(samples: readonly PushedSample[]): Promise<void>;
+  /** The kept sample of every pushed metric of these pools. */
+  latest(pools: readonly string[]): Promise<PushedSample[]>;
+}
+
+export interface WithPushedMetrics {
+  readonly pushedMetrics: PushedMetricsPort;
 }

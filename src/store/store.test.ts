@@ -220,6 +220,8 @@ function storeContract(open: () => Promise<Store>): void {
     expect(await store.listEvents({ pool: 'web', after: ids[0] })).toEqual([first[2], second[0]]);
     expect(await store.listEvents({ machine: 'm-1' })).toEqual([first[0], first[2]]);
     expect(await store.listEvents({ limit: 2 })).toEqual(first.slice(0, 2));
+    expect(await store.listEvents({ limit: 2, newest: true })).toEqual([first[2], second[0]]);
+    expect(await store.listEvents({ pool: 'web', limit: 5, newest: true })).toEqual([first[0], first[2], second[0]]);
     expect(typeof first[0]!.at).toBe('number');
   });
 

@@ -1,5 +1,6 @@
 import type { EnvironmentSettings } from '../domain/environments/settings.js';
 import type { Subscription } from '../domain/notifications.js';
+import type { OidcSettings } from '../domain/sign-in.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import type { EventReason, FleetEvent, PoolSpec, Template } from '../domain/types.js';
 import type {
@@ -20,7 +21,10 @@ import type {
   StoreStatePort,
   TokensPort,
   WithEnvironments,
+  WithHookRuns,
   WithNotifications,
+  WithSessions,
+  WithPushedMetrics,
 } from './ports.js';
 
 export type * from './ports.js';
@@ -47,6 +51,8 @@ export interface AppliedSettings {
   retention: RetentionPolicy;
   /** Notification subscriptions; absent on configs stored before notifications existed. */
   notifications?: Subscription[] | undefined;
+  /** Sign-in through an OpenID provider; null when the config has none, absent on configs stored before it existed. */
+  oidc?: OidcSettings | null | undefined;
 }
 
 /**
@@ -70,6 +76,8 @@ export interface EventQuery {
   /** Only events with an id greater than this (cursor for paging and live tails). */
   after?: number | undefined;
   limit?: number | undefined;
+  /** The last `limit` matches rather than the first (still oldest first): what a screen shows on arrival. */
+  newest?: boolean | undefined;
 }
 
 /**
@@ -95,7 +103,10 @@ export interface Store
     StoreStatePort,
     OperationsPort,
     WithEnvironments,
-    WithNotifications {
+    WithHookRuns,
+    WithNotifications,
+    WithSessions,
+    WithPushedMetrics {
   readonly dialect: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { followEvents, get, token, type FleetEvent } from './lib/api.js';
+import { followEvents, get, logout, token, type FleetEvent } from './lib/api.js';
 import { useHash } from './lib/hooks.js';
 import type { Whoami } from './lib/types.js';
 import { ArchitecturePage } from './pages/architecture.js';
@@ -11,6 +11,10 @@ import { OperationsPage } from './pages/operations.js';
 import { OverviewPage } from './pages/overview.js';
 import { PoolPage } from './pages/pool.js';
 import type { EventPage } from '../api/contract/index.js';
+
+/** Events shown on arrival, and the most kept as more stream in. */
+const RECENT_EVENTS = 100;
+const KEPT_EVENTS = 500;
 
 const NAV = [
   ['#/', 'Overview'],
@@ -25,35 +29,42 @@ function App() {
   const [me, setMe] = useState<Whoami>();
   const [live, setLive] = useState(false);
   const [tick, setTick] = useState(0);
-  const [events, setEvents] = useState<FleetEvent[]>([]);
+  // Undefined until the recent history has loaded: "no events yet" is then a fact, not a guess.
+  const [events, setEvents] = useState<FleetEvent[]>();
 
   useEffect(() => {
-    if (!token.get()) return;
+    // A pasted token, else the sign-in cookie (if any): whoami answers for whichever the request carries.
     get<Whoami>('/api/v1/whoami').then(setMe, () => token.clear());
   }, []);
   useEffect(() => {
     if (!me) return;
-    // Start the live stream after the newest stored event: the pages load history themselves.
+    // Recent events show on arrival; the live stream then starts after the newest of them.
     let stop = () => {};
-    get<EventPage>('/api/v1/events?limit=1000').then((page) => {
-      const after = page.items.at(-1)?.id ?? 0;
+    let alive = true;
+    get<EventPage>(`/api/v1/events?newest=true&limit=${RECENT_EVENTS}`).then((page) => {
+      if (!alive) return;
+      setEvents(page.items);
       stop = followEvents(
         (e) => {
-          setEvents((list) => [...list.slice(-499), e]);
+          setEvents((list = []) => [...list.slice(1 - KEPT_EVENTS), e]);
           setTick((t) => t + 1);
         },
         setLive,
-        after,
+        page.items.at(-1)?.id ?? 0,
       );
     });
-    return () => stop();
+    return () => {
+      alive = false;
+      stop();
+    };
   }, [me]);
 
   if (!me) return <Login onLogin={setMe} />;
   const route = hash.replace(/^#/, '');
   const pool = /^\/pools\/([^/]+)/.exec(route)?.[1];
   const page = pool ? (
-    <PoolPage name={decodeURIComponent(pool)} me={me} tick={tick} />
+    // Keyed by pool: a preview made on one pool's page must never be confirmable on another's.
+    <PoolPage key={pool} name={decodeURIComponent(pool)} me={me} tick={tick} />
   ) : route === '/architecture' ? (
     <ArchitecturePage tick={tick} />
   ) : route === '/ops' ? (
@@ -80,8 +91,7 @@ function App() {
           <span class={`badge ${live ? '' : 'warn'}`} title="live event stream">{live ? 'live' : 'reconnecting'}</span> {me.name} ({me.role}){' '}
           <button
             onClick={() => {
-              token.clear();
-              location.reload();
+              void logout().finally(() => location.reload());
             }}
           >
             Log out

@@ -26,3 +26,10 @@ export function artifact(name: string): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name);
 }
+
+/** Where a dashboard test keeps its screenshot of a page: `test-artifacts/screenshots/<name>.png` (git ignores test-artifacts/). */
+export function screenshotPath(name: string): string {
+  const dir = join(ARTIFACTS, 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
+}

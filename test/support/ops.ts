@@ -2,10 +2,13 @@ import type { OperationExecutor } from '../../src/control/operations/executor.js
 import { createOperation, type OperationRequest } from '../../src/control/operations/create.js';
 import type { Operation } from '../../src/domain/operations/types.js';
 import { harness, type Harness, type HarnessOptions } from './harness.js';
-import { startExecutor } from './wiring.js';
+import { silent, startExecutor } from './wiring.js';
+import { Rollouts } from '../../src/control/disruption/rollouts.js';
 
 export interface OpsHarness extends Harness {
   executor: OperationExecutor;
+  /** Roll-outs of drifted and old machines, looked for at every step (the real loop looks every ROLLOUT_POLL_MS). */
+  rollouts: Rollouts;
   /** One controller tick and one executor step, then `stepMs` of virtual time. */
   step(stepMs?: number): Promise<void>;
   /** Steps until the operation is no longer running or paused; returns it. */
@@ -19,6 +22,7 @@ export async function opsHarness(opts: HarnessOptions = {}): Promise<OpsHarness>
   const make = () => startExecutor({ store: h.store, controller: h.controller, providers: new Map([['sim', h.provider]]), clock: h.clock, cluster: opts.cluster ?? 'test' });
   const o = h as OpsHarness;
   o.executor = await make();
+  o.rollouts = new Rollouts({ store: h.store, controller: h.controller, clock: h.clock, log: silent() });
   const whileRunning = async (p: Promise<unknown>) => {
     let finished = false;
     const done = p.finally(() => (finished = true));
@@ -27,6 +31,7 @@ export async function opsHarness(opts: HarnessOptions = {}): Promise<OpsHarness>
   };
   o.step = async (stepMs = 1_000) => {
     await h.runTick();
+    await whileRunning(o.rollouts.runOnce());
     await whileRunning(o.executor.runOnce());
     await h.clock.advance(stepMs);
   };
@@ -45,6 +50,7 @@ export async function opsHarness(opts: HarnessOptions = {}): Promise<OpsHarness>
   o.restart = async () => {
     const c = await restartController();
     o.executor = await make();
+    o.rollouts = new Rollouts({ store: h.store, controller: h.controller, clock: h.clock, log: silent() });
     return c;
   };
   return o;

@@ -46,6 +46,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'GET /api/v1/pools': () => ({ url: '/api/v1/pools?limit=10' }),
   'GET /api/v1/pools/:name': (s) => ({ url: `/api/v1/pools/${s.pool}` }),
   'PUT /api/v1/pools/:name/desired': (s) => ({ url: `/api/v1/pools/${s.pool}/desired`, body: { desired: 7 } }),
+  'GET /api/v1/drift': (s) => ({ url: `/api/v1/drift?pool=${s.pool}` }),
   'GET /api/v1/pools/:name/decisions': (s) => ({ url: `/api/v1/pools/${s.pool}/decisions` }),
   'GET /api/v1/events': () => ({ url: '/api/v1/events?limit=5' }),
   'GET /api/v1/pools/:name/events': (s) => ({ url: `/api/v1/pools/${s.pool}/events` }),
@@ -62,6 +63,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'POST /api/v1/pools/:name/resume-healing': (s) => ({ url: `/api/v1/pools/${s.pool}/resume-healing` }),
   'POST /api/v1/pools/:name/autoscaling/pause': () => ({ url: '/api/v1/pools/batch/autoscaling/pause', body: { for: '1h' } }),
   'POST /api/v1/pools/:name/autoscaling/resume': () => ({ url: '/api/v1/pools/batch/autoscaling/resume' }),
+  'POST /api/v1/pools/:name/metrics': () => ({ url: '/api/v1/pools/batch/metrics', body: { samples: [{ metric: 'queue', value: 42 }] } }),
   'PUT /api/v1/machines/:id/protection': (s) => ({ url: `/api/v1/machines/${s.machine}/protection`, body: { protected: true } }),
   'GET /api/v1/pools/:name/join-token': (s) => ({ url: `/api/v1/pools/${s.pool}/join-token` }),
   // The seeded operation runs on the first pool; a new one goes to the second.
@@ -114,6 +116,7 @@ pools:
     scaling:
       metrics:
         backlog: { type: trace, curve: { kind: daily, base: 10, peak: 60, peakHour: 14, periodSeconds: 1800, seed: 7 } }
+        queue: { type: push }
       policies:
         - { type: target-tracking, metric: backlog, target: 10 }
 environments:

@@ -9,6 +9,7 @@ import { Random } from '../../src/domain/random.js';
 import type { Provider } from '../../src/providers/provider.js';
 import type { RateLimitedProvider } from '../../src/providers/rate-limited.js';
 import { decorateProvider } from '../../src/compose/providers.js';
+import { hookWebhook } from '../../src/compose/hook-webhook.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -16,7 +17,7 @@ import type { Store } from '../../src/store/store.js';
  * environments, scaling, real-harness); providers are decorated by the composition root's
  * `decorateProvider`, so the rigs test the stack the processes run.
  */
-const silent = () => pino({ level: 'silent' });
+export const silent = () => pino({ level: 'silent' });
 
 /** A provider decorated as the composition root does it; on a virtual clock the limiter's retry jitter is seeded, so runs repeat. */
 export function limited(provider: Provider, clock: Clock, seeded = true): RateLimitedProvider {
@@ -35,7 +36,7 @@ export interface ControllerWiring {
 
 /** A started controller, as a (re)started process builds it from the store. */
 export async function startController(o: ControllerWiring): Promise<Controller> {
-  const c = new Controller({ store: o.store, providers: o.providers, clock: o.clock, cluster: o.cluster, log: silent(), ...(o.agentServer ? { agentServer: () => o.agentServer } : {}) });
+  const c = new Controller({ store: o.store, providers: o.providers, clock: o.clock, cluster: o.cluster, log: silent(), ...(o.agentServer ? { agentServer: () => o.agentServer } : {}), hookWebhook: hookWebhook(o.clock) });
   await c.start();
   return c;
 }

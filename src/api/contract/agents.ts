@@ -19,6 +19,22 @@ export type AgentReadinessCheck = z.infer<typeof ReadinessCheckSchema>;
 export type AgentReadinessResult = z.infer<typeof ReadinessResultSchema>;
 export { READINESS_OUTPUT_MAX };
 
+/** A lifecycle hook command the agent is to run (see docs/lifecycle-hooks.md): cut at `deadline` (epoch ms). */
+export const AgentHookOrderSchema = z.strictObject({
+  id: z.string().min(1).max(400),
+  command: z.string().min(1),
+  deadline: z.number(),
+});
+
+/** How a hook command ended on the machine: exit 0 (`ok`), and the end of its output. Reported until the order is gone. */
+export const AgentHookResultSchema = z.strictObject({
+  id: z.string().min(1).max(400),
+  ok: z.boolean(),
+  output: z.string().max(READINESS_OUTPUT_MAX),
+});
+export type AgentHookOrder = z.infer<typeof AgentHookOrderSchema>;
+export type AgentHookResult = z.infer<typeof AgentHookResultSchema>;
+
 /** What an agent sends on join and with every heartbeat. */
 export const AgentReportSchema = z.strictObject({
   machine: z.string().min(1).max(128),
@@ -32,6 +48,8 @@ export const AgentReportSchema = z.strictObject({
   address: z.string().max(200).optional(),
   /** Absent until the agent has a check (its pool has one) and has run it once. */
   readiness: ReadinessResultSchema.optional(),
+  /** Lifecycle hook commands that ended, while the controller still orders them; older agents do not send it. */
+  hooks: z.array(AgentHookResultSchema).max(100).optional(),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -43,5 +61,7 @@ export const AgentOrdersSchema = z.strictObject({
   credential: z.string().optional(),
   /** The check the agent runs and reports on (environment roles with `ready:`); absent when its pool has none. */
   readiness: ReadinessCheckSchema.optional(),
+  /** Lifecycle hook commands to run, each once; absent when its pool has none in flight on this machine. */
+  hooks: z.array(AgentHookOrderSchema).optional(),
 });
 export type AgentOrders = z.infer<typeof AgentOrdersSchema>;

@@ -18,6 +18,8 @@ export const OperationSchema = z.strictObject({
     failureThreshold: z.number().optional(),
   }),
   hard: z.boolean(),
+  /** Started by flotte to replace drifted or old machines; absent when a person started it. */
+  origin: z.enum(['drift', 'lifetime']).optional(),
   status: z.enum(OPERATION_STATUSES),
   control: z.enum(OPERATION_CONTROLS),
   progress: z.strictObject({

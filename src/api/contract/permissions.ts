@@ -6,6 +6,7 @@ export const PERMISSIONS = [
   'public',
   'pools:read',
   'pools:scale',
+  'metrics:push',
   'events:read',
   'config:apply',
   'machines:write',

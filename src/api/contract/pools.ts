@@ -21,6 +21,8 @@ export const MachineSchema = z.strictObject({
   /** The one to connect to (private first, then public, then names); null while the provider reports none. */
   address: z.string().nullable(),
   addresses: z.array(MachineAddressSchema),
+  /** Why the machine no longer matches its pool (`image ami-1 → ami-2`); absent when it matches. */
+  drift: z.array(z.string()).optional(),
 });
 export type MachineView = z.infer<typeof MachineSchema>;
 
@@ -45,6 +47,8 @@ export const PoolSummarySchema = z.strictObject({
   destroyAllowedTo: z.number().optional(),
   /** Autoscaling policies and their metric sources, as the config declared them. */
   scaling: z.looseObject({ policies: z.array(z.looseObject({})), dryRun: z.boolean().optional() }).optional(),
+  /** Roll-out of drifted and old machines, budgets and lifetime, as applied (durations in ms). */
+  disruption: z.looseObject({}).optional(),
   suspended: z.boolean().optional(),
   /** `shelve`: a suspended pool's machines are shelved, freeing their hosts (Nova). */
   suspendMode: z.enum(['stop', 'shelve']).optional(),

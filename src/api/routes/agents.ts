@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { DEFAULT_HEALTH, type AgentHeartbeat } from '../../domain/health.js';
 import { CREDENTIAL_PREFIX, launchJoinToken, newJoinKey, randomSecret, sameSecret, secretHash } from '../../store/agent-secrets.js';
+import { agentHookOrders } from '../agent-hooks.js';
 import type { ApiDeps } from '../app.js';
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
@@ -75,12 +76,14 @@ export function agentRoutes(deps: ApiDeps) {
     else await store.saveHeartbeat(beat);
     const [pool, m] = await Promise.all([store.getPool(report.pool), store.getMachine(report.machine)]);
     const policy = pool?.health ?? DEFAULT_HEALTH;
-    if (joining) deps.wake?.();
+    const hooks = pool?.hooks && m ? await agentHookOrders(store, pool.hooks, report, now) : undefined;
+    if (joining || hooks?.ended) deps.wake?.();
     return {
       heartbeatIntervalMs: policy.heartbeatIntervalMs,
       drain: m?.state === 'draining' ? { deadline: m.since + policy.drainTimeoutMs, preStop: policy.preStop } : null,
       ...(credential !== undefined ? { credential } : {}),
       ...(pool?.readiness ? { readiness: pool.readiness } : {}),
+      ...(hooks?.orders.length ? { hooks: hooks.orders } : {}),
     };
   }
 

@@ -11,6 +11,10 @@ const page = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
   machine: z.string().optional(),
   reason: EventReasonFilterSchema.optional(),
+  newest: z
+    .stringbool()
+    .default(false)
+    .describe('the last `limit` events instead of the first (still oldest first, `next` null): what a screen shows on arrival before it follows the stream from the last id'),
 });
 
 export const eventView = (e: FleetEvent) => ({ ...e, at: new Date(e.at).toISOString() });
@@ -18,9 +22,10 @@ export const eventView = (e: FleetEvent) => ({ ...e, at: new Date(e.at).toISOStr
 export function eventRoutes(deps: ApiDeps) {
   const { store } = deps;
   const list = async (pool: string | undefined, q: z.infer<typeof page>) => {
-    const items = await store.listEvents({ pool, machine: q.machine, reasons: q.reason, after: q.after, limit: q.limit });
+    const items = await store.listEvents({ pool, machine: q.machine, reasons: q.reason, after: q.after, limit: q.limit, newest: q.newest });
     const last = items.at(-1);
-    return { items: items.map(eventView), next: items.length === q.limit && last ? String(last.id) : null };
+    // The newest page is the last one: nothing follows it but the live stream.
+    return { items: items.map(eventView), next: !q.newest && items.length === q.limit && last ? String(last.id) : null };
   };
   return [
     defineRoute({

@@ -4,6 +4,7 @@ import { ApiError, notFound } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
 import { machineView, poolView } from '../views.js';
+import { poolDrift } from '../drift.js';
 import { allPoolConditions, poolConditions } from './healing.js';
 import { autoscalingNotice } from './autoscaling.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
@@ -61,7 +62,9 @@ export function poolRoutes(deps: ApiDeps) {
           const pool = await store.getPool(params.name);
           if (!pool) return null;
           const machines = await store.listMachines({ pool: pool.name });
-          return encoded(JSON.stringify({ ...poolView(pool, machines), conditions: await poolConditions(store, pool.name, deps.clock.now()), machines: machines.map(machineView) }));
+          const drift = await poolDrift(store, pool, machines);
+          const views = machines.map((m) => machineView(m, drift.get(m.id)?.reasons));
+          return encoded(JSON.stringify({ ...poolView(pool, machines), conditions: await poolConditions(store, pool.name, deps.clock.now()), machines: views }));
         });
         if (body === null) throw notFound('pool', params.name);
         reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');

@@ -101,7 +101,7 @@ export function registerOperationCommands(program: Command, client: () => ApiCli
   ops.command('list', { isDefault: true }).description('list operations, newest first').option('--pool <pool>', 'only this pool').option('--json', 'JSON output').action(async (f: { pool?: string; json?: boolean }) => {
     const { items } = await client().get<OperationList>(`/api/v1/operations${f.pool ? `?pool=${encodeURIComponent(f.pool)}` : ''}`);
     if (f.json) return printJson(items);
-    println(table(['ID', 'KIND', 'POOL', 'STATUS', 'STARTED', 'MESSAGE'], items.map((o) => [o.id, o.kind, o.pool, o.status, new Date(o.createdAt).toISOString(), o.message])));
+    println(table(['ID', 'KIND', 'POOL', 'STATUS', 'STARTED', 'MESSAGE'], items.map((o) => [o.id, o.origin ? `${o.kind} (${o.origin})` : o.kind, o.pool, o.status, new Date(o.createdAt).toISOString(), o.message])));
   });
   ops
     .command('show')

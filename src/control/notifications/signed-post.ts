@@ -19,11 +19,11 @@ export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** The subscription's key, read where it is sent from; a missing one says which variable or file to provide. */
-export async function readSecret(sub: Subscription, env: NodeJS.ProcessEnv): Promise<string> {
+/** The key of a subscription (or of a hook's webhook), read where it is sent from; a missing one says which variable or file to provide. */
+export async function readSecret(sub: Pick<Subscription, 'secret'>, env: NodeJS.ProcessEnv): Promise<string> {
   if ('env' in sub.secret) {
     const value = env[sub.secret.env];
-    if (!value) throw new Error(`secretEnv names ${sub.secret.env}, which is not set where flotte sends notifications (set it on the controller)`);
+    if (!value) throw new Error(`secretEnv names ${sub.secret.env}, which is not set where flotte sends webhooks (set it on the controller)`);
     return value;
   }
   try {
@@ -55,6 +55,8 @@ export interface SignedPost {
   timeoutMs: number;
   /** Shutdown: the request is dropped at once. */
   signal?: AbortSignal | undefined;
+  /** Who is calling; `flotte-notifications` when not said. */
+  userAgent?: string | undefined;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function postSigned(p: SignedPost): Promise<PostResult> {
       redirect: 'manual',
       headers: {
         'content-type': 'application/json',
-        'user-agent': 'flotte-notifications',
+        'user-agent': p.userAgent ?? 'flotte-notifications',
         [HEADER.signature]: sign(p.secret, timestamp, p.body),
         [HEADER.timestamp]: timestamp,
         [HEADER.delivery]: p.delivery,

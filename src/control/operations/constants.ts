@@ -8,3 +8,5 @@ export const ITEM_TIMEOUT_MS = 15 * 60_000;
 export const CONFIRM_AFTER_MS = 5_000;
 /** How many past items of the pool feed the dry-run estimate. */
 export const DURATION_SAMPLES = 200;
+/** Pause between two looks for drifted and old machines: a roll-out starts within this of an apply. */
+export const ROLLOUT_POLL_MS = 10_000;

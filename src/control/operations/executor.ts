@@ -7,13 +7,14 @@ import type { Provider, ProviderMachine } from '../../providers/provider.js';
 import { tallyCalls } from '../../providers/rate-limited.js';
 import type { Store } from '../../store/store.js';
 import type { BulkPort, OperationHolds } from '../pool/bulk-port.js';
+import { BudgetHolds } from '../disruption/budget-holds.js';
 import { OPERATION_POLL_MS } from './constants.js';
 import { assignReplacements } from './gating.js';
 import { heldMachines, surgeCount } from './holds.js';
 import { resumeEntry } from './resume.js';
 import { startMachineAction, startReplace, type StartContext } from './starters.js';
 import { finishOperation, pinsFor, type Pin } from './finish.js';
-import { gateInProgress, poolView, retireOld } from './step.js';
+import { gateInProgress, poolView, retireOld, settleLost } from './step.js';
 
 export interface ExecutorDeps {
   store: Store;
@@ -25,6 +26,8 @@ export interface ExecutorDeps {
   cluster: string;
   log: Logger;
   pollMs?: number | undefined;
+  /** Wakes the controller loop: a replace's launches then leave at once instead of at the next tick. */
+  wakeController?: (() => void) | undefined;
 }
 
 export interface Entry {
@@ -47,8 +50,11 @@ export class OperationExecutor implements OperationHolds {
   private readonly entries = new Map<string, Entry>();
   private pins = new Map<string, Pin>();
   private nap: AbortController | null = null;
+  private readonly holds: BudgetHolds;
 
-  constructor(private readonly deps: ExecutorDeps) {}
+  constructor(private readonly deps: ExecutorDeps) {
+    this.holds = new BudgetHolds(deps.store);
+  }
 
   /** Loads active operations and checks their in-progress items against the cloud, then attaches to the controller. */
   async start(): Promise<void> {
@@ -129,21 +135,25 @@ export class OperationExecutor implements OperationHolds {
     const { store, clock } = this.deps;
     const op = entry.op;
     const now = clock.now();
-    if (op.control === 'cancel') return finishOperation(entry, this.context(entry), { status: 'cancelled', message: 'cancelled on request', now });
+    if (op.control === 'cancel') return this.holds.forget(op).then(() => finishOperation(entry, this.context(entry), { status: 'cancelled', message: 'cancelled on request', now }));
     if (op.control === 'pause' && op.status === 'running') Object.assign(op, { status: 'paused', message: 'paused on request' });
     if (op.control === 'run' && op.status === 'paused') Object.assign(op, { status: 'running', message: 'resumed' });
 
     const machines = this.machineMap(op.pool);
-    const changed = op.kind === 'replace' ? assignReplacements(entry.items, machines) : [];
+    const changed = op.kind === 'replace' ? [...assignReplacements(entry.items, machines), ...settleLost(entry.items, machines, now)] : [];
     const intents = new Map((await store.listIntents({ pool: op.pool })).map((i) => [i.id, i]));
     changed.push(...(await gateInProgress(entry, { machines, intents, now, list: () => this.list(entry, op.pool) })));
     await store.saveOperationItems([...new Set(changed)]);
 
-    const d = decide(op, entry.items, poolView(entry, machines), now);
+    const budget = await this.holds.allowanceFor(op, now);
+    const d = decide(op, entry.items, { ...poolView(entry, machines), budget: budget?.allowed }, now);
     const wasCanary = op.progress.phase !== 'main';
     op.progress = { ...d.progress, api: { ...entry.tally } };
     if (op.kind === 'replace' && wasCanary && op.progress.phase === 'main') await retireOld(this.deps.controller, entry, machines, 'canary baked');
+    const held = op.origin && (await this.holds.show(op, d.held ? budget : undefined, now));
+    if (held) op.message = held;
     if (d.status && d.status !== 'paused') {
+      await this.holds.forget(op);
       // The last replacements became ready in this very step: their old machines go before the
       // operation ends, or a replace would "succeed" with old machines still serving (a rollback keeps them).
       if (op.kind === 'replace' && !d.abort) await retireOld(this.deps.controller, entry, machines, 'replacement ready');
@@ -180,13 +190,7 @@ export class OperationExecutor implements OperationHolds {
   }
 
   context(entry: Entry): StartContext & { cluster: string } {
-    return {
-      store: this.deps.store,
-      controller: this.deps.controller,
-      provider: this.deps.providers.get(entry.provider)!,
-      now: () => this.deps.clock.now(),
-      tally: entry.tally,
-      cluster: this.deps.cluster,
-    };
+    const { store, controller, cluster, wakeController, clock } = this.deps;
+    return { store, controller, cluster, wakeController, provider: this.deps.providers.get(entry.provider)!, now: () => clock.now(), tally: entry.tally };
   }
 }

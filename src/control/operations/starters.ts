@@ -13,6 +13,8 @@ export interface StartContext {
   provider: Provider;
   now: () => number;
   tally: CallTally;
+  /** Cuts the controller loop's pause short, so launch intents just made go out now rather than at its next tick. */
+  wakeController?: (() => void) | undefined;
 }
 
 /**
@@ -76,6 +78,8 @@ export async function startReplace(ctx: StartContext, op: Operation, items: Oper
   }
   await ctx.store.saveOperationItems(items);
   for (const [zone, group] of groups) await ensureIntent(ctx, op, group, { zone, machines, now });
+  // Every wave of a replace would otherwise start up to one tick interval late (issue 20, item 3).
+  ctx.wakeController?.();
 }
 
 /** The zone a group of a replace's items launches in, the pool's machines (for the old machines' sizes), and the step's time. */

@@ -59,3 +59,21 @@ export function poolView(entry: Entry, machines: ReadonlyMap<string, Machine>): 
   const healthy = (i: OperationItem) => i.status === 'done' && machines.get(entry.op.kind === 'replace' ? i.replacement ?? '' : i.machine)?.state === 'ready';
   return { poolSize: entry.op.progress.poolSize, ready, canaryHealthy: canary.every(healthy) };
 }
+
+const LOST: ReadonlySet<Machine['state']> = new Set(['unhealthy', 'terminating', 'gone']);
+
+/**
+ * A replace's pending items whose machine died or turned unhealthy before their turn (a roll-out
+ * held for hours by its budget, say): healing replaces those machines, so the operation must
+ * not launch a second successor for them. Settled as done without a replacement, with a note.
+ */
+export function settleLost(items: OperationItem[], machines: ReadonlyMap<string, Machine>, now: number): OperationItem[] {
+  const out: OperationItem[] = [];
+  for (const item of items) {
+    const m = machines.get(item.machine);
+    if (item.status !== 'pending' || (m && !LOST.has(m.state))) continue;
+    Object.assign(item, { status: 'done', doneAt: now, error: `skipped: the machine was ${m ? m.state : 'gone'} before its turn, and healing replaces it` });
+    out.push(item);
+  }
+  return out;
+}

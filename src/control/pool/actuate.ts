@@ -43,7 +43,7 @@ export async function act(t: PoolTick, a: Actuation): Promise<void> {
   await launches.done();
 }
 
-/** Marks machines terminating (stored first, so a crash re-sends rather than forgets), then asks the cloud. */
+/** Marks machines terminating (stored first, so a crash re-sends rather than forgets), then asks the cloud for those no terminate hook holds. */
 export async function terminate(t: PoolScope, ids: readonly string[], reason: string): Promise<void> {
   const { machines, journal, now } = t;
   const marked: Machine[] = [];
@@ -57,13 +57,16 @@ export async function terminate(t: PoolScope, ids: readonly string[], reason: st
     marked.push(m);
   }
   await t.rt.store.saveMachines(marked.map((m) => machines.get(m.id)!));
+  // Machines whose terminate hooks still run stay marked, and go once the hooks end (hooks/phase.ts).
+  const free = t.rt.hooks ? await t.rt.hooks.gate(t, marked, reason) : marked;
+  if (free.length === 0) return;
   try {
-    const result = await t.provider.terminate(marked.map((m) => m.id));
+    const result = await t.provider.terminate(free.map((m) => m.id));
     for (const id of result.notFound) t.record({ ...machines.get(id)!, state: 'gone', since: now });
     for (const f of result.failed) journal.add(poolEvents.terminateFailed(f.id, f.error.message));
   } catch (e) {
     if (!isProviderError(e)) throw e;
-    journal.add(poolEvents.terminateDeferred(ids.length, e.message, e.retryable));
+    journal.add(poolEvents.terminateDeferred(free.length, e.message, e.retryable));
   }
 }
 

@@ -1,3 +1,4 @@
+import { seconds, type HookResult, type HookRun } from '../../domain/hooks.js';
 import type { StateChange } from '../../domain/reconcile.js';
 import type { EventReason, LaunchIntent, Machine } from '../../domain/types.js';
 import type { ProviderError, ProviderMachine } from '../../providers/provider.js';
@@ -9,6 +10,16 @@ export interface PoolEvent {
   message: string;
   machine?: string | undefined;
   data?: Record<string, unknown> | undefined;
+}
+
+const HOOK_REASON = { passed: 'HookPassed', failed: 'HookFailed', timeout: 'HookTimedOut', running: 'HookFailed' } as const;
+
+/** How a hook run ended, in words: `passed in 1.2s`, `failed in 0.3s: HTTP 500`, `timed out after 30s`. */
+function hookOutcome(run: HookRun): string {
+  const took = seconds((run.endedAt ?? run.deadline) - run.startedAt);
+  if (run.status === 'passed') return `passed in ${took}`;
+  if (run.status === 'timeout') return `timed out after ${seconds(run.deadline - run.startedAt)}`;
+  return `failed in ${took}${run.detail ? `: ${run.detail}` : ''}`;
 }
 
 const ev = (reason: EventReason, message: string, machine?: string, data?: Record<string, unknown>): PoolEvent => ({ reason, message, machine, data });
@@ -53,5 +64,18 @@ export const poolEvents = {
   protection: (id: string, on: boolean) => ev(on ? 'Protected' : 'Unprotected', `${id}: scale-in protection ${on ? 'on' : 'off'}`, id),
   blastRadiusHold: (message: string, held: number, share: number) => ev('BlastRadiusHold', message, undefined, { held, share }),
   poolRemoved: (pool: string) => ev('PoolRemoved', `${pool} is no longer in the config and has no machine left: deleted`),
+  hookEnded: (run: HookRun, result: HookResult | undefined) =>
+    ev(HOOK_REASON[run.status], `${run.machine}: ${run.transition} hook ${run.hook} (${run.kind}) ${hookOutcome(run)}${run.status !== 'passed' && result ? ` → ${result}` : ''}`, run.machine, {
+      hook: run.hook,
+      transition: run.transition,
+      kind: run.kind,
+      status: run.status,
+      durationMs: (run.endedAt ?? run.deadline) - run.startedAt,
+      ...(result ? { result } : {}),
+      ...(run.detail ? { detail: run.detail } : {}),
+    }),
+  launchAbandoned: (m: Machine, by: HookRun) =>
+    ev('LaunchAbandoned', `${m.id}: launch hook ${by.hook} ${hookOutcome(by)} and its result is abandon: terminating it and launching a replacement`, m.id, { hook: by.hook, status: by.status, ...(by.detail ? { detail: by.detail } : {}) }),
+  hooksPassed: (m: Machine, count: number) => ev('Ready', `${m.id}: booting → ready (its ${count} launch hook${count === 1 ? '' : 's'} ended)`, m.id, { from: m.state, to: 'ready' }),
   operationMoved: (m: Machine, to: Machine['state'], reason: EventReason, cause: string) => ev(reason, `${m.id}: ${m.state} → ${to} (${cause})`, m.id, { from: m.state, to, cause }),
 };

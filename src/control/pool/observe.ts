@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { sameAddresses } from '../../domain/addresses.js';
+import { holdForLaunchHooks } from '../../domain/hooks.js';
 import { reconcileMachine } from '../../domain/reconcile.js';
 import { TAG, type FleetEvent, type PoolSpec } from '../../domain/types.js';
 import type { Provider, ProviderMachine } from '../../providers/provider.js';
@@ -88,7 +89,8 @@ export function fold(t: PoolTick, h: Pick<PoolHealth, 'agent' | 'joined'>): stri
     // meanwhile): the list predates that change and must not undo it. The next tick sees.
     if (m.since > now) continue;
     const pm = byId.get(m.id);
-    const change = reconcileMachine(m, pm, now, t.provider.limits.listGraceMs, h.agent ? { joined: h.joined(m, now) } : undefined);
+    // A machine that never served waits for its launch hooks before it is ready (the hook phase moves it on).
+    const change = holdForLaunchHooks(reconcileMachine(m, pm, now, t.provider.limits.listGraceMs, h.agent ? { joined: h.joined(m, now) } : undefined), m, spec.hooks);
     // A terminated machine's last addresses are kept: they say where it was.
     const readdressed = pm && pm.status !== 'terminated' && !sameAddresses(m.addresses, pm.addresses) ? { addresses: pm.addresses } : undefined;
     if (change) {

@@ -1,6 +1,7 @@
 import { plan, type Plan } from '../../domain/plan.js';
 import type { LaunchIntent } from '../../domain/types.js';
 import type { HealthSnapshot } from '../health.js';
+import { runHooks } from '../hooks/phase.js';
 import { act } from './actuate.js';
 import type { OperationHolds } from './bulk-port.js';
 import { checkHealth } from './health.js';
@@ -22,7 +23,7 @@ export interface TickInputs {
 
 /**
  * One pool's tick, phase by phase: observe (adopt, fold), interruptions, launch intents, health,
- * plan (pure), guard, act, end interrupted machines, removal. The journal is flushed by the caller.
+ * lifecycle hooks, plan (pure), guard, act, end interrupted machines, removal. The journal is flushed by the caller.
  */
 export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
   const { spec, rt, now } = t;
@@ -38,6 +39,8 @@ export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
   const surge = (inputs.holds?.surge(spec.name) ?? 0) + (doomed?.replace.length ?? 0);
   const sized = surge > 0 ? { ...spec, desired: spec.desired + surge, max: spec.max + surge } : spec;
   const healthy = await checkHealth(t, h, targetOf(sized));
+  // Launch hooks of machines just up, terminate hooks of leaving ones; an abandoned machine is queued for the plan to replace.
+  const hooked = await runHooks(t, h);
   // Read after the health phase, which may have changed machines.
   const all = [...t.machines.values()];
   const view = held?.size ? all.map((m) => (held.has(m.id) ? { ...m, protected: true } : m)) : all;
@@ -47,7 +50,7 @@ export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
   const agent = h.agent ? await bootstrap(t) : undefined;
   if (h.agent && !agent) p.actions = p.actions.filter((a) => a.kind !== 'launch');
   p.actions = await rt.blast.guard(t, p.actions);
-  await act(t, { actions: p.actions, open: intents.send, resend, agent, busy: healthy.busy });
+  await act(t, { actions: p.actions, open: intents.send, resend: hooked.size > 0 ? resend.filter((id) => !hooked.has(id)) : resend, agent, busy: healthy.busy });
   await endInterrupted(t, doomed);
   await removeIfEmpty(t, inputs.intents);
   return p;

@@ -4,6 +4,7 @@ import type { Provider, ProviderMachine } from '../../providers/provider.js';
 import type { AgentsPort, ConfigPort, EventsPort, HeartbeatsPort, IntentsPort, LeasesPort, MachinesPort, PoolsPort } from '../../store/ports.js';
 import type { BlastGuard } from '../blast-guard.js';
 import type { HealthControl } from '../health.js';
+import type { HookControl } from '../hooks/control.js';
 import type { InterruptionInbox } from '../interruptions.js';
 import type { Journal } from '../journal.js';
 import type { Launcher } from '../launcher.js';
@@ -41,6 +42,8 @@ export interface PoolRuntime {
   readonly interruptions?: InterruptionInbox | undefined;
   /** The API address agents join; launches of agent pools wait until it is known. */
   readonly agentServer?: (() => string | undefined) | undefined;
+  /** Lifecycle hook runs: the hook phase, and the gate every terminate passes. */
+  readonly hooks?: HookControl | undefined;
 }
 
 /**

@@ -76,3 +76,27 @@ describe('decide', () => {
     expect(decide(op({ kind: 'all-at-once' }, { status: 'paused' }), items(10), view, 0).start).toEqual([]);
   });
 });
+
+describe('decide under a disruption budget (roll-outs of drift and lifetime)', () => {
+  const rollout = op({ kind: 'rolling', maxUnavailable: { percent: 20 } }, { kind: 'replace', origin: 'drift' });
+
+  it('starts no more than the budget allows, counting what is already in progress', () => {
+    expect(decide(rollout, items(100), { ...view, budget: 3 }, 0).start).toHaveLength(3);
+    expect(decide(rollout, items(100, (i) => (i < 2 ? 'in-progress' : 'pending')), { ...view, budget: 3 }, 0).start).toHaveLength(1);
+  });
+
+  it('a budget of 0 holds every pending item and says so; a budget above the window changes nothing', () => {
+    const held = decide(rollout, items(100), { ...view, budget: 0 }, 0);
+    expect(held.start).toEqual([]);
+    expect(held.held).toBe(true);
+    const free = decide(rollout, items(100), { ...view, budget: 50 }, 0);
+    expect(free.start).toHaveLength(20);
+    expect(free.held).toBeUndefined();
+  });
+
+  it('is not "held" when the strategy itself waits (window full), only when the budget is what holds', () => {
+    const full = decide(rollout, items(100, (i) => (i < 20 ? 'in-progress' : 'pending')), { ...view, budget: 0 }, 0);
+    expect(full.start).toEqual([]);
+    expect(full.held).toBeUndefined();
+  });
+});

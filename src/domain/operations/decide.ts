@@ -8,6 +8,8 @@ export interface PoolView {
   ready: number;
   /** Every canary item is done and its machine is ready now. */
   canaryHealthy: boolean;
+  /** A roll-out's disruption budget: most items in progress at once now (undefined: no budget). */
+  budget?: number | undefined;
 }
 
 export interface Decision {
@@ -19,6 +21,8 @@ export interface Decision {
   /** `abort`: stop starting work; a replace also undoes what it made. */
   abort?: boolean | undefined;
   message?: string | undefined;
+  /** Items wait that the strategy would start now, and only the disruption budget holds them. */
+  held?: boolean | undefined;
 }
 
 /** Rolling without a size says nothing about pace: one tenth of the pool at a time. */
@@ -92,6 +96,10 @@ export function decide(op: Operation, items: readonly OperationItem[], view: Poo
       return { start: [], progress, status: 'paused', message: `paused at the ${next}% checkpoint: ${settled} of ${total} done; resume to go on` };
     }
     slots = Math.min(slots, upTo - settled - counts['in-progress']);
+  }
+  if (view.budget !== undefined && pending.length > 0 && slots > 0 && slots > view.budget - counts['in-progress']) {
+    slots = view.budget - counts['in-progress'];
+    if (slots <= 0) return { start: [], progress, held: true };
   }
   return { start: pending.slice(0, Math.max(0, slots)).map((i) => i.machine), progress };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketMs, estimate, observedDurations, type EstimateInput } from './estimate.js';
+import { bootSamples, bucketMs, estimate, observedDurations, type EstimateInput } from './estimate.js';
 
 const base: EstimateInput = {
   kind: 'restart',
@@ -40,5 +40,17 @@ describe('estimate', () => {
   it('observed durations replace the defaults', () => {
     expect(observedDurations([30_000, 50_000], base.durations)).toEqual({ mean: 40_000, max: 50_000, samples: 2 });
     expect(observedDurations([], base.durations)).toBe(base.durations);
+  });
+});
+
+describe('bootSamples', () => {
+  const m = (launchedAt: number, readyAt?: number) => ({ launchedAt, readyAt });
+
+  it("takes launch-to-ready of the pool's newest launches, newest first, at most `limit`", () => {
+    expect(bootSamples([m(0, 30_000), m(10_000, 45_000), m(20_000, 41_000)], 2, 900_000)).toEqual([21_000, 35_000]);
+  });
+
+  it('leaves out machines never ready and spans past the item timeout (a reboot or a start long after the launch)', () => {
+    expect(bootSamples([m(0), m(0, 3_600_000), m(5_000, 40_000)], 10, 900_000)).toEqual([35_000]);
   });
 });

@@ -1,3 +1,4 @@
+import type { Machine } from '../types.js';
 import { windowSize } from './decide.js';
 import type { OperationKind, Strategy } from './types.js';
 
@@ -94,4 +95,19 @@ export function observedDurations(samples: readonly number[], fallback: Duration
     max = Math.max(max, x);
   }
   return { mean: sum / samples.length, max, samples: samples.length };
+}
+
+/**
+ * Boot times (launch to ready, as the controller saw them) of the pool's most recent launches:
+ * what a replace or a start of a pool that never had one can learn from, instead of the EC2-like
+ * defaults. A machine's `readyAt` moves on after a reboot or a restart from stopped, so spans
+ * longer than `maxMs` (the executor's own item timeout: no boot of an operation may take longer)
+ * are not boots and are left out; a machine rebooted within that time still slips through.
+ */
+export function bootSamples(machines: readonly Pick<Machine, 'launchedAt' | 'readyAt'>[], limit: number, maxMs: number): number[] {
+  return machines
+    .filter((m) => m.readyAt !== undefined && m.readyAt >= m.launchedAt && m.readyAt - m.launchedAt <= maxMs)
+    .sort((a, b) => b.launchedAt - a.launchedAt)
+    .slice(0, limit)
+    .map((m) => m.readyAt! - m.launchedAt);
 }

@@ -47,6 +47,11 @@ export interface OperationSpec {
   strategy: Strategy;
   /** Restart only: a hard reboot (power cycle) instead of a soft one. */
   hard: boolean;
+  /**
+   * Started by flotte itself to replace drifted or old machines (absent: started by a person).
+   * Such an operation runs under the pool's disruption budget for its reason.
+   */
+  origin?: 'drift' | 'lifetime' | undefined;
 }
 
 /** Where the operation is in its strategy; persisted so a restarted controller picks it up. */

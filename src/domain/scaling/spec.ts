@@ -34,10 +34,19 @@ export interface ScalingSpec {
 export type MetricSourceSpec =
   | { type: 'prometheus'; url: string; query: string; timeoutSeconds?: number | undefined }
   | { type: 'http-json'; url: string; path: string; timePath?: string | undefined; headers?: Record<string, string> | undefined; timeoutSeconds?: number | undefined }
-  | { type: 'redis'; url: string; kind: 'list' | 'bullmq' | 'stream'; key: string; group?: string | undefined; prefix?: string | undefined }
+  | { type: 'redis'; url: string; kind: 'list' | 'bullmq' | 'stream'; key: string; group?: string | undefined; prefix?: string | undefined; watch?: RedisWatch | undefined }
   | { type: 'rabbitmq'; url: string; queue: string }
+  | { type: 'push' }
   | { type: 'agents'; measure: 'cpu' | 'load' | 'busy' }
   | { type: 'trace'; curve: TraceCurve };
+
+/**
+ * Whether a Redis source also listens to Redis's keyspace notifications for its key, so an
+ * addition brings the pool's evaluation forward (docs/autoscaling-push.md): `auto` listens when
+ * the server publishes them and says so when it does not, `enable` turns them on (CONFIG SET,
+ * keeping the flags already set), `off` only reads at each evaluation.
+ */
+export type RedisWatch = 'auto' | 'enable' | 'off';
 
 /** A synthetic workload: a CSV of `seconds,value` rows, or the built-in daily curve with bursts. */
 export type TraceCurve =

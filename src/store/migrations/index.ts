@@ -19,6 +19,10 @@ import { envStops } from './0017-env-stops.js';
 import { roleProvisioning } from './0018-role-provisioning.js';
 import { poolSuspendMode } from './0019-pool-suspend-mode.js';
 import { notifications } from './0020-notifications.js';
+import { lifecycleHooks } from './0022-lifecycle-hooks.js';
+import { poolDisruption } from './0021-pool-disruption.js';
+import { sessions } from './0023-sessions.js';
+import { pushedMetrics } from './0024-pushed-metrics.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -45,6 +49,10 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0018-role-provisioning': roleProvisioning,
   '0019-pool-suspend-mode': poolSuspendMode,
   '0020-notifications': notifications,
+  '0022-lifecycle-hooks': lifecycleHooks,
+  '0021-pool-disruption': poolDisruption,
+  '0023-sessions': sessions,
+  '0024-pushed-metrics': pushedMetrics,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -2,8 +2,17 @@ import type { EventView } from '../../api/contract/index.js';
 
 export type FleetEvent = EventView;
 
-/** The dashboard talks to flotte only through its public API, with the user's bearer token. */
+/**
+ * The dashboard talks to flotte only through its public API: with the user's bearer token when
+ * they pasted one, else with the sign-in cookie the server set (HttpOnly: no script here sees it).
+ */
 const TOKEN_KEY = 'flotte.token';
+
+/** Every request says it comes from the dashboard: the server refuses cookie-borne changes without it (cross-site forgery). */
+function authHeaders(): Record<string, string> {
+  const t = token.get();
+  return { 'x-flotte-request': '1', ...(t ? { authorization: `Bearer ${t}` } : {}) };
+}
 
 export const token = {
   get: (): string | null => localStorage.getItem(TOKEN_KEY),
@@ -25,7 +34,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const res = await fetch(path, {
     method,
     headers: {
-      authorization: `Bearer ${token.get() ?? ''}`,
+      ...authHeaders(),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -38,6 +47,12 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 export const get = <T>(path: string): Promise<T> => api<T>('GET', path);
 
+/** Ends the sign-in (the server deletes the session and the cookie) or forgets the pasted token. */
+export async function logout(): Promise<void> {
+  if (token.get()) return token.clear();
+  await fetch('/api/auth/logout', { method: 'POST', headers: authHeaders() });
+}
+
 /**
  * Follows `/api/v1/events/stream` over fetch (EventSource cannot send a bearer token),
  * reconnecting with Last-Event-ID so no event is missed. Returns a stop function.
@@ -49,7 +64,7 @@ export function followEvents(onEvent: (e: FleetEvent) => void, onState?: (live: 
     while (!stop.signal.aborted) {
       try {
         const res = await fetch('/api/v1/events/stream', {
-          headers: { authorization: `Bearer ${token.get() ?? ''}`, accept: 'text/event-stream', ...(last ? { 'last-event-id': last } : {}) },
+          headers: { ...authHeaders(), accept: 'text/event-stream', ...(last ? { 'last-event-id': last } : {}) },
           signal: stop.signal,
         });
         if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);

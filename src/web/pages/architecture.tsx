@@ -1,3 +1,4 @@
+import { count } from '../lib/format.js';
 import { usePoll } from '../lib/hooks.js';
 import { STATES, stateVar } from '../lib/states.js';
 import type { PoolDetail, PoolSummary } from '../lib/types.js';
@@ -42,7 +43,7 @@ function PoolZones({ pool, tick }: { pool: PoolSummary; tick: number }) {
         const ms = data?.machines.filter((m) => m.zone === z) ?? [];
         return (
           <div style="margin-bottom: .4rem">
-            <strong>{z}</strong> <span class="muted">{ms.length} machines</span>
+            <strong>{z}</strong> <span class="muted">{count(ms.length, 'machine')}</span>
             <div class="bar">
               {STATES.map((s) => {
                 const n = ms.filter((m) => m.state === s).length;

@@ -20,7 +20,7 @@ export function AuditPage() {
         </label>
       </div>
       {error && <p class="error">{error}</p>}
-      <div class="card scroll">
+      <div class="card scroll" tabIndex={0} role="region" aria-label="audit log entries">
         <table data-testid="audit">
           <thead>
             <tr>

@@ -52,7 +52,7 @@ export function EnvironmentsPage({ me }: { me: Whoami | undefined }) {
       </form>
       {message && <p class="muted">{message}</p>}
       {list.error && <p class="error">{list.error}</p>}
-      <div class="card scroll">
+      <div class="card scroll" tabIndex={0} role="region" aria-label="environments">
         <table data-testid="environments">
           <thead>
             <tr>

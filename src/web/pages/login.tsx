@@ -1,11 +1,16 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, token } from '../lib/api.js';
 import type { Whoami } from '../lib/types.js';
+import type { SignInConfig } from '../../api/contract/sign-in.js';
 
-/** Log in with an API token (`flotte tokens create`, or `.flotte/admin-token` on a laptop). */
+/** Sign in through the organisation's OpenID provider when flotte has one, or log in with an API token (`flotte tokens create`, or `.flotte/admin-token` on a laptop). */
 export function Login({ onLogin }: { onLogin: (me: Whoami) => void }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string>();
+  const [signIn, setSignIn] = useState<SignInConfig>();
+  useEffect(() => {
+    get<SignInConfig>('/api/auth/config').then(setSignIn, () => setSignIn({ oidc: false }));
+  }, []);
   const submit = async (e: Event) => {
     e.preventDefault();
     token.set(value.trim());
@@ -20,6 +25,13 @@ export function Login({ onLogin }: { onLogin: (me: Whoami) => void }) {
     <main>
       <form class="card" onSubmit={submit} style="max-width: 480px; margin: 10vh auto">
         <h1>flotte</h1>
+        {signIn?.oidc && signIn.loginUrl && (
+          <p>
+            <a class="button primary" href={signIn.loginUrl}>
+              Sign in with your organisation
+            </a>
+          </p>
+        )}
         <label for="token">API token</label>
         <div class="row">
           <input id="token" name="token" type="password" autocomplete="current-password" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} style="flex: 1" autofocus />

@@ -108,8 +108,11 @@ export function MachineMap({ machines, onPick }: { machines: MachineRow[]; onPic
         {hover && (
           <div class="tip" style={`left: ${hover.x}px; top: ${hover.y}px`}>
             <strong>{hover.m.id}</strong> {hover.m.state}
+            {hover.m.drift?.length ? ' · drifted' : ''}
             <br />
             {hover.m.zone} · {hover.m.size}
+            <br />
+            {hover.m.address ?? 'no address yet'}
             <br />
             since {hover.m.since.slice(11, 19)}
           </div>

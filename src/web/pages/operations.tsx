@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
-import { budgetLine } from '../lib/format.js';
+import { budgetLine, count } from '../lib/format.js';
 import { usePoll } from '../lib/hooks.js';
 import { can, type Whoami } from '../lib/types.js';
 import type { OperationDetail, OperationList, OperationView } from '../../api/contract/index.js';
@@ -37,7 +37,7 @@ function OperationCard({ op, me, tick }: { op: OperationView; me: Whoami; tick: 
         </h2>
         <span class={`badge ${op.status === 'failed' ? 'bad' : ''}`} data-testid="op-status">{op.status}</span>
       </div>
-      <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} style="margin: .6rem 0">
+      <div class="bar" role="progressbar" aria-label={`${op.kind} ${op.pool}: progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} style="margin: .6rem 0">
         <span style={`width: ${pct}%; background: var(--ready)`} />
       </div>
       <p data-testid="op-progress">
@@ -53,7 +53,7 @@ function OperationCard({ op, me, tick }: { op: OperationView; me: Whoami; tick: 
       {op.message && <p class="muted">{op.message}</p>}
       {(data?.failed ?? []).length > 0 && (
         <details>
-          <summary>{data!.failed.length} failed machines</summary>
+          <summary>{count(data!.failed.length, 'failed machine')}</summary>
           <ul>
             {data!.failed.map((f) => (
               <li>
