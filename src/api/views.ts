@@ -1,4 +1,5 @@
 import { primaryAddress } from '../domain/addresses.js';
+import { redactSpec } from './redact.js';
 import { MACHINE_STATES, type MachineState } from '../domain/lifecycle.js';
 import type { Machine, PoolSpec } from '../domain/types.js';
 
@@ -13,7 +14,7 @@ export function countStates(machines: readonly Machine[]): StateCounts {
 /** A pool as the API shows it: its spec plus how many machines are in each state. */
 export function poolView(spec: PoolSpec, machines: readonly Machine[]) {
   const counts = countStates(machines);
-  return { ...spec, ready: counts.ready, counts };
+  return { ...redactSpec(spec), ready: counts.ready, counts };
 }
 
 export function machineView(m: Machine, drift?: readonly string[]) {

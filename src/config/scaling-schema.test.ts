@@ -51,6 +51,13 @@ describe('pools.<name>.scaling in flotte.yaml', () => {
     expect(r.errors[1]!.message).toMatch(/^invalid schedule: /);
   });
 
+  it('a redis stream without its consumer group is refused at its line, saying what to add', () => {
+    const r = parseConfig(withScaling('metrics:\n  q: { type: redis, kind: stream, key: jobs }\npolicies:\n  - { type: target-tracking, metric: q, target: 50 }'), 'f.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.line, e.path, e.message, e.hint])).toEqual([[13, 'pools.web.scaling.metrics.q.group', 'a redis stream metric needs the consumer group whose backlog it reads', 'add group: <the consumer group your workers read with>']]);
+  });
+
   it('a cron of four fields and an unknown time zone are errors, not guesses', () => {
     const four = parseConfig(withScaling('policies:\n  - { type: schedule, cron: "0 8 * *", duration: 1h, min: 3 }'), 'f.yaml');
     expect(!four.ok && four.errors[0]!.message).toBe('invalid schedule: "0 8 * *" has 4 fields, not 5 (minute hour day-of-month month day-of-week)');

@@ -103,6 +103,12 @@ export const ScalingSchema = z
     dryRun: z.boolean().default(false),
   })
   .superRefine((s, ctx) => {
+    for (const [name, m] of Object.entries(s.metrics)) {
+      // A stream's backlog is its consumer group's pending entries: without the group there is nothing to read.
+      if (m.type === 'redis' && m.kind === 'stream' && m.group === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['metrics', name, 'group'], message: 'a redis stream metric needs the consumer group whose backlog it reads', params: { hint: 'add group: <the consumer group your workers read with>' } });
+      }
+    }
     s.policies.forEach((p, i) => {
       if (p.type !== 'schedule' && !(p.metric in s.metrics)) {
         const known = Object.keys(s.metrics);
