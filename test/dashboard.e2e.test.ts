@@ -223,6 +223,8 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await map.waitFor();
     await map.focus();
     await page.keyboard.press('ArrowRight');
+    // The canvas cannot be read out: a polite live line names the machine the keys reached.
+    expect(await page.getByText(/^sim-\d+ \w+, 2 of \d+$/).textContent()).toMatch(/, 2 of 20$/);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: /^sim-\d+/ }).waitFor();
     expect(await page.getByTestId('machine-addresses').textContent()).toMatch(/^private 10\.\d+\.\d+\.\d+$/);
@@ -246,6 +248,26 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await badge.waitFor({ timeout: 30_000 });
     expect(await badge.textContent()).toMatch(/^BlastRadiusHold \(ShareExceeded\) since \d\d:\d\d UTC: \d+ of \d+ scale-in terminations held: .*--allow-destroy/);
     await page.screenshot({ path: screenshotPath('pool-blast-radius') });
+    await page.close();
+  });
+
+  it("the pool page follows its machines' states live, without a reload: a restart shows as rebooting, then ready", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await login(page, adminToken);
+    await page.goto(`${up.url}/#/pools/solo`);
+    const legend = page.getByLabel('legend');
+    await legend.filter({ hasText: 'ready 1' }).waitFor({ timeout: 30_000 });
+    const res = await fetch(`${up.url}/api/v1/operations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'restart', pool: 'solo', strategy: { kind: 'all-at-once' } }),
+    });
+    expect(res.status).toBe(201);
+    // A reboot takes 1–3 s and the page refetches the pool every 15 s: only the live events can show it.
+    await legend.filter({ hasText: 'rebooting 1' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('pool-ready').textContent()).toBe('0');
+    await legend.filter({ hasText: 'ready 1' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('pool-ready').textContent()).toBe('1');
     await page.close();
   });
 });

@@ -31,7 +31,7 @@ beforeEach(async () => {
   store = await openStore(':memory:');
   const clock = new VirtualClock();
   const parsed = parseConfig(FLEET, 'flotte.yaml');
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   await store.applyConfig(parsed.applied, clock.now());
   t = await testApp({ store, clock, parseConfig });
 });

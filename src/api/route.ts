@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Clock } from '../clock/clock.js';
+import { Deadlines } from './deadline.js';
 import { ApiError, type FieldProblem } from './errors.js';
 import type { Permission } from './permissions.js';
 
@@ -45,24 +46,8 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   return undefined as T;
 }
 
-const FINISHED = Object.freeze({ finished: true });
-
-/** Races a handler against its deadline; the handler is not cancelled, only answered for. */
-async function withDeadline<T>(work: Promise<T>, ms: number, clock: Clock): Promise<T> {
-  const done = new AbortController();
-  const deadline = clock.sleep(ms, done.signal).then(() => {
-    throw new ApiError('unavailable', `the request took longer than ${ms} ms; it may still complete, check before retrying`);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    // A plain reason: aborting without one builds a DOMException, a stack trace per request.
-    done.abort(FINISHED);
-    deadline.catch(() => undefined);
-  }
-}
-
 export function register(app: FastifyInstance, routes: readonly RouteDef[], opts: { handlerTimeoutMs?: number; clock?: Clock } = {}): void {
+  const deadlines = opts.handlerTimeoutMs && opts.clock ? new Deadlines(opts.handlerTimeoutMs, opts.clock) : undefined;
   for (const r of routes) {
     app.route({
       method: r.method,
@@ -77,7 +62,7 @@ export function register(app: FastifyInstance, routes: readonly RouteDef[], opts
         const body = parse(r.body, request.body, 'body', problems);
         if (problems.length) throw new ApiError('invalid_request', `invalid request: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
         const work = r.handler({ params, query, body, request, reply });
-        const out = await (opts.handlerTimeoutMs && opts.clock ? withDeadline(work, opts.handlerTimeoutMs, opts.clock) : work);
+        const out = await (deadlines ? deadlines.race(work) : work);
         if (!reply.sent) reply.code(r.status ?? 200);
         return out;
       },

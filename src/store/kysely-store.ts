@@ -49,6 +49,7 @@ const poolsPort = (db: Db): P.PoolsPort => ({
 
 const machinesPort = (db: Db): P.MachinesPort => ({
   listMachines: (query) => machines.listMachines(db, query),
+  pageMachines: (query) => machines.pageMachines(db, query),
   getMachine: (id) => machines.getMachine(db, id),
   saveMachines: (ms, fence) => leases.fenced(db, fence, (trx) => machines.saveMachines(trx, ms)),
 });

@@ -61,6 +61,13 @@ export async function listMachines(
   return rows.map(toMachine);
 }
 
+export async function pageMachines(db: Kysely<Database>, query: { pool: string; after?: string | undefined; limit: number }): Promise<Machine[]> {
+  let q = db.selectFrom('machines').selectAll().where('pool', '=', query.pool).where('state', '<>', sql.lit('gone'));
+  if (query.after !== undefined) q = q.where('id', '>', query.after);
+  const rows = await q.orderBy('id').limit(query.limit).execute();
+  return rows.map(toMachine);
+}
+
 export async function getMachine(db: Kysely<Database>, id: string): Promise<Machine | undefined> {
   const row = await db.selectFrom('machines').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toMachine(row);

@@ -73,6 +73,11 @@ export interface MachineWrites {
 export interface MachinesPort extends MachineWrites {
   /** Machines of one pool (or all), without `gone` ones unless asked. */
   listMachines(query?: { pool?: string; includeGone?: boolean }): Promise<Machine[]>;
+  /**
+   * One page of a pool's live machines in id order, those with an id after `after`: the id is a
+   * cursor that inserts and deletes between pages cannot shift.
+   */
+  pageMachines(query: { pool: string; after?: string | undefined; limit: number }): Promise<Machine[]>;
   getMachine(id: string): Promise<Machine | undefined>;
 }
 

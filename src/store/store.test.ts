@@ -184,6 +184,16 @@ function storeContract(open: () => Promise<Store>): void {
     expect(await store.getMachine('m-missing')).toBeUndefined();
   });
 
+  it('pages a pool’s live machines by id, from after the cursor', async () => {
+    await store.saveMachines([machine(1), machine(2), machine(3, { state: 'gone' }), machine(4), machine(5, { pool: 'batch' }), machine(6)]);
+    const ids = async (after?: string) => (await store.pageMachines({ pool: 'web', after, limit: 2 })).map((m) => m.id);
+    expect(await ids()).toEqual(['m-000001', 'm-000002']);
+    // m-000003 is gone and m-000005 in another pool: the page goes on past both.
+    expect(await ids('m-000002')).toEqual(['m-000004', 'm-000006']);
+    expect(await ids('m-000006')).toEqual([]);
+    expect(await store.pageMachines({ pool: 'web', after: 'm-000001', limit: 1 })).toEqual([machine(2)]);
+  });
+
   it('tracks launch intents through their lifecycle', async () => {
     const intent = { id: 'int-1', pool: 'web', zone: 'a', size: 'm5.large', count: 3, templateVersion: 1, createdAt: T0, replaces: ['m-1'], status: 'open' as const, sentAt: T0 };
     await store.createIntent(intent);

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { followEvents, get, logout, token, type FleetEvent } from './lib/api.js';
 import { useHash } from './lib/hooks.js';
+import { frameBatcher, publishLive } from './lib/live.js';
 import type { Whoami } from './lib/types.js';
 import { ArchitecturePage } from './pages/architecture.js';
 import { AuditPage } from './pages/audit.js';
@@ -44,11 +45,14 @@ function App() {
     get<EventPage>(`/api/v1/events?newest=true&limit=${RECENT_EVENTS}`).then((page) => {
       if (!alive) return;
       setEvents(page.items);
+      // One render a frame however fast events come: a restart of 2,000 machines sends thousands at once.
+      const arrived = frameBatcher<FleetEvent>((batch) => {
+        setEvents((list = []) => [...list, ...batch].slice(-KEPT_EVENTS));
+        setTick((t) => t + 1);
+        publishLive(batch);
+      });
       stop = followEvents(
-        (e) => {
-          setEvents((list = []) => [...list.slice(1 - KEPT_EVENTS), e]);
-          setTick((t) => t + 1);
-        },
+        arrived,
         setLive,
         page.items.at(-1)?.id ?? 0,
       );

@@ -45,6 +45,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'GET /api/openapi.json': () => ({ url: '/api/openapi.json' }),
   'GET /api/v1/pools': () => ({ url: '/api/v1/pools?limit=10' }),
   'GET /api/v1/pools/:name': (s) => ({ url: `/api/v1/pools/${s.pool}` }),
+  'GET /api/v1/pools/:name/machines': (s) => ({ url: `/api/v1/pools/${s.pool}/machines?limit=2` }),
   'PUT /api/v1/pools/:name/desired': (s) => ({ url: `/api/v1/pools/${s.pool}/desired`, body: { desired: 7 } }),
   'GET /api/v1/drift': (s) => ({ url: `/api/v1/drift?pool=${s.pool}` }),
   'GET /api/v1/pools/:name/decisions': (s) => ({ url: `/api/v1/pools/${s.pool}/decisions` }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MACHINE_STATES } from '../../domain/lifecycle.js';
 import { DELETION_ORDERS } from '../../domain/types.js';
-import { ConditionSchema, Iso, Labels, MachineAddressSchema } from './common.js';
+import { ConditionSchema, Iso, Labels, MachineAddressSchema, page } from './common.js';
 
 /** A machine as the API shows it: times as ISO strings, absent ones as null. */
 export const MachineSchema = z.strictObject({
@@ -66,6 +66,10 @@ export type PoolList = z.infer<typeof PoolListSchema>;
 
 export const PoolDetailSchema = PoolSummarySchema.extend({ machines: z.array(MachineSchema) });
 export type PoolDetail = z.infer<typeof PoolDetailSchema>;
+
+/** A page of a pool's machines; `next` is the last machine's id, the `after` of the following page. */
+export const MachinePageSchema = page(MachineSchema);
+export type MachinePage = z.infer<typeof MachinePageSchema>;
 
 /** What a manual scale of an autoscaled pool tells the caller; null for pools no autoscaler drives. */
 export const AutoscalingNoticeSchema = z.strictObject({ paused: z.boolean(), until: Iso.nullable().optional(), message: z.string() }).nullable();

@@ -9,7 +9,7 @@ import { allPoolConditions, poolConditions } from './healing.js';
 import { autoscalingNotice } from './autoscaling.js';
 import { PAGE_DEFAULT, PAGE_MAX } from '../limits.js';
 import { RevisionCache, requestRevision } from '../revision-cache.js';
-import { DesiredChangeSchema, PoolDetailSchema, PoolListSchema } from '../contract/index.js';
+import { DesiredChangeSchema, MachinePageSchema, PoolDetailSchema, PoolListSchema } from '../contract/index.js';
 
 interface Encoded {
   identity: Buffer;
@@ -71,6 +71,28 @@ export function poolRoutes(deps: ApiDeps) {
         // 1,000 machines are ~300 KB of JSON and ~20 KB gzipped: most clients (fetch, curl --compressed, browsers) take gzip.
         if (/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return reply.header('content-encoding', 'gzip').send(body.gzip);
         return reply.send(body.identity);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/pools/:name/machines',
+      summary: "Page through a pool's machines, in id order",
+      tags: ['pools'],
+      permission: 'pools:read',
+      response: MachinePageSchema,
+      params: poolParams,
+      query: z.object({ after: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT) }),
+      async handler({ params, query }) {
+        const pool = await store.getPool(params.name);
+        if (!pool) throw notFound('pool', params.name);
+        // The cursor is a machine id, not an offset: machines added or removed between pages
+        // cannot make the walk skip or repeat one that stays.
+        // One more than asked tells whether another page follows, so the last one is not an empty round trip.
+        const found = await store.pageMachines({ pool: pool.name, after: query.after, limit: query.limit + 1 });
+        const machines = found.slice(0, query.limit);
+        const drift = await poolDrift(store, pool, machines);
+        const next = found.length > query.limit ? machines.at(-1)!.id : null;
+        return { items: machines.map((m) => machineView(m, drift.get(m.id)?.reasons)), next };
       },
     }),
     defineRoute({

@@ -9,7 +9,7 @@ export type FleetEvent = EventView;
 const TOKEN_KEY = 'flotte.token';
 
 /** Every request says it comes from the dashboard: the server refuses cookie-borne changes without it (cross-site forgery). */
-function authHeaders(): Record<string, string> {
+export function authHeaders(): Record<string, string> {
   const t = token.get();
   return { 'x-flotte-request': '1', ...(t ? { authorization: `Bearer ${t}` } : {}) };
 }

@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api } from '../lib/api.js';
 import { previewLines } from '../lib/format.js';
-import { can, type PoolDetail, type Whoami } from '../lib/types.js';
+import { can, type PoolSummary, type Whoami } from '../lib/types.js';
 import type { OperationAnswer, OperationPreview } from '../../api/contract/index.js';
 
 type Kind = 'restart' | 'replace';
 
 /** Scale, restart and replace; bulk operations always show their dry-run preview before they start. */
-export function Actions({ pool, me }: { pool: PoolDetail; me: Whoami }) {
+export function Actions({ pool, me }: { pool: PoolSummary; me: Whoami }) {
   const [size, setSize] = useState(String(pool.desired));
   const [kind, setKind] = useState<Kind>('restart');
   const [strategy, setStrategy] = useState<'rolling' | 'all-at-once'>('rolling');

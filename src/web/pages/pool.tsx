@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { get, type FleetEvent } from '../lib/api.js';
 import { usePoll } from '../lib/hooks.js';
-import { can, type MachineRow, type PoolDetail, type Whoami } from '../lib/types.js';
+import { useLivePool, useThrottled } from '../lib/pool-live.js';
+import { can, type MachineRow, type Whoami } from '../lib/types.js';
 import { ConditionBadges } from './conditions.js';
 import { MachineDetails } from './machine-details.js';
 import { Actions } from './pool-actions.js';
@@ -13,12 +14,15 @@ const SHOWN_EVENTS = 300;
 /** One pool: its machine map, the autoscaler's explained decisions, its events, and what may be done to it. */
 export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: number }) {
   const path = `/api/v1/pools/${encodeURIComponent(name)}`;
-  const { data: pool, error } = usePoll<PoolDetail>(path, 3000, tick);
-  const { data: events } = usePoll<EventPage>(`${path}/events?newest=true&limit=${SHOWN_EVENTS}`, 5000, tick);
-  const { data: decisions } = usePoll<DecisionsPage>(`${path}/decisions?limit=20`, 10_000, tick);
+  // The machines follow the live events one by one; the lists below refetch at most every 2 s however many arrive.
+  const { pool, machines: live, error } = useLivePool(name);
+  const slowTick = useThrottled(tick, 2000);
+  const { data: events } = usePoll<EventPage>(`${path}/events?newest=true&limit=${SHOWN_EVENTS}`, 5000, slowTick);
+  const { data: decisions } = usePoll<DecisionsPage>(`${path}/decisions?limit=20`, 10_000, slowTick);
   const [picked, setPicked] = useState<{ m: MachineRow; history: FleetEvent[] } | null>(null);
-  // Stable order (by id) so a machine keeps its cell as states change.
-  const machines = useMemo(() => [...(pool?.machines ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1)), [pool]);
+  const machines = live.list;
+  // Counted from the live machines: the pool's own count is as old as its last fetch.
+  const ready = useMemo(() => machines.reduce((n, m) => n + (m.state === 'ready' ? 1 : 0), 0), [machines]);
 
   const pick = async (m: MachineRow) => {
     const page = await get<EventPage>(`${path}/events?machine=${encodeURIComponent(m.id)}&newest=true&limit=${SHOWN_EVENTS}`);
@@ -32,7 +36,7 @@ export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: n
         Pool {pool.name} <span class="muted">· {pool.provider} · {pool.template}</span>
       </h1>
       <p>
-        desired <strong data-testid="pool-desired">{pool.desired}</strong> · ready <strong data-testid="pool-ready">{pool.ready}</strong> · min {pool.min} · max {pool.max} · zones {pool.zones.join(', ')}
+        desired <strong data-testid="pool-desired">{pool.desired}</strong> · ready <strong data-testid="pool-ready">{ready}</strong> · min {pool.min} · max {pool.max} · zones {pool.zones.join(', ')}
       </p>
       <ConditionBadges conditions={pool.conditions} />
       {(can(me, 'pools:scale') || can(me, 'ops:write')) && <Actions pool={pool} me={me} />}
@@ -40,7 +44,7 @@ export function PoolPage({ name, me, tick }: { name: string; me: Whoami; tick: n
         <h2>Machines</h2>
         <MachineMap machines={machines} onPick={pick} />
       </section>
-      {picked && <MachineDetails m={machines.find((m) => m.id === picked.m.id) ?? picked.m} history={picked.history} />}
+      {picked && <MachineDetails m={machines[live.index.get(picked.m.id) ?? -1] ?? picked.m} history={picked.history} />}
       <div class="grid">
         <section class="card">
           <h2 id="decisions-title">Scaling decisions</h2>
