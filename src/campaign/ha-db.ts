@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../store/database.js';
 import { KyselyStore } from '../store/kysely-store.js';
 import { migrationProvider } from '../store/migrations/index.js';
+import { OwnSchemaPostgresDialect } from '../store/pg-introspector.js';
 import type { Store } from '../store/store.js';
 
 export const DEFAULT_CAMPAIGN_PG = 'postgres://postgres@127.0.0.1:5432/test';
@@ -64,7 +65,7 @@ export async function openCampaignDb(url = campaignPgUrl(), startMs: number): Pr
       options: `-c search_path=${schema},pg_catalog -c synchronous_commit=off`,
     });
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
     const { error } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true, migrationTableSchema: schema }).migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     const store = new KyselyStore(db, 'postgres');

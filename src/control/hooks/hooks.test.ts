@@ -85,7 +85,8 @@ async function start(hooks: PoolHooks, desired = 1): Promise<void> {
 /**
  * Waits (in real time, a few milliseconds) for what the tick started beside it: every webhook
  * run in flight has reached the receiver, and every answer given has been stored. A receiver
- * that hangs is not waited for: its run stays in flight until its deadline.
+ * that hangs is not waited for: its run stays in flight until its deadline. A request is known
+ * by its delivery id, which a resend keeps: a test that expects one waits for it (`arrived`).
  */
 async function settle(): Promise<void> {
   for (let i = 0; i < 1_000; i++) {
@@ -95,6 +96,15 @@ async function settle(): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('webhook answers were not stored within 5 s');
+}
+
+/** Waits (in real time) until `path` has had `n` requests. */
+async function arrived(path: string, n: number): Promise<void> {
+  for (let i = 0; i < 1_000; i++) {
+    if (receiver.received(path).length >= n) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`${path} got ${receiver.received(path).length} requests, not ${n}, within 5 s`);
 }
 
 /** Ticks on the virtual clock, letting each tick's webhooks land, until `done`. */
@@ -190,6 +200,10 @@ describe('lifecycle hooks (sim cloud, a real HTTP receiver)', () => {
 
     h.controller.close();
     await h.restart();
+    // The first tick sends `check` again. settle() would take the hung first call for it (same
+    // delivery id) and let virtual time run to the deadline while the resend is on the wire.
+    await h.runTick();
+    await arrived('/check', 2);
     await tickUntil(() => converged(h.store, 1));
 
     const [m] = await h.store.listMachines({ pool: 'analysis' });
