@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by .ci/run: Node 22 and 24 beside the machine's Node 20, each with its own copy of the
+# Sourced by .ci/nodes: Node 22 and 24 beside the machine's Node 20, each with its own copy of the
 # checkout whose node_modules that Node's npm installed.
 #
 # The binaries, with the headers native modules compile against, come from the npm registry's
