@@ -85,10 +85,11 @@ describe('POST /api/v1/pools/:name/metrics', () => {
   });
 
   it('accepted pushes stay out of the audit log (a feed, not a change); refused ones are in it', async () => {
-    const since = Date.now();
+    // By id, not by time: the previous test's last refusal may share this millisecond.
+    const after = (await fx.store.listAudit()).at(-1)?.id ?? 0;
     await push({ samples: [{ metric: 'queue', value: 11 }] });
     await push({ samples: [{ metric: 'nope', value: 11 }] });
-    const records = (await fx.store.listAudit({ since })).filter((r) => r.action === 'POST /api/v1/pools/:name/metrics');
+    const records = (await fx.store.listAudit({ after })).filter((r) => r.action === 'POST /api/v1/pools/:name/metrics');
     expect(records.map((r) => [r.status, r.result])).toEqual([[400, 'invalid_request']]);
   });
 });
