@@ -83,6 +83,42 @@ describe('SimCloud', () => {
     expect(sim.all()).toHaveLength(4);
   });
 
+  it('counts the machines it makes by the time launch returns: none for a replayed token, new ones when told to forget tokens', async () => {
+    for (const forgetClientToken of [false, true]) {
+      const sim = new SimCloud({ forgetClientToken, zoneCapacity: { 'sim-a': 4 } }, new VirtualClock());
+      const first = sim.launch(launchRequest('tok', 3));
+      // Made before the promise settles: the served sim reads the count around the call, not after awaiting it.
+      expect(sim.createdCount).toBe(3);
+      await first;
+      const again = await sim.launch(launchRequest('tok', 3));
+      // Replayed, nothing new; forgetting tokens, a new launch of which only one machine fits.
+      expect(again.launched).toHaveLength(forgetClientToken ? 1 : 3);
+      expect(sim.createdCount).toBe(forgetClientToken ? 4 : 3);
+      // What fits is counted; a launch refused for capacity makes nothing.
+      const last = sim.launch(launchRequest('more', 2));
+      if (forgetClientToken) await expect(last).rejects.toMatchObject({ kind: 'capacity' });
+      else expect((await last).launched).toHaveLength(1);
+      expect(sim.createdCount).toBe(4);
+      expect(sim.all()).toHaveLength(4);
+    }
+  });
+
+  it('shows one machine by id as all() does, a copy, and not once its retention is over', async () => {
+    const clock = new VirtualClock();
+    const sim = new SimCloud({}, clock);
+    const [m] = (await sim.launch(launchRequest('tok', 1))).launched;
+    const one = sim.machine(m!.id)!;
+    expect(one).toEqual(sim.all()[0]);
+    one.tags.x = 'changed';
+    expect(sim.machine(m!.id)!.tags.x).toBeUndefined();
+    expect(sim.machine('sim-99999999')).toBeUndefined();
+    await sim.terminate([m!.id]);
+    expect(sim.machine(m!.id)!.status).toBe('terminating');
+    await clock.advance(sim.options.terminateSeconds * 1000 + TERMINATED_RETENTION_MS);
+    expect(sim.machine(m!.id)).toBeUndefined();
+    expect(sim.all()).toEqual([]);
+  });
+
   it('launches what fits in the zone and reports the rest as capacity', async () => {
     const sim = new SimCloud({ zoneCapacity: { 'sim-a': 3 } }, new VirtualClock());
     const r = await sim.launch(launchRequest('t1', 5));

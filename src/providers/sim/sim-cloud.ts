@@ -60,6 +60,7 @@ export class SimCloud implements Provider {
     this.adopt((o.statePath ? loadState(o.statePath) : null) ?? freshState(o, clock.now()));
   }
 
+  /** Makes the machines before it returns (the promise only carries the answer): `createdCount` relies on it. */
   async launch(req: LaunchRequest, signal?: AbortSignal): Promise<LaunchResult> {
     signal?.throwIfAborted();
     const now = this.clock.now();
@@ -124,6 +125,14 @@ export class SimCloud implements Provider {
     return [...this.machines.values()].map((m) => ({ ...structuredClone(m), status: statusAt(m, now) }));
   }
 
+  /** One machine as `all()` shows it (a copy, with its status), or undefined: for a face that answers about a few ids, at their cost and not the cloud's. */
+  machine(id: string): (SimMachine & { status: ProviderStatus }) | undefined {
+    const now = this.clock.now();
+    const m = this.machines.get(id);
+    // A machine past its retention is gone from all() (pruned there); here it is only passed over.
+    return m && !vanished(m, now) ? { ...structuredClone(m), status: statusAt(m, now) } : undefined;
+  }
+
   /**
    * Every machine the sim still knows, as `all()` but shallow and read-only: for checks that run
    * every tick (the fault campaign), where deep copies of the whole cloud cost more than the tick.
@@ -132,6 +141,16 @@ export class SimCloud implements Provider {
     const now = this.clock.now();
     this.prune(now);
     return [...this.machines.values()].map((m) => ({ ...m, status: statusAt(m, now) }));
+  }
+
+  /**
+   * Machines this cloud has ever made, failed launches and forgotten machines included (a sim
+   * resumed from its state file counts on). `launch` makes its machines before it returns, so
+   * this count read around the call is what the call made, without copying the cloud: 0 when
+   * its token replayed an earlier launch.
+   */
+  get createdCount(): number {
+    return this.state.counter;
   }
 
   /** Counts by status and the next status change, copying nothing: the planner's per-step view. */

@@ -38,10 +38,13 @@ function instanceFilters(face: Ec2Face): Record<string, Reader<Seen>> {
   };
 }
 
-/** Instances DescribeInstances can see now: young ones stay hidden for the sim's list delay. */
+/**
+ * Instances DescribeInstances can see now: young ones stay hidden for the sim's list delay.
+ * Shallow and read-only (`peek`): read to select ids, never answered (a page copies its own).
+ */
 function visible(face: Ec2Face): Seen[] {
   const now = face.clock.now();
-  return face.sim.all().filter((m) => now >= m.launchedAt + face.sim.options.listDelayMs);
+  return face.sim.peek().filter((m) => now >= m.launchedAt + face.sim.options.listDelayMs);
 }
 
 /** One page of ids, the rest kept behind a NextToken; each page costs one describe request at the sim. */
@@ -57,8 +60,8 @@ function page(face: Ec2Face, p: Params, select: () => Seen[], ids: string[], max
   stopIfDryRun(p);
   if (token !== undefined) face.pages.delete(token);
   const size = max ?? maxDefault;
-  const now = new Map(face.sim.all().map((m) => [m.id, m]));
-  const taken = rest.slice(0, size).flatMap((id) => (now.has(id) ? [now.get(id)!] : []));
+  // The page's machines as they are now, read by id: a page costs its size, not the cloud's.
+  const taken = rest.slice(0, size).flatMap((id) => face.sim.machine(id) ?? []);
   face.sim.charge('list', { count: taken.length });
   if (rest.length <= size) return { page: taken };
   const next = randomUUID();

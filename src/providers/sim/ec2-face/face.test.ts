@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DescribeInstanceStatusCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTagsCommand, DescribeInstanceStatusCommand, DescribeInstancesCommand, DescribeTagsCommand, EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isProviderError } from '../../provider.js';
@@ -58,6 +58,22 @@ describe('EC2 face', () => {
     expect(pages).toBe(3);
     expect(ids.sort()).toEqual(a.Instances!.map((i) => i.InstanceId!).sort());
     ec2.destroy();
+  });
+
+  it('answers each DescribeInstances page with its instances as they are when that page is asked for', async () => {
+    rig = await faceRig();
+    const ec2 = sdk();
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 7, MaxCount: 7 }));
+    const shown = (page: { Reservations?: { Instances?: { InstanceId?: string; State?: { Name?: string } }[] }[] }) =>
+      (page.Reservations ?? []).flatMap((r) => (r.Instances ?? []).map((i) => [i.InstanceId!, i.State!.Name!] as const));
+    const first = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5 }));
+    expect(shown(first).map(([, state]) => state)).toEqual(Array(5).fill('pending'));
+    const rest = run.Instances!.map((i) => i.InstanceId!).filter((id) => !shown(first).some(([seen]) => seen === id));
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: rest }));
+    const second = await ec2.send(new DescribeInstancesCommand({ MaxResults: 5, NextToken: first.NextToken }));
+    ec2.destroy();
+    expect(shown(second).sort()).toEqual(rest.map((id) => [id, 'shutting-down']).sort());
+    expect(second.NextToken).toBeUndefined();
   });
 
   it('reports impaired instances and fatal scheduled events as error, through DescribeInstanceStatus', async () => {

@@ -31,7 +31,12 @@ export async function instanceAction(face: Ec2Face, name: string, p: Params): Pr
   const malformed = ids.filter((id) => !EC2_ID_RE.test(id));
   if (malformed.length > 0) throw new FaceError('InvalidInstanceID.Malformed', `Invalid id: "${malformed[0]}"`);
   const now = face.clock.now();
-  const visible = new Map(face.sim.all().filter((m) => now >= m.launchedAt + face.sim.options.listDelayMs).map((m) => [ec2Id(m.id), m]));
+  // Only the ids asked about are read: a call costs its ids, not the cloud.
+  const visible = new Map(ids.flatMap((id) => {
+    const m = face.sim.machine(simId(id));
+    // Known by its id as the face writes it (17 hex digits), as DescribeInstances shows it.
+    return m && ec2Id(m.id) === id && now >= m.launchedAt + face.sim.options.listDelayMs ? [[id, m] as const] : [];
+  }));
   const unknown = ids.filter((id) => !visible.has(id));
   if (unknown.length > 0) {
     throw new FaceError(
@@ -50,11 +55,10 @@ export async function instanceAction(face: Ec2Face, name: string, p: Params): Pr
   const run = { terminate: () => face.sim.terminate(simIds), stop: () => face.sim.stop(simIds), start: () => face.sim.start(simIds), reboot: () => face.sim.reboot(simIds, { hard: false }) }[action];
   await run();
   if (action === 'reboot') return { return: true };
-  const after = new Map(face.sim.all().map((m) => [m.id, m.status]));
   return {
     instancesSet: before.map((m) => ({
       instanceId: ec2Id(m.id),
-      currentState: ec2State(shown(action, after.get(m.id) ?? 'terminated')),
+      currentState: ec2State(shown(action, face.sim.machine(m.id)?.status ?? 'terminated')),
       previousState: ec2State(m.status),
     })),
   };

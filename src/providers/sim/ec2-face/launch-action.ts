@@ -84,13 +84,12 @@ function launchTemplate(face: Ec2Face, p: Params): { imageId: string; instanceTy
 }
 
 export function reservation(face: Ec2Face, reservationId: string, simIds: string[]): XmlNode {
-  const byId = new Map(face.sim.all().map((m) => [m.id, m]));
   return {
     reservationId,
     ownerId: '000000000000',
     groupSet: [],
     instancesSet: simIds.flatMap((id) => {
-      const m = byId.get(id);
+      const m = face.sim.machine(id);
       return m ? [instanceXml(face, m)] : [];
     }),
   };

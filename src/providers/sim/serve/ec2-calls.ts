@@ -44,16 +44,17 @@ export function logEc2Calls(sim: SimCloud, log: CallLog, clock: Clock): Ec2Liste
       },
       true,
     );
-    const before = launch ? new Set(sim.all().map((m) => m.id)) : undefined;
+    // Machines made so far: the sim numbers them in order (ids.ts), so one this call made is numbered past it.
+    const before = launch ? sim.createdCount : undefined;
     return (status, xml) => {
       call.answeredAt = clock.now();
       if (status !== 200) {
         call.outcome = 'error';
         call.error = /<Code>([^<]*)<\/Code>/.exec(xml)?.[1] ?? `HTTP ${status}`;
-      } else if (before) {
+      } else if (before !== undefined) {
         // A replayed ClientToken answers with machines made earlier: only new ones count as created.
         const answered = [...xml.matchAll(/<instanceId>(i-[0-9a-f]+)<\/instanceId>/g)].map((m) => simId(m[1]!));
-        call.created = answered.filter((id) => !before.has(id)).length;
+        call.created = answered.filter((id) => Number(id.slice(4)) > before).length;
       }
       log.close(call);
     };

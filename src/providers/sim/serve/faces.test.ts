@@ -1,4 +1,4 @@
-import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { EC2Client, RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../../clock/virtual-clock.js';
 import { TAG } from '../../../domain/types.js';
@@ -7,6 +7,7 @@ import { ec2Id } from '../ec2-face/ids.js';
 import { SIM_CALL_LOG } from '../sim-gate.js';
 import { SimCloud } from '../sim-cloud.js';
 import { CallLog } from './call-log.js';
+import { launchRequest } from '../../../../test/support/launch-request.js';
 import { RemoteSim } from './remote-sim.js';
 import { serveSimFaces, type RunningSimServer } from './sim-server.js';
 
@@ -38,6 +39,35 @@ describe('one sim served through both faces', () => {
     ]);
     expect(calls[0]).toMatchObject({ token: 'tok-1', count: 2, outcome: 'ok' });
     expect(calls[1]!.ids).toEqual([listed[0]!.id]);
+  });
+
+  it('logs what each EC2 launch made (none when its ClientToken replays) and terminates only ids as EC2 writes them', async () => {
+    const clock = new VirtualClock(Date.UTC(2026, 11, 6, 9, 0));
+    const sim = new SimCloud({ zones: ['eu-west-1a'] }, clock);
+    served = await serveSimFaces(sim, { flotte: {}, ec2: new Ec2Face(sim, clock) }, { host: '127.0.0.1', port: 0, clock });
+    const ec2 = new EC2Client({ region: 'eu-west-1', endpoint: served.url, credentials: { accessKeyId: 'AKIDCTLA', secretAccessKey: 'x' }, maxAttempts: 1 });
+    const run = () => ec2.send(new RunInstancesCommand({ ImageId: 'ami-0123456789abcdef0', InstanceType: 'm5.large', MinCount: 2, MaxCount: 2, ClientToken: 'tok-1' }));
+    const first = await run();
+    // Machines made through the other face between the two sends are not this token's.
+    await new RemoteSim(served.url, {}, 'ctl-b').launch(launchRequest('t-2', 3, { zone: 'eu-west-1a' }));
+    const again = await run();
+    expect(again.Instances!.map((i) => i.InstanceId)).toEqual(first.Instances!.map((i) => i.InstanceId));
+
+    const id = first.Instances![0]!.InstanceId!;
+    const short = `i-${id.slice(-8)}`;
+    await expect(ec2.send(new TerminateInstancesCommand({ InstanceIds: [short] }))).rejects.toMatchObject({ name: 'InvalidInstanceID.NotFound' });
+    const ended = await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    ec2.destroy();
+    expect(ended.TerminatingInstances).toEqual([{ InstanceId: id, CurrentState: { Code: 32, Name: 'shutting-down' }, PreviousState: { Code: 0, Name: 'pending' } }]);
+
+    const calls = (await (await fetch(`${served.url}/calls`)).json()) as RunningSimServer['calls'];
+    expect(calls.map((c) => [c.face, c.method, c.token, c.created, c.outcome])).toEqual([
+      ['ec2', 'launch', 'tok-1', 2, 'ok'],
+      ['flotte', 'launch', 't-2', 3, 'ok'],
+      ['ec2', 'launch', 'tok-1', 0, 'ok'],
+      ['ec2', 'terminate', undefined, undefined, 'error'],
+      ['ec2', 'terminate', undefined, undefined, 'ok'],
+    ]);
   });
 
   it('keeps serving EC2 at every path when the EC2 face is alone', async () => {

@@ -56,11 +56,15 @@ async function dispatch(sim: SimCloud, method: SimMethod, body: Record<string, u
       const request = body.request as LaunchRequest;
       call.token = request.token;
       call.count = request.count;
-      const made = () => sim.all().filter((m) => m.token === request.token).length;
-      const before = made();
-      const out = await sim.launch(request);
-      // A replayed token creates nothing: the log shows whether a launch made machines.
-      call.created = made() - before;
+      // A replayed token creates nothing: the log shows whether a launch made machines. The
+      // cloud acts before launch() returns, so the count read straight after is this call's
+      // alone, whatever other requests run while its answer is awaited (and costs nothing,
+      // where copying the cloud to count cost 0.7 s a launch at 100,000 machines).
+      const before = sim.createdCount;
+      const answer = sim.launch(request);
+      const created = sim.createdCount - before;
+      const out = await answer;
+      call.created = created;
       return out;
     }
     case 'terminate':

@@ -75,7 +75,10 @@ export class RemoteSim implements Provider {
       });
     } catch (e) {
       signal?.throwIfAborted();
-      throw new ProviderError('unavailable', `sim server ${this.url} unreachable: ${(e as Error).message}`);
+      // fetch says only `fetch failed`; its cause says why (refused, reset, a timeout waiting for the answer).
+      const cause = (e as Error).cause as { code?: string; message?: string } | undefined;
+      const why = cause ? ` (${[cause.code, cause.message].filter(Boolean).join(': ')})` : '';
+      throw new ProviderError('unavailable', `sim server ${this.url} unreachable: ${(e as Error).message}${why}`);
     }
     const json = (await res.json()) as T | { error: WireError };
     if (!res.ok) {
