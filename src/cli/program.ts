@@ -102,6 +102,13 @@ program
   .option('--json', 'JSON output (the plan as data)')
   .action(async (opts) => (await import('./commands/apply.js')).applyCommand(client(), opts));
 
+const config = program.command('config').description('the config flotte runs, as the last `flotte apply` stored it');
+config
+  .command('show')
+  .description("print the stored flotte.yaml exactly as applied, comments included (the built-in demo's until the first apply): `flotte config show > flotte.yaml`, edit it, `flotte apply -f flotte.yaml`. Needs admin or operator: the file can hold credentials")
+  .option('--json', 'JSON output: the YAML as source, with revision, appliedAt and cluster')
+  .action(async (opts) => (await import('./commands/config.js')).configShowCommand(client(), opts));
+
 program.command('pools').description('list pools with machine counts').option('--json', 'JSON output').action(async (opts) => (await import('./commands/pools.js')).poolsCommand(client(), opts));
 
 program

@@ -4,7 +4,7 @@ import type { Database } from './database.js';
 import { canonicalJson, parseJson } from './json.js';
 import { isPostgres } from './migrations/dialect.js';
 import { listPools, toPool, writePools } from './pools-repo.js';
-import type { AppliedConfig, ApplyState } from './store.js';
+import type { AppliedConfig, AppliedConfigRecord, ApplyState } from './store.js';
 
 type TemplateContent = Omit<Template, 'name' | 'version'>;
 type StoredDocument = Pick<AppliedConfig, 'providers' | 'templates' | 'pools' | 'settings'>;
@@ -65,6 +65,13 @@ export async function currentConfig(db: Kysely<Database>): Promise<AppliedConfig
   const row = await db.selectFrom('config').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
   if (!row) return undefined;
   return { source: row.source, cluster: row.cluster, ...parseJson<StoredDocument>(row.document) };
+}
+
+/** The last applied config as it was stored: its row id (the revision), when, and the YAML as applied. */
+export async function appliedConfigRecord(db: Kysely<Database>): Promise<AppliedConfigRecord | undefined> {
+  const row = await db.selectFrom('config').select(['id', 'applied_at', 'cluster', 'source']).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  if (!row) return undefined;
+  return { revision: Number(row.id), appliedAt: Number(row.applied_at), cluster: row.cluster, source: row.source };
 }
 
 export async function getTemplate(db: Kysely<Database>, name: string, version?: number): Promise<Template | undefined> {

@@ -35,6 +35,7 @@ const configPort = (db: Db): P.ConfigPort => ({
   applyConfig: (c, now, check) => config.applyConfig(db, c, now, check),
   applyState: () => config.applyState(db),
   currentConfig: () => config.currentConfig(db),
+  appliedConfigRecord: () => config.appliedConfigRecord(db),
   getTemplate: (name, version) => config.getTemplate(db, name, version),
 });
 

@@ -11,7 +11,7 @@ import type { EnvStatus, Environment } from '../domain/environments/types.js';
 import type { Operation, OperationControl, OperationItem, OperationKind } from '../domain/operations/types.js';
 import type { DecisionQuery, StoredDecision } from './decisions-repo.js';
 import type { Fence, LeaseRow, Member } from './fence.js';
-import type { AppliedConfig, ApplyState, DesiredChange, EventQuery, HealingPause, JoinSecret, OperationQuery } from './store.js';
+import type { AppliedConfig, AppliedConfigRecord, ApplyState, DesiredChange, EventQuery, HealingPause, JoinSecret, OperationQuery } from './store.js';
 
 /*
  * One port per concept the store keeps. `Store` (store.ts) is all of them together; a consumer
@@ -33,6 +33,8 @@ export interface ConfigPort {
   applyState(): Promise<ApplyState>;
   /** The last applied config, or undefined before the first apply. */
   currentConfig(): Promise<AppliedConfig | undefined>;
+  /** The last applied config's YAML, revision and time, or undefined before the first apply. */
+  appliedConfigRecord(): Promise<AppliedConfigRecord | undefined>;
   /** The latest version when `version` is omitted. */
   getTemplate(name: string, version?: number): Promise<Template | undefined>;
 }

@@ -69,6 +69,19 @@ function storeContract(open: () => Promise<Store>): void {
     await store.close();
   });
 
+  it('keeps each applied YAML with its revision and time; the record is the newest', async () => {
+    expect(await store.appliedConfigRecord()).toBeUndefined();
+    await store.applyConfig(config({ source: '# first\ncluster: demo\n' }), T0);
+    const first = (await store.appliedConfigRecord())!;
+    expect(first).toEqual({ revision: expect.any(Number), appliedAt: T0, cluster: 'demo', source: '# first\ncluster: demo\n' });
+    await store.applyConfig(config({ source: '# second\ncluster: demo\n' }), T0 + 5_000);
+    const second = (await store.appliedConfigRecord())!;
+    expect(second).toMatchObject({ appliedAt: T0 + 5_000, source: '# second\ncluster: demo\n' });
+    // Numbers on both dialects (PostgreSQL answers bigint and bigserial as strings).
+    expect(typeof second.revision).toBe('number');
+    expect(second.revision).toBeGreaterThan(first.revision);
+  });
+
   it('stores an applied config, its pools and its templates', async () => {
     expect(await store.currentConfig()).toBeUndefined();
     const pools = await store.applyConfig(config(), T0);

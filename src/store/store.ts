@@ -45,6 +45,17 @@ export interface AppliedConfig {
   settings?: AppliedSettings | undefined;
 }
 
+/** The last applied config as stored, for `flotte config show`: no document parsed, only what was applied and when. */
+export interface AppliedConfigRecord {
+  /** The config row's id: grows at every apply (the built-in demo's at first start included). */
+  revision: number;
+  /** Epoch ms. */
+  appliedAt: number;
+  cluster: string;
+  /** The YAML exactly as applied. */
+  source: string;
+}
+
 /** What the environment service and retention read of an applied config, defaults filled in. */
 export interface AppliedSettings {
   environments: EnvironmentSettings;

@@ -52,6 +52,7 @@ export const EXAMPLES: Record<string, (s: Seeded) => Example> = {
   'GET /api/v1/events': () => ({ url: '/api/v1/events?limit=5' }),
   'GET /api/v1/pools/:name/events': (s) => ({ url: `/api/v1/pools/${s.pool}/events` }),
   'GET /api/v1/events/stream': () => ({ url: '/api/v1/events/stream' }),
+  'GET /api/v1/config': () => ({ url: '/api/v1/config' }),
   'POST /api/v1/apply': () => ({ url: '/api/v1/apply', body: { source: FIXTURE_YAML, file: 'flotte.yaml' } }),
   'POST /api/v1/plan': () => ({ url: '/api/v1/plan', body: { source: 'duration: 10m\nworkload: { trace: { constant: 10 } }\nscenarios: [{ name: a, provider: aws, size: { name: m5.large, throughput: 5 }, pool: { max: 3, initial: 3 } }]\n' } }),
   'POST /api/v1/tokens': () => ({ url: '/api/v1/tokens', body: { name: 'ci', role: 'viewer', ttlSeconds: 3600 } }),

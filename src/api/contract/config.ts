@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Iso } from './common.js';
 
 const FieldChange = z.strictObject({ field: z.string(), from: z.string(), to: z.string() });
 const Change = z.enum(['add', 'change', 'remove']);
@@ -50,3 +51,19 @@ export const ConfigProblemSchema = z.strictObject({
   hint: z.string(),
 });
 export type ConfigProblem = z.infer<typeof ConfigProblemSchema>;
+
+/**
+ * The config flotte runs, as the last apply stored it (the built-in demo's until the first
+ * `flotte apply`): what `flotte config show` prints. Unredacted, so only roles that may apply
+ * a config may read it: the YAML can hold credentials (passwords in metric source URLs,
+ * http-json header values, webhook URLs).
+ */
+export const StoredConfigSchema = z.strictObject({
+  /** The YAML exactly as applied, comments included: `flotte apply -f` takes it back unchanged. */
+  source: z.string(),
+  cluster: z.string(),
+  /** Grows at every apply (on PostgreSQL a refused apply can leave a gap): tells two answers' configs apart. */
+  revision: z.number().int().positive(),
+  appliedAt: Iso,
+});
+export type StoredConfig = z.infer<typeof StoredConfigSchema>;

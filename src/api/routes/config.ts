@@ -3,10 +3,25 @@ import { describeApply, describeDestroy, planAgainst, shrunk, type ApplyPlan } f
 import { ApiError } from '../errors.js';
 import { defineRoute } from '../route.js';
 import type { ApiDeps } from '../app.js';
-import { ApplyAnswerSchema } from '../contract/index.js';
+import { ApplyAnswerSchema, StoredConfigSchema, type StoredConfig } from '../contract/index.js';
 
 export function configRoutes(deps: ApiDeps) {
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/config',
+      summary: 'The config flotte runs: the YAML the last apply stored (the built-in demo\'s before any), with its revision and time; unredacted, so only for roles that may apply one',
+      tags: ['config'],
+      // Not `pools:read`: the YAML may hold credentials (passwords in metric source URLs, http-json
+      // header values, webhook URLs) that the pool view redacts. Who may replace the config may read it.
+      permission: 'config:apply',
+      response: StoredConfigSchema,
+      async handler(): Promise<StoredConfig> {
+        const stored = await deps.store.appliedConfigRecord();
+        if (!stored) throw new ApiError('not_found', 'no config has been applied yet (flotte apply -f flotte.yaml stores one)');
+        return { source: stored.source, cluster: stored.cluster, revision: stored.revision, appliedAt: new Date(stored.appliedAt).toISOString() };
+      },
+    }),
     defineRoute({
       method: 'POST',
       url: '/api/v1/apply',
