@@ -34,6 +34,49 @@ describe('reading the blocks a doc asks readers to run', () => {
     expect(blocks.map((b) => b.notRun)).toEqual(['needs AWS credentials', undefined]);
   });
 
+  it('takes the condition of a <!-- run: … --> marker right above the fence: flotte stopped, restarted, or a PostgreSQL database', () => {
+    const { blocks, problems } = docBlocks(
+      'a.md',
+      md(
+        '<!-- run: with flotte stopped -->',
+        '```sh',
+        './bin/flotte.js restore "$file" --yes',
+        '```',
+        '<!-- run: after flotte restarts -->',
+        '```sh',
+        './bin/flotte.js pools',
+        '```',
+        '  <!-- run: with FLOTTE_DATABASE on PostgreSQL -->',
+        '  ```sh',
+        '  pg_dump "$FLOTTE_DATABASE"',
+        '  ```',
+        '```sh',
+        'true',
+        '```',
+      ),
+    );
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.runWith, b.notRun])).toEqual([
+      ['stopped', undefined],
+      ['restarted', undefined],
+      ['postgresql', undefined],
+      [undefined, undefined],
+    ]);
+  });
+
+  it('refuses a run condition the test does not know, a malformed one, and one on a block that is not run', () => {
+    const { blocks, problems } = docBlocks(
+      'a.md',
+      md('<!-- run: with redis -->', '```sh', 'redis-cli ping', '```', '<!-- run with flotte stopped -->', '```sh', 'true', '```', '<!-- run: after flotte restarts -->', '```text', 'NAME', '```'),
+    );
+    expect(blocks.map((b) => b.runWith)).toEqual([undefined, undefined, 'restarted']);
+    expect(problems.map((p) => [p.line, p.message.split(':')[0]])).toEqual([
+      [2, 'unknown condition "with redis"'],
+      [6, 'write the condition as <!-- run'],
+      [10, 'only shell blocks are run'],
+    ]);
+  });
+
   it('refuses what would let a command escape the run: a bare fence, a console transcript, a malformed or misplaced marker, an unclosed fence', () => {
     const { problems } = docBlocks(
       'a.md',

@@ -56,7 +56,9 @@ await serviceSuite(openstackService(), 'openstack provider: a pool’s whole lif
       providerConfig: { type: 'openstack', network: 'private' },
       cluster,
       template: { name: 'tiny', image: 'cirros', sizes: ['m1.tiny'], zones: ['nova'], tags: { team: 'ci' } },
-      pool: { name: POOL, max: 40 },
+      // Scale-ins here test Nova's deletes, not the blast-radius guard (its own tests): without
+      // it, 20 → 5 and 6 → 0 would wait out the guard's minutes.
+      pool: { name: POOL, max: 40, blastRadius: 1 },
     });
   }, STEP_MS);
 

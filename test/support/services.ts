@@ -86,6 +86,7 @@ export function servicesOff(): boolean {
  */
 export async function serviceSuite(service: Service, title: string, body: () => void): Promise<void> {
   if (servicesOff()) {
+    console.warn(`!!  SKIPPED (FLOTTE_TEST_SERVICES=off): ${service.name} suite "${title}"`);
     describe.skip(title, body);
     return;
   }
