@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { FlotteSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,5 +10,6 @@ export default defineConfig({
     maxWorkers: 2,
     // Fails the run when a `flotte agent` it started is still running at the end.
     globalSetup: ['test/support/agent-leak-check.ts'],
+    sequence: { sequencer: FlotteSequencer },
   },
 });
