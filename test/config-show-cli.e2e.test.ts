@@ -67,7 +67,7 @@ describe('flotte config show (real CLI)', () => {
 
     const dry = await cli(['apply', '-f', 'flotte.yaml', '--dry-run', '--json']);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout).plan).toEqual({ pools: [], templates: [], launch: 0, terminate: 0, destructive: [] });
+    expect(JSON.parse(dry.stdout).plan).toEqual({ pools: [], templates: [], launch: 0, terminate: 0, destructive: [], sections: [] });
 
     const applied = await cli(['apply', '-f', 'flotte.yaml']);
     expect(applied.code, applied.stderr).toBe(0);

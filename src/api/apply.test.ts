@@ -122,6 +122,15 @@ describe('POST /api/v1/apply: the plan first, and destroying only when allowed',
     const lowered = await apply({ source: fleet('{ template: small, min: 0, max: 100, desired: 12 }', BATCH), dryRun: true });
     expect(lowered.json().lines[0]).toBe('~ pool web: desired 30 → 12');
   });
+
+  it('a subscription added to the same fleet is named in the plan (no machine moves), and stored; the same file again is no change', async () => {
+    const source = `${FLEET}notifications:\n  subscriptions:\n    oncall: { url: "https://hooks.example.com/flotte", secretEnv: ONCALL_KEY, events: [HealingPaused] }\n`;
+    const res = await apply({ source });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().plan).toMatchObject({ pools: [], templates: [], launch: 0, terminate: 0, sections: ['notifications'] });
+    expect(res.json().lines).toEqual(['~ notifications: changed', 'Plan: no pool or template changes, no machine launched or terminated; 1 section of flotte.yaml changed.']);
+    expect((await apply({ source, dryRun: true })).json().lines).toEqual(['No changes: the fleet already matches flotte.yaml.']);
+  });
 });
 
 describe('POST /api/v1/apply checks provider references where the server runs', () => {

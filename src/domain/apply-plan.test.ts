@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeApply, desiredAfterApply, planApply, type ApplyPlanInput, type CurrentPool } from './apply-plan.js';
+import { changedSections, describeApply, desiredAfterApply, planApply, type ApplyPlanInput, type CurrentPool } from './apply-plan.js';
 import { poolSpec } from '../../test/support/domain-fixtures.js';
 import type { PoolSpec, Template } from './types.js';
 
@@ -112,5 +112,26 @@ describe('planApply and describeApply: what an apply would do, line by line', ()
   it('desiredAfterApply clamps a kept size into the file\'s bounds', () => {
     expect(desiredAfterApply({ desired: 30, fileDesired: 7 }, { min: 0, max: 20, desired: 7 })).toBe(20);
     expect(desiredAfterApply({ desired: 1, fileDesired: 7 }, { min: 5, max: 20, desired: 7 })).toBe(5);
+  });
+});
+
+describe('sections besides pools and templates', () => {
+  const settings = { retention: { events: 30 }, notifications: [{ name: 'oncall', url: 'https://hooks.example.com/flotte', events: ['HealingPaused'] }] };
+
+  it('the same sections, as the store gave them back (JSON: key order changed, undefined fields gone), change nothing', () => {
+    const next = { providers: { sim: { type: 'sim', seed: undefined } }, settings: { notifications: settings.notifications, retention: { events: 30 }, oidc: undefined } };
+    expect(changedSections({ providers: { sim: { type: 'sim' } }, settings }, next)).toEqual([]);
+  });
+
+  it('names each section that changed, sorted; an apply of only those says so and moves no machine', () => {
+    const next = { providers: { sim: { type: 'sim', seed: 7 } }, settings: { ...settings, notifications: [] } };
+    expect(changedSections({ providers: { sim: { type: 'sim' } }, settings }, next)).toEqual(['notifications', 'providers']);
+    const plan = { pools: [], templates: [], launch: 0, terminate: 0, destructive: [], sections: ['notifications'] };
+    expect(describeApply(plan, 'flotte.yaml')).toEqual(['~ notifications: changed', 'Plan: no pool or template changes, no machine launched or terminated; 1 section of flotte.yaml changed.']);
+  });
+
+  it('a config stored by an older flotte (no settings kept) names none of its settings, only what it can compare', () => {
+    expect(changedSections({ providers: { sim: { type: 'sim' } } }, { providers: { sim: { type: 'sim' } }, settings })).toEqual([]);
+    expect(changedSections(undefined, { providers: {}, settings })).toEqual([]);
   });
 });

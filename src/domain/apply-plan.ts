@@ -55,6 +55,8 @@ export interface ApplyPlan {
   terminate: number;
   /** The pool plans that need `allowDestroy`. */
   destructive: PoolPlan[];
+  /** Other sections of the file that change (providers, notifications, retention…): stored, no machine moves. */
+  sections: string[];
 }
 
 /**
@@ -72,19 +74,42 @@ export interface StoredFleet {
   pools: readonly PoolSpec[];
   fileDesired: ReadonlyMap<string, number>;
   machines: ReadonlyMap<string, number>;
-  config: { templates: readonly Omit<Template, 'version'>[] } | undefined;
+  config: (Sections & { templates: readonly Omit<Template, 'version'>[] }) | undefined;
   versions: ReadonlyMap<string, number>;
 }
 
+/** The parts of a config besides pools and templates that a plan compares. */
+export interface Sections {
+  providers?: Record<string, unknown>;
+  /** Absent on a config stored by an older flotte: then its sections cannot be compared and are not named. */
+  settings?: object | undefined;
+}
+
+/** The names of the sections that differ between the stored config and the next one, sorted. */
+export function changedSections(before: Sections | undefined, next: Sections): string[] {
+  if (!before) return [];
+  const changed: string[] = [];
+  // Compared canonically (keys sorted, undefined fields left out), as the store keeps them as JSON.
+  const differ = (a: unknown, b: unknown) => canonical(a ?? {}) !== canonical(b ?? {});
+  if (differ(before.providers, next.providers)) changed.push('providers');
+  if (before.settings && next.settings) {
+    const was = before.settings as Record<string, unknown>;
+    const now = next.settings as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(was), ...Object.keys(now)])) if (differ(was[key], now[key])) changed.push(key);
+  }
+  return changed.sort();
+}
+
 /** planApply from the stored state and the new file's pools and templates. */
-export function planAgainst(before: StoredFleet, next: { pools: readonly PoolSpec[]; templates: readonly Omit<Template, 'version'>[] }): ApplyPlan {
-  return planApply({
+export function planAgainst(before: StoredFleet, next: Sections & { pools: readonly PoolSpec[]; templates: readonly Omit<Template, 'version'>[] }): ApplyPlan {
+  const plan = planApply({
     current: before.pools.map((spec) => ({ spec, fileDesired: before.fileDesired.get(spec.name) ?? spec.desired, machines: before.machines.get(spec.name) ?? 0 })),
     currentTemplates: before.config?.templates ?? [],
     versions: before.versions,
     pools: next.pools,
     templates: next.templates,
   });
+  return { ...plan, sections: changedSections(before.config, next) };
 }
 
 /** What applying a file would change, pool by pool and template by template. Pure. */
@@ -131,6 +156,7 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
     launch: pools.reduce((n, p) => n + p.launch, 0),
     terminate: pools.reduce((n, p) => n + p.terminate, 0),
     destructive: pools.filter((p) => p.destructive),
+    sections: [],
   };
 }
 
@@ -238,7 +264,12 @@ export function describeApply(plan: ApplyPlan, file: string): string[] {
           : `${t.fields.map(fieldLine).join(', ')} (version ${t.version} for new machines; running ones that differ are replaced by a roll-out, or listed by \`flotte drift\` where \`rollout.mode\` is manual)`;
     lines.push(`${SIGN[t.change]} template ${t.template}: ${what}`);
   }
+  for (const section of plan.sections) lines.push(`~ ${section}: changed`);
   if (lines.length === 0) return [`No changes: the fleet already matches ${file}.`];
+  if (plan.pools.length === 0 && plan.templates.length === 0) {
+    lines.push(`Plan: no pool or template changes, no machine launched or terminated; ${plural(plan.sections.length, 'section')} of ${file} changed.`);
+    return lines;
+  }
   const count = (c: PoolPlan['change']) => plan.pools.filter((p) => p.change === c).length;
   const counts = [`${count('add')} to add`, `${count('change')} to change`, `${count('remove')} to remove`];
   const templates = plan.templates.length > 0 ? `, ${plural(plan.templates.length, 'template')} changed` : '';

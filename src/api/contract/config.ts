@@ -25,6 +25,8 @@ export const ApplyPlanSchema = z.strictObject({
   launch: z.number(),
   terminate: z.number(),
   destructive: z.array(PoolPlanSchema),
+  /** Other sections of the file that change (providers, notifications, retention…): stored, no machine moves. */
+  sections: z.array(z.string()),
 });
 export type ApplyPlanView = z.infer<typeof ApplyPlanSchema>;
 
