@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CliError } from './client.js';
-import { durationFlag } from './flags.js';
+import { durationFlag, wholeNumberFlag } from './flags.js';
 
 const refused = (f: () => unknown): CliError => {
   try {
@@ -33,5 +33,19 @@ describe('durationFlag', () => {
   it('zero is allowed where it means something (no bake), and a unit is required where the server wants one', () => {
     expect(durationFlag('--bake', '0s', { example: '60s', zero: true })).toBe(0);
     expect(refused(() => durationFlag('--ttl', '8', { example: '8h' })).message).toMatch(/^--ttl takes a duration above zero like 8h; got "8"/);
+  });
+});
+
+describe('wholeNumberFlag', () => {
+  it('takes a whole number of at least the minimum', () => {
+    expect(wholeNumberFlag('--limit', '20', 1)).toBe(20);
+    expect(wholeNumberFlag('--limit', '1', 1)).toBe(1);
+    expect(wholeNumberFlag('--batch-size', '0', 0)).toBe(0);
+  });
+
+  it.each(['0', '-3', '2.5', 'ten', '', ' ', '1e400'])('refuses --limit %j naming the flag, exit 2, nothing sent (it used to mean "everything")', (text) => {
+    const e = refused(() => wholeNumberFlag('--limit', text, 1));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`--limit takes a whole number of at least 1, got "${text}" (nothing was sent)`);
   });
 });

@@ -37,3 +37,14 @@ export function serverDurationFlag(flag: string, text: string, example: string):
   durationFlag(flag, text, { example });
   return text.trim();
 }
+
+/**
+ * A count flag (`--limit 20`, `--batch-size 5`), checked before any request is sent: anything
+ * but a whole number of at least `min` is refused (exit 2) naming the flag, instead of `--limit 0`
+ * or `--limit ten` quietly meaning "everything".
+ */
+export function wholeNumberFlag(flag: string, text: string, min: number): number {
+  const n = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new CliError(`${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, got "${text}" (nothing was sent)`, 2);
+  return n;
+}

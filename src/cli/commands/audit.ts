@@ -1,4 +1,5 @@
 import { CliError, type ApiClient } from '../client.js';
+import { wholeNumberFlag } from '../flags.js';
 import { printJson, println, table } from '../output.js';
 import { parseDuration } from './tokens.js';
 import type { AuditEntry, AuditPage } from '../../api/contract/index.js';
@@ -12,6 +13,7 @@ export function sinceTime(since: string, now: number): string {
 }
 
 export async function auditCommand(client: ApiClient, now: number, opts: { pool?: string; since?: string; limit: string; json?: boolean }): Promise<void> {
+  const limit = wholeNumberFlag('--limit', opts.limit, 1);
   const filter = new URLSearchParams({ limit: '1000' });
   if (opts.pool) filter.set('pool', opts.pool);
   if (opts.since) filter.set('since', sinceTime(opts.since, now));
@@ -23,7 +25,7 @@ export async function auditCommand(client: ApiClient, now: number, opts: { pool?
     items.push(...page.items);
     after = page.next;
   } while (after);
-  const shown = items.slice(-Number(opts.limit));
+  const shown = items.slice(-limit);
   if (opts.json) return printJson(shown);
   println(table(['AT', 'ACTOR', 'ROLE', 'ACTION', 'POOL', 'STATUS', 'RESULT', 'SOURCE'], shown.map((r) => [r.at, r.actor, r.role, r.action, r.pool ?? '-', r.status, r.result, r.source])));
 }

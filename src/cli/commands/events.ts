@@ -1,4 +1,5 @@
 import type { ApiClient } from '../client.js';
+import { wholeNumberFlag } from '../flags.js';
 import { printJson, println } from '../output.js';
 import { followEvents } from './events-follow.js';
 import type { EventPage, EventView } from '../../api/contract/index.js';
@@ -8,13 +9,13 @@ export async function eventsCommand(
   pool: string | undefined,
   opts: { json?: boolean; limit: string; after?: string; follow?: boolean; reason?: string[] },
 ): Promise<void> {
+  const limit = wholeNumberFlag('--limit', opts.limit, 1);
   const path = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
   // The server splits commas and checks the names against its catalog, refusing unknown ones with the valid ones listed.
   const reasons = opts.reason;
   const base = reasons ? `${path}?reason=${encodeURIComponent(reasons.join(','))}&` : `${path}?`;
   const items: EventView[] = [];
   let after = opts.after;
-  const limit = Number(opts.limit);
   // Pages through the cursor until the end: `--limit` caps how many are shown, newest last.
   for (;;) {
     const page = await client.get<EventPage>(`${base}limit=1000${after ? `&after=${after}` : ''}`);

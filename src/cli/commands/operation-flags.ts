@@ -1,5 +1,5 @@
 import { CliError } from '../client.js';
-import { durationFlag } from '../flags.js';
+import { durationFlag, wholeNumberFlag } from '../flags.js';
 
 /** Flags of `flotte restart|replace|stop|start`, as commander hands them over. */
 export interface OperationFlags {
@@ -31,11 +31,7 @@ export function parseSeconds(flag: string, text: string): number {
   return durationFlag(flag, text, { bare: 's', example: '60s, 5m or 1h', zero: true }) / 1000;
 }
 
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`${flag} takes a whole number, got "${text}"`, 2);
-  return n;
-}
+const positiveInt = (flag: string, text: string): number => wholeNumberFlag(flag, text, 0);
 
 /** The API request body for the flags; a rolling option implies `--strategy rolling`. */
 export function operationBody(kind: string, pool: string, f: OperationFlags): Record<string, unknown> {
