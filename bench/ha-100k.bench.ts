@@ -41,16 +41,16 @@ pools:
 ${Array.from({ length: POOLS }, (_, i) => `  ${poolName(i)}: { template: small, min: 0, max: ${PER_POOL}, desired: 0, maxLaunching: ${PER_POOL} }`).join('\n')}
 `;
 
-/** What a controller's /metrics holds that this bench reads: ticks, provider requests and failures by action kind, describe tokens left, heap. */
-async function scrape(c: ServiceProcess): Promise<{ ticks: number; calls: Record<string, number>; errors: Record<string, number>; describeLeft: number; heapUsed: number }> {
+/** What a controller's /metrics holds that this bench reads: ticks, provider requests and failures by action kind, store statements by kind, describe tokens left, heap. */
+async function scrape(c: ServiceProcess): Promise<{ ticks: number; calls: Record<string, number>; errors: Record<string, number>; statements: Record<string, number>; describeLeft: number; heapUsed: number }> {
   const text = await (await fetch(`${c.url}/metrics`)).text();
   const one = (re: RegExp) => Number(re.exec(text)?.[1] ?? 0);
-  const byAction = (metric: string) => {
+  const byAction = (metric: string, label = 'action') => {
     const out: Record<string, number> = {};
-    for (const m of text.matchAll(new RegExp(`^${metric}\\{[^}]*action="(\\w+)"[^}]*\\} (\\S+)$`, 'gm'))) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
+    for (const m of text.matchAll(new RegExp(`^${metric}\\{[^}]*${label}="(\\w+)"[^}]*\\} (\\S+)$`, 'gm'))) out[m[1]!] = (out[m[1]!] ?? 0) + Number(m[2]);
     return out;
   };
-  return { ticks: one(/^flotte_controller_ticks_total (\S+)$/m), calls: byAction('flotte_provider_calls_total'), errors: byAction('flotte_provider_errors_total'), describeLeft: one(/^flotte_provider_bucket_tokens\{[^}]*action="describe"[^}]*\} (\S+)$/m), heapUsed: one(/^flotte_controller_process_nodejs_heap_size_used_bytes (\S+)$/m) };
+  return { ticks: one(/^flotte_controller_ticks_total (\S+)$/m), calls: byAction('flotte_provider_calls_total'), errors: byAction('flotte_provider_errors_total'), statements: byAction('flotte_store_statements_total', 'kind'), describeLeft: one(/^flotte_provider_bucket_tokens\{[^}]*action="describe"[^}]*\} (\S+)$/m), heapUsed: one(/^flotte_controller_process_nodejs_heap_size_used_bytes (\S+)$/m) };
 }
 
 /** Resident memory now and at its peak, in MB, as the kernel counts it for the process. */
@@ -82,6 +82,19 @@ async function tableReads(client: pg.Client, schema: string): Promise<Map<string
 const tableDelta = (a: Map<string, number[]>, b: Map<string, number[]>) =>
   Object.fromEntries([...b].map(([t, v]) => [t, v.map((x, i) => x - (a.get(t)?.[i] ?? 0))] as const).filter(([, v]) => v.some((x) => x > 0)).map(([t, [seqScans, seqRows, idxScans, idxRows]]) => [t, { seqScans, seqRows, idxScans, idxRows }]));
 
+/** Statements a controller sent between two scrapes (flotte_store_statements_total), per second, all kinds and by kind. */
+const statementsPerS = (a: Record<string, number>, b: Record<string, number>, seconds: number) => {
+  const byKind = Object.fromEntries(Object.entries(b).map(([k, v]) => [k, (v - (a[k] ?? 0)) / seconds]));
+  return { perS: Object.values(byKind).reduce((n, v) => n + v, 0), byKind };
+};
+const sumStatements = (all: ReturnType<typeof statementsPerS>[]) => ({
+  perS: all.reduce((n, s) => n + s.perS, 0),
+  byKind: all.reduce<Record<string, number>>((out, s) => {
+    for (const [k, v] of Object.entries(s.byKind)) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }, {}),
+});
+
 const pgDelta = (a: PgCounters, b: PgCounters, seconds: number, ownXacts = 0) => ({
   xactPerS: (b.xact_commit + b.xact_rollback - a.xact_commit - a.xact_rollback - ownXacts) / seconds,
   tuplesWrittenPerS: (b.tup_inserted + b.tup_updated + b.tup_deleted - a.tup_inserted - a.tup_updated - a.tup_deleted) / seconds,
@@ -100,7 +113,8 @@ async function end(p: ServiceProcess): Promise<void> {
  * (`flotte sim serve --face flotte`), three `flotte controller` processes sharing 100 pools ×
  * 1,000 machines through PostgreSQL leases, each listing only the pools it holds. Separate
  * processes, so each controller's resident memory is its own. PostgreSQL gets a database of its
- * own so its pg_stat_database counters are this bench's alone. FLOTTE_BENCH_HA_POOLS and
+ * own so its pg_stat_database counters (transactions) are this bench's alone; the statements are
+ * each controller's own count, `flotte_store_statements_total` on its /metrics. FLOTTE_BENCH_HA_POOLS and
  * FLOTTE_BENCH_HA_PER_POOL shrink it (10 × 1,000 to try it out).
  */
 export const ha100kBench: Bench = async () => {
@@ -153,6 +167,7 @@ export const ha100kBench: Bench = async () => {
 
       const t0 = Date.now();
       const pgAtStart = await pgCounters(watch, db);
+      const atStart = await Promise.all(controllers.map(scrape));
       for (let i = 0; i < POOLS; i++) await store.changeDesired(poolName(i), PER_POOL, (from) => ({ at: Date.now(), pool: poolName(i), reason: 'DesiredChanged', message: `desired ${from} → ${PER_POOL}`, data: { from, to: PER_POOL } }));
       let polls = 0;
       let ready = 0;
@@ -190,13 +205,15 @@ export const ha100kBench: Bench = async () => {
       const per = controllers.map((c, i) => {
         const ticks = after[i]!.ticks - before[i]!.ticks;
         const calls = (kind?: string) => Object.entries(after[i]!.calls).filter(([k]) => !kind || k === kind).reduce((n, [k, v]) => n + v - (before[i]!.calls[k] ?? 0), 0);
-        return { pid: c.pid, leases: leases[i]!, ticks, ticksPerS: ticks / WINDOW_S, cpuMsPerTick: (1000 * cpu[i + 1]!) / Math.max(1, ticks),
+        const statements = { converging: statementsPerS(atStart[i]!.statements, before[i]!.statements, convergeMs / 1000), steady: statementsPerS(before[i]!.statements, after[i]!.statements, WINDOW_S) };
+        return { pid: c.pid, leases: leases[i]!, ticks, statements, ticksPerS: ticks / WINDOW_S, cpuMsPerTick: (1000 * cpu[i + 1]!) / Math.max(1, ticks),
           // A tick lists once: the pages of one list are the tick's describe tokens (counted per list, as the window may cut a tick between its list and its end).
           describePerTick: (before[i]!.describeLeft - after[i]!.describeLeft) / Math.max(1, calls('describe')), requestsPerTick: calls() / Math.max(1, ticks), rssMb: memory[i]!.now, peakRssMb: memory[i]!.peak, heapUsedMb: after[i]!.heapUsed / 2 ** 20 };
       });
       const round = per.reduce((n, p) => n + p.describePerTick, 0);
       const steady = { ...pgDelta(pgBefore, pgAfter, WINDOW_S), tables };
       const converging = pgDelta(pgAtStart, pgConverged, convergeMs / 1000, polls + 1);
+      const statements = { converging: sumStatements(per.map((p) => p.statements.converging)), steady: sumStatements(per.map((p) => p.statements.steady)) };
       const scale = `${POOLS} pools × ${PER_POOL.toLocaleString('en')}`;
       const rows: BenchResult[] = [
         { name: `HA-100k: converge 0 → ${total.toLocaleString('en')} ready, ${CONTROLLERS} controller processes, ${scale}, sim over HTTP, PostgreSQL`, value: convergeMs / 1000, unit: 's', target: { op: '<', value: 900 }, detail: { intervalMs: INTERVAL_MS } },
@@ -204,6 +221,9 @@ export const ha100kBench: Bench = async () => {
         { name: `HA-100k: machines the sim created while converging, ${scale} (each once: ${total.toLocaleString('en')})`, value: launches.created, unit: 'machines', target: { op: '<', value: total + 1 } },
         { name: `HA-100k: PostgreSQL transactions/s while converging (pg_stat_database, ${scale})`, value: converging.xactPerS, unit: 'xact/s', detail: converging },
         { name: `HA-100k: PostgreSQL transactions/s, steady state (pg_stat_database, ${scale})`, value: steady.xactPerS, unit: 'xact/s', detail: steady },
+        // Every statement the controllers sent (flotte_store_statements_total): queries, begins and commits; the bench's own polling is not in it.
+        { name: `HA-100k: PostgreSQL statements/s from all ${CONTROLLERS} controllers while converging (flotte_store_statements_total, ${scale})`, value: statements.converging.perS, unit: 'stmt/s', detail: statements.converging.byKind },
+        { name: `HA-100k: PostgreSQL statements/s from all ${CONTROLLERS} controllers, steady state (flotte_store_statements_total, ${scale})`, value: statements.steady.perS, unit: 'stmt/s', detail: statements.steady.byKind },
         // One round of every controller's list against EC2's describe bucket: it fits the burst (100 tokens) when under it, and refills in round / 20 s.
         { name: `HA-100k: describe tokens per round of all ${CONTROLLERS} controllers, ${scale} (EC2 bucket ${DESCRIBE.capacity}, +${DESCRIBE.refillPerSecond}/s)`, value: round, unit: 'calls', target: { op: '<', value: DESCRIBE.capacity + 1 } },
         { name: `HA-100k: seconds of EC2 describe refill per round of all controllers, ${scale}`, value: round / DESCRIBE.refillPerSecond, unit: 's' },
@@ -213,12 +233,14 @@ export const ha100kBench: Bench = async () => {
       per.forEach((p, i) => {
         const who = `controller ${i + 1} (${p.leases} pools)`;
         rows.push({ name: `HA-100k: ${who} ticks/s`, value: p.ticksPerS, unit: 'ticks/s', detail: { ticks: p.ticks, windowS: WINDOW_S } });
+        rows.push({ name: `HA-100k: ${who} PostgreSQL statements/s while converging`, value: p.statements.converging.perS, unit: 'stmt/s', detail: p.statements.converging.byKind });
+        rows.push({ name: `HA-100k: ${who} PostgreSQL statements/s, steady state`, value: p.statements.steady.perS, unit: 'stmt/s', detail: { ...p.statements.steady.byKind, perTick: (p.statements.steady.perS * WINDOW_S) / Math.max(1, p.ticks) } });
         rows.push({ name: `HA-100k: ${who} CPU per tick`, value: p.cpuMsPerTick, unit: 'ms' });
         rows.push({ name: `HA-100k: ${who} resident memory`, value: p.rssMb, unit: 'MB', detail: { peakMb: p.peakRssMb, heapUsedMb: p.heapUsedMb } });
         rows.push({ name: `HA-100k: ${who} requests per tick, all kinds`, value: p.requestsPerTick, unit: 'calls' });
         rows.push({ name: `HA-100k: ${who} describe tokens (list pages) per tick`, value: p.describePerTick, unit: 'calls', target: { op: '<', value: DESCRIBE.capacity + 1 } });
       });
-      console.error(JSON.stringify({ per, steady, converging, round, simMemory, launches }, null, 2));
+      console.error(JSON.stringify({ per, steady, converging, statements, round, simMemory, launches }, null, 2));
       return rows;
     } finally {
       await store.close();

@@ -45,5 +45,8 @@ describe('flotte controller exports provider-call metrics (a real process)', () 
     expect(sample(text, 'flotte_provider_call_duration_seconds_count{provider="sim",method="launch",outcome="ok"}')).toBeGreaterThan(0);
     // The controller's own figures are still there beside them.
     expect(sample(text, 'flotte_controller_ticks_total')).toBeGreaterThan(0);
+    // And the statements its store sent: each tick reads, the launches were written.
+    expect(sample(text, 'flotte_store_statements_total{dialect="sqlite",kind="select"}')).toBeGreaterThan(0);
+    expect(sample(text, 'flotte_store_statements_total{dialect="sqlite",kind="insert"}')).toBeGreaterThan(0);
   });
 });

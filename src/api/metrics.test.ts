@@ -113,6 +113,14 @@ describe('/metrics', () => {
     const requests = family(all, 'flotte_api_request_duration_seconds');
     expect(requests.type).toBe('HISTOGRAM');
     expect(histogramCount(res.body, requests.name, { method: 'GET', route: '/api/v1/pools/:name', status: '200' })).toBe(1);
+
+    // The statements the store sent, its own reads for this rendering included; no write came after it.
+    const statements = family(all, 'flotte_store_statements_total');
+    expect(statements.type).toBe('COUNTER');
+    const sent = store!.statements.snapshot();
+    expect(value(statements, { dialect: 'sqlite', kind: 'insert' })).toBe(sent.insert);
+    expect(value(statements, { dialect: 'sqlite', kind: 'transaction' })).toBe(sent.transaction);
+    expect(value(statements, { dialect: 'sqlite', kind: 'select' })).toBeGreaterThan(0);
   });
 
   it('counts operations that ended by pool, kind and status, so a failed one is still seen once it stopped running', async () => {

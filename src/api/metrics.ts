@@ -4,6 +4,7 @@ import { MACHINE_STATES } from '../domain/lifecycle.js';
 import { ACTIVE_STATUSES, ITEM_STATUSES, OPERATION_KINDS, OPERATION_STATUSES } from '../domain/operations/types.js';
 import { LATENCY_BUCKETS, ProviderCallMetrics, type StatsSource } from '../providers/call-metrics.js';
 import type { CallObserver } from '../providers/observed.js';
+import { StoreStatementMetrics } from '../store/statements.js';
 import type { Store } from '../store/store.js';
 import { realClock, type Clock } from '../clock/clock.js';
 
@@ -39,6 +40,8 @@ export class ApiMetrics {
   private readonly events = new Counter({ name: 'flotte_events_total', help: 'Controller decisions and machine transitions recorded, by pool and reason (ScaledOut, Replaced, …)', labelNames: ['pool', 'reason'], registers: [this.registry] });
   /** The provider-call figures, under the names `flotte controller` exports too. */
   private readonly providerCalls = new ProviderCallMetrics(this.registry);
+  /** The statements this process's store sent: the API's reads and writes, and in `flotte up` the controller's too. */
+  private readonly statements = new StoreStatementMetrics(this.registry);
   private readonly opsInFlight = new Gauge({ name: 'flotte_operations_in_flight', help: 'Operations running or paused, by pool, kind and status', labelNames: ['pool', 'kind', 'status'], registers: [this.registry] });
   private readonly opItems = new Gauge({ name: 'flotte_operation_items', help: 'Items (machines) of each active operation by item status: progress is done / all', labelNames: ['operation', 'pool', 'kind', 'status'], registers: [this.registry] });
   private readonly conditions = new Gauge({ name: 'flotte_pool_condition', help: 'Pool conditions: 1 while the condition holds (HealingPaused, ProviderUnavailable, AutoscalingPaused, BlastRadiusHold), else 0', labelNames: ['pool', 'type'], registers: [this.registry] });
@@ -113,6 +116,7 @@ export class ApiMetrics {
     this.events.reset();
     for (const c of counts) this.events.inc({ pool: c.pool, reason: c.reason }, c.count);
     this.providerCalls.refresh(providers);
+    this.statements.refresh(store);
     return this.registry.metrics();
   }
 }

@@ -2,6 +2,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TickReport } from '../control/controller.js';
 import type { Ownership } from '../control/ownership.js';
 import { ProviderCallMetrics, type StatsSource } from '../providers/call-metrics.js';
+import { StoreStatementMetrics } from '../store/statements.js';
+import type { Store } from '../store/store.js';
 
 /**
  * A controller process's own Prometheus figures, on a registry of its own like ApiMetrics
@@ -15,9 +17,14 @@ export class ControllerMetrics {
   private readonly members = new Gauge({ name: 'flotte_controller_members', help: 'Live controllers in the heartbeat table, as last seen', registers: [this.registry] });
   private readonly refused = new Gauge({ name: 'flotte_controller_fenced_refusals', help: 'Writes refused because a lease had moved on, since start', registers: [this.registry] });
   private readonly providerCalls = new ProviderCallMetrics(this.registry);
+  private readonly statements = new StoreStatementMetrics(this.registry);
   private providers: ReadonlyMap<string, StatsSource> = new Map();
 
-  constructor(private readonly ownership: Ownership | undefined) {
+  constructor(
+    private readonly ownership: Ownership | undefined,
+    /** Whose statement counts each scrape reports. */
+    private readonly store: Pick<Store, 'dialect' | 'statements'>,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'flotte_controller_process_' });
   }
 
@@ -41,6 +48,7 @@ export class ControllerMetrics {
       this.refused.set(this.ownership.refusals);
     }
     this.providerCalls.refresh(this.providers);
+    this.statements.refresh(this.store);
     return this.registry.metrics();
   }
 }

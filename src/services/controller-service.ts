@@ -46,7 +46,7 @@ export async function startController(opts: ControllerServiceOptions): Promise<R
     if (!config) throw new Refusal('no config stored yet: apply one first (`flotte apply -f flotte.yaml` against a `flotte api`)');
     checkStoredConfig(config, PROCESS_ENVIRONMENT);
     const role = await ControllerRole.claim({ store, database: opts.database, dataDir: opts.dataDir, leaseMs: opts.leaseMs, log, info: { port: opts.port } });
-    const metrics = new ControllerMetrics(role.ownership);
+    const metrics = new ControllerMetrics(role.ownership, store);
     const providers = await buildProviders(config.providers, { clock, dataDir: opts.dataDir, observe: metrics.observeProviderCall });
     metrics.watch(providers);
     const plane = await ControlPlane.prepare({ store, providers, clock, cluster: config.cluster, log, role, intervalMs: opts.intervalMs, onTick: metrics.observeTick });

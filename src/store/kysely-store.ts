@@ -20,6 +20,7 @@ import * as pools from './pools-repo.js';
 import type * as P from './ports.js';
 import * as retention from './retention-repo.js';
 import * as revision from './revision.js';
+import { StatementCounts } from './statements.js';
 import type { Store } from './store.js';
 import * as tokens from './tokens-repo.js';
 
@@ -156,7 +157,7 @@ const operationsPort = (db: Db): P.OperationsPort => ({
 });
 
 /** Every port of the store on one handle: what `KyselyStore` is made of. */
-function storePorts(db: Db, dialect: Store['dialect']): Omit<Store, 'dialect'> {
+function storePorts(db: Db, dialect: Store['dialect']): Omit<Store, 'dialect' | 'statements'> {
   return {
     ...configPort(db),
     ...poolsPort(db),
@@ -188,7 +189,7 @@ const Assembled = class {
   constructor(db: Db, dialect: Store['dialect']) {
     Object.assign(this, storePorts(db, dialect));
   }
-} as new (db: Db, dialect: Store['dialect']) => Omit<Store, 'dialect'>;
+} as new (db: Db, dialect: Store['dialect']) => Omit<Store, 'dialect' | 'statements'>;
 
 /** The `Store` on any Kysely dialect, assembled from the repositories' ports. */
 export class KyselyStore extends Assembled implements Store {
@@ -196,6 +197,8 @@ export class KyselyStore extends Assembled implements Store {
     /** The handle, for the store's own tests; code outside src/store goes through the ports. */
     readonly kysely: Db,
     readonly dialect: Store['dialect'],
+    /** Counted by the Kysely handle's `log` hook (src/store/open-store.ts); a handle opened without one counts nothing. */
+    readonly statements: StatementCounts = new StatementCounts(),
   ) {
     super(kysely, dialect);
   }

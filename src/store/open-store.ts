@@ -9,6 +9,7 @@ import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
 import { asStoreDamaged, checkStateFile, checkStateFileHeader } from './state-file.js';
+import { StatementCounts } from './statements.js';
 import type { Store } from './store.js';
 
 export interface OpenStoreOptions {
@@ -34,7 +35,8 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
   const schema = isPg ? pgSchemaOf(url, opts.schema) : undefined;
   // `flotte up` tightens (and logs) first; `flotte api` and `flotte controller` on the default file get the same dir.
   if (!isPg && url === undefined) secureDataDir(opts.dataDir ?? '.flotte');
-  const db = isPg ? await openPostgres(url, schema) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'));
+  const statements = new StatementCounts();
+  const db = isPg ? await openPostgres(url, schema, statements) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'), statements);
   try {
     await migrate(db, schema);
     // A migration may have dropped secrets (0011's plaintext join tokens): fold the WAL back and
@@ -44,10 +46,10 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
     await db.destroy();
     throw err;
   }
-  return new KyselyStore(db, isPg ? 'postgres' : 'sqlite');
+  return new KyselyStore(db, isPg ? 'postgres' : 'sqlite', statements);
 }
 
-function openSqlite(path: string): Kysely<Database> {
+function openSqlite(path: string, statements: StatementCounts): Kysely<Database> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR });
   // Only a missing file is a new install: anything else must be a sound flotte store.
   const existed = path !== ':memory:' && checkStateFileHeader(path);
@@ -69,12 +71,12 @@ function openSqlite(path: string): Kysely<Database> {
     database.close();
     throw asStoreDamaged(path, e);
   }
-  return new Kysely<Database>({ dialect: new StoreSqliteDialect(database) });
+  return new Kysely<Database>({ dialect: new StoreSqliteDialect(database), log: statements.observe });
 }
 
 const pgSchemaOf = (url: string, option: string | undefined): string | undefined => option ?? new URL(url).searchParams.get('schema') ?? undefined;
 
-async function openPostgres(url: string, schema: string | undefined): Promise<Kysely<Database>> {
+async function openPostgres(url: string, schema: string | undefined, statements: StatementCounts): Promise<Kysely<Database>> {
   const parsed = new URL(url);
   parsed.searchParams.delete('schema');
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
@@ -98,7 +100,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Ky
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   // The migrator reads tables on every open: only this store's schema, so another dropped meanwhile cannot fail it.
-  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }), log: statements.observe });
   if (schema !== undefined) {
     try {
       await sql`create schema if not exists ${sql.id(schema)}`.execute(db);

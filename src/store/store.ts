@@ -3,6 +3,7 @@ import type { Subscription } from '../domain/notifications.js';
 import type { OidcSettings } from '../domain/sign-in.js';
 import type { RetentionPolicy } from '../domain/retention.js';
 import type { EventReason, FleetEvent, PoolSpec, Template } from '../domain/types.js';
+import type { StatementCounts } from './statements.js';
 import type {
   AgentsPort,
   AuditPort,
@@ -119,6 +120,8 @@ export interface Store
     WithSessions,
     WithPushedMetrics {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The SQL statements sent since the store opened, by kind (`flotte_store_statements_total`). */
+  readonly statements: StatementCounts;
   close(): Promise<void>;
 }
 
