@@ -256,7 +256,15 @@ describe.runIf(available)('dashboard in Chromium', () => {
     await login(page, adminToken);
     await page.goto(`${up.url}/#/pools/solo`);
     const legend = page.getByLabel('legend');
-    await legend.filter({ hasText: 'ready 1' }).waitFor({ timeout: 30_000 });
+    await legend
+      .filter({ hasText: 'ready 1' })
+      .waitFor({ timeout: 30_000 })
+      .catch(async (e: Error) => {
+        // What the page and the server showed instead, so a failure says which of them was behind.
+        const shown = await legend.textContent().catch(() => '(no legend)');
+        const served = await getJson<{ machines: { id: string; state: string }[] }>(`${up.url}/api/v1/pools/solo`, adminToken).catch((err: Error) => err.message);
+        throw new Error(`${e.message}\nlegend: ${shown}\nserver: ${JSON.stringify(typeof served === 'string' ? served : served.machines.map((m) => [m.id, m.state]))}`);
+      });
     const res = await fetch(`${up.url}/api/v1/operations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },

@@ -53,6 +53,15 @@ describe('flotte events --reason', () => {
     const typo = await run('analysis', '--reason', 'Dead');
     expect(typo.code, "2 is bad input").toBe(2);
     expect(typo.stderr).toMatch(/unknown event reason "Dead" \(valid: .*\bDied\b/);
+
+    // --limit: the last n; 0 is none of the past (with --follow, only new events); below 0 or not a number is refused, nothing sent.
+    expect((JSON.parse((await run('analysis', '--limit', '2', '--json')).stdout) as { machine: string }[]).map((e) => e.machine)).toEqual(['m-301', 'm-302']);
+    expect(JSON.parse((await run('analysis', '--limit', '0', '--json')).stdout)).toEqual([]);
+    for (const bad of ['-1', 'ten']) {
+      const refused = await run('analysis', '--limit', bad);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`--limit takes a whole number, got "${bad}"`);
+    }
   }, 120_000);
 
   it('--follow --reason prints only the asked reasons as they happen', async () => {

@@ -41,6 +41,9 @@ describe('wholeNumberFlag', () => {
     expect(wholeNumberFlag('--limit', '20', 1)).toBe(20);
     expect(wholeNumberFlag('--limit', '1', 1)).toBe(1);
     expect(wholeNumberFlag('--batch-size', '0', 0)).toBe(0);
+    // `flotte events --limit 0 --follow`: none of the past, only what comes.
+    expect(wholeNumberFlag('--limit', '0', 0)).toBe(0);
+    expect(refused(() => wholeNumberFlag('--limit', '-1', 0)).message).toBe('--limit takes a whole number, got "-1" (nothing was sent)');
   });
 
   it.each(['0', '-3', '2.5', 'ten', '', ' ', '1e400'])('refuses --limit %j naming the flag, exit 2, nothing sent (it used to mean "everything")', (text) => {

@@ -149,7 +149,7 @@ program
   .command('events')
   .description('show events (of one pool, or all), oldest first')
   .argument('[pool]')
-  .option('--limit <n>', 'show at most the last n', '100')
+  .option('--limit <n>', 'show at most the last n (0: none of the past; with --follow, only new events)', '100')
   .option('--after <id>', 'only events after this id')
   .option('--reason <reasons>', 'only events with this reason, matched exactly (e.g. Died); repeat it or separate with commas for several', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
   .option('-f, --follow', 'keep streaming new events as they happen (reconnects without losing any)')

@@ -9,7 +9,8 @@ export async function eventsCommand(
   pool: string | undefined,
   opts: { json?: boolean; limit: string; after?: string; follow?: boolean; reason?: string[] },
 ): Promise<void> {
-  const limit = wholeNumberFlag('--limit', opts.limit, 1);
+  // 0 shows none of the past: with --follow, only what happens from now on.
+  const limit = wholeNumberFlag('--limit', opts.limit, 0);
   const path = pool ? `/api/v1/pools/${encodeURIComponent(pool)}/events` : '/api/v1/events';
   // The server splits commas and checks the names against its catalog, refusing unknown ones with the valid ones listed.
   const reasons = opts.reason;
@@ -23,7 +24,7 @@ export async function eventsCommand(
     if (!page.next) break;
     after = page.next;
   }
-  const shown = items.slice(-limit);
+  const shown = limit === 0 ? [] : items.slice(-limit);
   const line = (e: EventView) => `${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`;
   if (!opts.follow) {
     if (opts.json) return printJson(shown);
