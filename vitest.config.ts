@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { FlotteSequencer } from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -10,6 +9,5 @@ export default defineConfig({
     maxWorkers: 2,
     // Fails the run when a `flotte agent` it started is still running at the end.
     globalSetup: ['test/support/agent-leak-check.ts'],
-    sequence: { sequencer: FlotteSequencer },
   },
 });
