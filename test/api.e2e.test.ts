@@ -55,9 +55,21 @@ describe('tokens, audit and live events through the real CLI', () => {
     let out = '';
     follow.stdout.on('data', (d) => (out += d));
     try {
-      await runCli(['scale', 'analysis', '4'], { cwd: dir, server: up.url });
-      const line = await waitFor('a DesiredChanged event on the follow stream', async () => out.split('\n').find((l) => l.includes('"DesiredChanged"') && l.includes('→ 4')), 20_000);
-      expect(JSON.parse(line)).toMatchObject({ pool: 'analysis', reason: 'DesiredChanged' });
+      // `--limit 0` shows none of the past: a change made before the follower's stream opened is
+      // past to it. So the size moves (4, 5, 4, …) until the follower shows one as it happens.
+      let size = 4;
+      const line = await waitFor(
+        'a DesiredChanged event on the follow stream',
+        async () => {
+          const seen = out.split('\n').find((l) => l.includes('"DesiredChanged"'));
+          if (seen) return seen;
+          await runCli(['scale', 'analysis', String(size)], { cwd: dir, server: up.url });
+          size = size === 4 ? 5 : 4;
+          return undefined;
+        },
+        30_000,
+      );
+      expect(JSON.parse(line)).toMatchObject({ pool: 'analysis', reason: 'DesiredChanged', message: expect.stringMatching(/→ [45]\b/) });
       const ids = out.trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
       expect(ids).toEqual([...ids].sort((a, b) => a - b));
       expect(new Set(ids).size).toBe(ids.length);
