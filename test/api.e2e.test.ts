@@ -51,7 +51,8 @@ describe('tokens, audit and live events through the real CLI', () => {
   it('`flotte events --follow` prints new events as they happen', async () => {
     const dir = fleetDir(CONFIG);
     up = await flotteUp(dir);
-    const follow = spawn(process.execPath, [BIN, '--server', up.url, 'events', 'analysis', '--follow', '--json', '--limit', '0'], { cwd: dir });
+    const server = up.url;
+    const follow = spawn(process.execPath, [BIN, '--server', server, 'events', 'analysis', '--follow', '--json', '--limit', '0'], { cwd: dir });
     let out = '';
     follow.stdout.on('data', (d) => (out += d));
     try {
@@ -63,7 +64,7 @@ describe('tokens, audit and live events through the real CLI', () => {
         async () => {
           const seen = out.split('\n').find((l) => l.includes('"DesiredChanged"'));
           if (seen) return seen;
-          await runCli(['scale', 'analysis', String(size)], { cwd: dir, server: up.url });
+          await runCli(['scale', 'analysis', String(size)], { cwd: dir, server });
           size = size === 4 ? 5 : 4;
           return undefined;
         },
