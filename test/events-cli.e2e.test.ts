@@ -90,6 +90,30 @@ describe('flotte events --reason', () => {
     expect(shown.every((e) => e.reason === 'Died' && e.message.startsWith('died '))).toBe(true);
   }, 60_000);
 
+  it('--limit n reads the last n events, not the whole history: 2,500 stored, the server reads 3 for `--limit 3`', async () => {
+    api = await cliServer(FLEET);
+    await api.store.appendEvents(Array.from({ length: 2_500 }, (_, i) => ({ at: T0 + i * 1_000, pool: 'analysis', machine: `m-${i + 1}`, reason: 'Ready' as const, message: 'agent joined' })));
+    const listEvents = api.store.listEvents.bind(api.store);
+    let read = 0;
+    api.store.listEvents = async (q) => {
+      const rows = await listEvents(q);
+      read += rows.length;
+      return rows;
+    };
+    const run = (...args: string[]) => runCli(['events', 'analysis', '--json', ...args], { server: api!.server, env: api!.env, cwd: tempDir() });
+    const machines = (out: string) => (JSON.parse(out) as { machine: string }[]).map((e) => e.machine);
+
+    expect(machines((await run('--limit', '3')).stdout)).toEqual(['m-2498', 'm-2499', 'm-2500']);
+    expect(read).toBe(3);
+    // Past one page (the API's 1,000), the CLI pages through: still the last n, in order.
+    read = 0;
+    const many = machines((await run('--limit', '1500')).stdout);
+    expect(many).toHaveLength(1_500);
+    expect([many[0], many.at(-1)]).toEqual(['m-1001', 'm-2500']);
+    // --after with a limit: the last n after the cursor.
+    expect(machines((await run('--after', '10', '--limit', '2')).stdout)).toEqual(['m-2499', 'm-2500']);
+  }, 60_000);
+
   it('--help shows the option', async () => {
     const help = await runCli(['events', '--help'], { cwd: tempDir() });
     expect(help.stdout).toMatch(/--reason <reasons>\s+only events with this reason/);
