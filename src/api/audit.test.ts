@@ -79,6 +79,19 @@ describe('audit log', () => {
     expect(future.items).toEqual([]);
   });
 
+  it('newest=true answers the last `limit` records, oldest first, with no next page: what `flotte audit --limit n` shows, read in one request', async () => {
+    fx = await fixture();
+    const admin = await fx.as('admin');
+    for (const desired of [4, 5, 6, 7]) await send(fx, 'PUT', { url: `/api/v1/pools/${fx.seeded.pool}/desired`, body: { desired } }, admin);
+    const desiredOf = (page: { items: { params: { body: { desired: number } } }[] }) => page.items.map((r) => r.params.body.desired);
+    const last = JSON.parse((await send(fx, 'GET', { url: `/api/v1/audit?pool=${fx.seeded.pool}&limit=2&newest=true` }, admin)).body);
+    expect(desiredOf(last)).toEqual([6, 7]);
+    expect(last.next).toBeNull();
+    const bad = await send(fx, 'GET', { url: '/api/v1/audit?newest=latest' }, admin);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.problems[0].field).toBe('query.newest');
+  });
+
   it('redacts secrets wherever they sit', () => {
     expect(redact({ body: { name: 'n', token: 't', nested: [{ userData: 'x', password: 'p' }], apiKey: 'k' } })).toEqual({
       body: { name: 'n', token: REDACTED, nested: [{ userData: REDACTED, password: REDACTED }], apiKey: REDACTED },

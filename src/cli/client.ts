@@ -6,6 +6,8 @@ import type { ErrorBody } from '../api/contract/index.js';
 
 /** The CLI's only way to flotte: its HTTP API, like kubectl's. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:7420';
+/** The largest page the API gives (its PAGE_MAX), kept here so the CLI does not load the contract's zod schemas to learn it. */
+export const PAGE_MAX = 1_000;
 
 /** A CLI command's own refusal (1: the thing failed; 2: the input was bad). */
 export class CliError extends Refusal {

@@ -43,4 +43,6 @@ export interface AuditQuery {
   /** Cursor: only records with a greater id. */
   after?: number | undefined;
   limit?: number | undefined;
+  /** The last `limit` records instead of the first (still oldest first). */
+  newest?: boolean | undefined;
 }

@@ -46,7 +46,9 @@ export async function listAudit(db: Kysely<Database>, query: AuditQuery = {}): P
   if (query.pool !== undefined) q = q.where('pool', '=', query.pool);
   if (query.since !== undefined) q = q.where('at', '>=', query.since);
   if (query.after !== undefined) q = q.where('id', '>', query.after);
-  q = q.orderBy('id');
+  // The newest read backwards on the id, so `flotte audit --limit n` reads n rows, not 400 days of them.
+  q = q.orderBy('id', query.newest ? 'desc' : 'asc');
   if (query.limit !== undefined) q = q.limit(query.limit);
-  return (await q.execute()).map(toRecord);
+  const rows = await q.execute();
+  return (query.newest ? rows.reverse() : rows).map(toRecord);
 }

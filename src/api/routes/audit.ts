@@ -21,6 +21,7 @@ export function auditRoutes(deps: ApiDeps) {
         since: z.iso.datetime({ offset: true }).optional().describe('only records at or after this time'),
         after: z.coerce.number().int().nonnegative().optional(),
         limit: z.coerce.number().int().min(1).max(PAGE_MAX).default(PAGE_DEFAULT),
+        newest: z.stringbool().default(false).describe('the last `limit` records instead of the first (still oldest first, `next` null)'),
       }),
       async handler({ query }) {
         const items = await deps.store.listAudit({
@@ -28,8 +29,9 @@ export function auditRoutes(deps: ApiDeps) {
           since: query.since === undefined ? undefined : Date.parse(query.since),
           after: query.after,
           limit: query.limit,
+          newest: query.newest,
         });
-        return { items: items.map(auditView), next: items.length === query.limit ? String(items.at(-1)!.id) : null };
+        return { items: items.map(auditView), next: !query.newest && items.length === query.limit ? String(items.at(-1)!.id) : null };
       },
     }),
   ];

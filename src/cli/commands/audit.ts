@@ -1,4 +1,4 @@
-import { CliError, type ApiClient } from '../client.js';
+import { CliError, PAGE_MAX, type ApiClient } from '../client.js';
 import { wholeNumberFlag } from '../flags.js';
 import { printJson, println, table } from '../output.js';
 import { parseDuration } from './tokens.js';
@@ -14,9 +14,11 @@ export function sinceTime(since: string, now: number): string {
 
 export async function auditCommand(client: ApiClient, now: number, opts: { pool?: string; since?: string; limit: string; json?: boolean }): Promise<void> {
   const limit = wholeNumberFlag('--limit', opts.limit, 1);
-  const filter = new URLSearchParams({ limit: '1000' });
+  const filter = new URLSearchParams({ limit: String(Math.min(limit, PAGE_MAX)) });
   if (opts.pool) filter.set('pool', opts.pool);
   if (opts.since) filter.set('since', sinceTime(opts.since, now));
+  // Up to a page, one request for the newest; more pages through the log from --since (or the start).
+  if (limit <= PAGE_MAX) filter.set('newest', 'true');
   const items: AuditEntry[] = [];
   let after: string | null = null;
   do {

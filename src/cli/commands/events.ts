@@ -1,17 +1,14 @@
-import type { ApiClient } from '../client.js';
+import { PAGE_MAX, type ApiClient } from '../client.js';
 import { wholeNumberFlag } from '../flags.js';
 import { printJson, println } from '../output.js';
 import { followEvents } from './events-follow.js';
 import type { EventPage, EventView } from '../../api/contract/index.js';
 
-/** The API's largest page. */
-const PAGE = 1000;
-
 /** Every event after `after`, page by page: for a --limit above one page. */
 async function everyPage(client: ApiClient, base: string, after: string | undefined): Promise<EventView[]> {
   const items: EventView[] = [];
   for (;;) {
-    const page = await client.get<EventPage>(`${base}limit=${PAGE}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+    const page = await client.get<EventPage>(`${base}limit=${PAGE_MAX}${after ? `&after=${encodeURIComponent(after)}` : ''}`);
     items.push(...page.items);
     if (!page.next) return items;
     after = page.next;
@@ -32,7 +29,7 @@ export async function eventsCommand(
   const cursor = opts.after ? `&after=${encodeURIComponent(opts.after)}` : '';
   // Up to a page, one request for the newest: the server reads n rows, not the whole history.
   // 0 still asks for one, the place --follow starts from.
-  const items = limit <= PAGE ? (await client.get<EventPage>(`${base}newest=true&limit=${Math.max(1, limit)}${cursor}`)).items : await everyPage(client, base, opts.after);
+  const items = limit <= PAGE_MAX ? (await client.get<EventPage>(`${base}newest=true&limit=${Math.max(1, limit)}${cursor}`)).items : await everyPage(client, base, opts.after);
   const shown = limit === 0 ? [] : items.slice(-limit);
   const line = (e: EventView) => `${e.at}  ${e.pool.padEnd(12)} ${e.reason.padEnd(14)} ${e.message}`;
   if (!opts.follow) {

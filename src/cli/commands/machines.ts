@@ -1,16 +1,13 @@
-import type { ApiClient } from '../client.js';
+import { PAGE_MAX, type ApiClient } from '../client.js';
 import { printJson, println, table } from '../output.js';
 import type { MachinePage, MachineView } from '../../api/contract/index.js';
-
-/** The largest page the API gives (its PAGE_MAX). */
-const PAGE = 1_000;
 
 export async function machinesCommand(client: ApiClient, pool: string, opts: { json?: boolean; state?: string }): Promise<void> {
   const machines: MachineView[] = [];
   let next: string | null = null;
   // Full pages: a 50,000-machine pool is 50 requests, none of them large.
   do {
-    const page: MachinePage = await client.get<MachinePage>(`/api/v1/pools/${encodeURIComponent(pool)}/machines?limit=${PAGE}${next === null ? '' : `&after=${encodeURIComponent(next)}`}`);
+    const page: MachinePage = await client.get<MachinePage>(`/api/v1/pools/${encodeURIComponent(pool)}/machines?limit=${PAGE_MAX}${next === null ? '' : `&after=${encodeURIComponent(next)}`}`);
     machines.push(...page.items);
     next = page.next;
   } while (next !== null);
