@@ -42,4 +42,32 @@ describe('disruption budgets', () => {
     expect(resolveBudget({ percent: 0 }, 21)).toBe(0);
     expect(resolveBudget({ count: 0 }, 21)).toBe(0);
   });
+
+  it('a tighter budget wins in either order, whatever its window', () => {
+    const monday10 = at('2026-12-07T10:00:00Z');
+    for (const budgets of [[always, businessHours], [businessHours, always]]) {
+      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 8 * * 1-5" Europe/Paris for 600m', until: at('2026-12-07T17:00:00Z') });
+    }
+    expect(allowance([always, businessHours], 'drift', 50, at('2026-12-07T18:00:00Z'))).toEqual({ allowed: 10, by: '20% at any time', until: undefined });
+  });
+
+  it('of two budgets that hold as much, the hold lasts until the later one ends', () => {
+    // A Monday release freeze, 06:00 to 20:00 Paris (05:00 to 19:00 UTC), over business hours.
+    const freeze: DisruptionBudget = { max: { count: 0 }, window: { cron: '0 6 * * 1', timezone: 'Europe/Paris', durationMs: 14 * 3_600_000 } };
+    const monday10 = at('2026-12-07T10:00:00Z');
+    for (const budgets of [[freeze, businessHours], [businessHours, freeze]]) {
+      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 6 * * 1" Europe/Paris for 840m', until: at('2026-12-07T19:00:00Z') });
+    }
+    // A budget without a window holds for good, so the hold has no end.
+    const never: DisruptionBudget = { max: { count: 0 }, reasons: ['drift'] };
+    for (const budgets of [[businessHours, never], [never, businessHours]]) {
+      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 at any time', until: undefined });
+    }
+  });
+
+  it('says which budget sets the allowance, as the hold message shows it', () => {
+    expect(allowance([{ max: { count: 7 } }], 'lifetime', 200, 0).by).toBe('7 at any time');
+    expect(allowance([always], 'lifetime', 200, 0).by).toBe('20% at any time');
+    expect(allowance([], 'lifetime', 200, 0).by).toBe('10% at any time (the default)');
+  });
 });

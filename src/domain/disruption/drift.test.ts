@@ -24,6 +24,17 @@ describe('drift', () => {
     expect(driftReasons({ ...machine, zone: 'eu-west-1b' }, v1, v1, { zones: ['eu-west-1b'] })).toEqual([]);
   });
 
+  it("with no zones in the pool, the template's zones are the ones a machine must be in, all named", () => {
+    const inC = { ...machine, zone: 'eu-west-1c' };
+    expect(driftReasons(inC, v1, v1, pool)).toEqual(['zone eu-west-1c no longer in [eu-west-1b, eu-west-1a]']);
+  });
+
+  it('a machine is not drifted for its zone when nobody names zones, or when its zone is not known yet', () => {
+    const anywhere: Template = { ...v1, zones: [] };
+    expect(driftReasons({ ...machine, zone: 'eu-west-1c' }, anywhere, anywhere, pool)).toEqual([]);
+    expect(driftReasons({ ...machine, zone: '' }, v1, v1, { zones: ['eu-west-1b'] })).toEqual([]);
+  });
+
   it('an adopted machine, whose template version is unknown, is not taken for drifted', () => {
     expect(driftReasons({ ...machine, templateVersion: 0 }, undefined, { ...v1, version: 3, image: 'ami-3' }, pool)).toEqual([]);
   });

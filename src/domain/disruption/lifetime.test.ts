@@ -23,4 +23,12 @@ describe('maxLifetime', () => {
     const m = { id: 'i-0abc123', launchedAt: 1_765_000_000_000 };
     expect(lifetimeDueAt(m, DAY)).toBe(lifetimeDueAt({ ...m }, DAY));
   });
+
+  it('places each id by 32-bit FNV-1a, so controllers of every release agree on a due time', () => {
+    // FNV-1a's published test values: "a" hashes to 0xe40c292c, "foobar" to 0xbf9cf968.
+    const launchedAt = Date.parse('2026-12-01T09:00:00Z');
+    const spreadMs = LIFETIME_SPREAD * 7 * DAY;
+    expect(lifetimeDueAt({ id: 'a', launchedAt }, 7 * DAY)).toBe(launchedAt + 7 * DAY - Math.floor((0xe40c292c / 2 ** 32) * spreadMs));
+    expect(lifetimeDueAt({ id: 'foobar', launchedAt }, 7 * DAY)).toBe(launchedAt + 7 * DAY - Math.floor((0xbf9cf968 / 2 ** 32) * spreadMs));
+  });
 });
