@@ -1,6 +1,6 @@
 import type { MetricReading } from '../domain/scaling/decision.js';
 import { forecastsFor, MetricHistory, predictedMetrics, type Forecast } from '../domain/scaling/forecast.js';
-import type { ScalingSpec } from '../domain/scaling/spec.js';
+import type { PolicySpec, ScalingSpec } from '../domain/scaling/spec.js';
 import type { Machine } from '../domain/types.js';
 import type { DecisionsPort } from '../store/ports.js';
 import { BOOT_LEAD_SAMPLE, DEFAULT_BOOT_LEAD_S } from './constants.js';
@@ -27,7 +27,7 @@ const PAGE = 1_000;
  * is the metric readings the autoscaler already stores in its decisions: rebuilt from them on
  * first use (or when the policies change), then kept up by each evaluation's fresh readings.
  */
-export async function predict(store: DecisionsPort, held: Histories | undefined, at: Evaluation): Promise<{ histories?: Histories; forecasts?: Map<string, Forecast> }> {
+export async function predict(store: DecisionsPort, held: Histories | undefined, at: Evaluation): Promise<{ histories?: Histories; forecasts?: Map<PolicySpec, Forecast> }> {
   const { pool, spec, readings, machines, now } = at;
   const wanted = predictedMetrics(spec);
   if (wanted.size === 0) return {};

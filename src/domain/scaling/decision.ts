@@ -1,3 +1,5 @@
+import type { PolicySpec } from './spec.js';
+
 /** One reading of a metric. `at` is when the value was true (the source's own time when it has one). */
 export interface MetricSample {
   value: number;
@@ -80,6 +82,10 @@ export interface ScalingState {
   history: readonly { at: number; value: number }[];
   lastScaleOutAt?: number | undefined;
   lastScaleInAt?: number | undefined;
-  /** Predictive policies' forecasts for this evaluation, by metric (`forecast.ts`). */
-  forecasts?: ReadonlyMap<string, { at: number; value: number; now: number }> | undefined;
+  /**
+   * Predictive policies' forecasts for this evaluation (`forecast.ts`), by policy: the spec's own
+   * policy objects, as `decide` passes them to `propose`. Not by metric: two policies on one
+   * metric may look ahead by different leads.
+   */
+  forecasts?: ReadonlyMap<PolicySpec, { at: number; value: number; now: number }> | undefined;
 }

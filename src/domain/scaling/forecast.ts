@@ -15,7 +15,7 @@
  * Without a past day at the hour forecast there is no forecast, never a guess.
  */
 
-import type { ScalingSpec } from './spec.js';
+import type { PolicySpec, ScalingSpec } from './spec.js';
 
 export const FORECAST_BUCKET_MS = 300_000;
 const DAY_MS = 86_400_000;
@@ -167,17 +167,17 @@ export function predictedMetrics(spec: ScalingSpec): Map<string, number> {
 }
 
 /**
- * This evaluation's forecasts, by metric, for `ScalingState.forecasts`. A policy's `lead: auto`
+ * This evaluation's forecasts, by policy, for `ScalingState.forecasts`. A policy's `lead: auto`
  * is `bootSeconds`, the pool's boot time as the caller knows it.
  */
-export function forecastsFor(spec: ScalingSpec, histories: ReadonlyMap<string, MetricHistory>, now: number, bootSeconds: number): Map<string, Forecast> {
-  const out = new Map<string, Forecast>();
+export function forecastsFor(spec: ScalingSpec, histories: ReadonlyMap<string, MetricHistory>, now: number, bootSeconds: number): Map<PolicySpec, Forecast> {
+  const out = new Map<PolicySpec, Forecast>();
   for (const p of spec.policies) {
-    if (p.type !== 'target-tracking' || !p.predictive || out.has(p.metric)) continue;
+    if (p.type !== 'target-tracking' || !p.predictive) continue;
     const h = histories.get(p.metric);
     const lead = p.predictive.lead === 'auto' ? bootSeconds : p.predictive.lead;
     const f = h && forecast(h, now, lead * 1000);
-    if (f) out.set(p.metric, f);
+    if (f) out.set(p, f);
   }
   return out;
 }

@@ -53,7 +53,7 @@ export function opinion(policy: PolicySpec, samples: ReadonlyMap<string, MetricS
           c > 0 && Math.abs(ratio - 1) <= policy.tolerance
             ? says(c, explain ? `${policy.metric} ${fmt(s.value)} is ${fmt(s.value / c)} per machine, within ${policy.tolerance * 100}% of the target ${fmt(policy.target)}` : '')
             : says(Math.ceil(s.value / policy.target), explain ? `${policy.metric} ${fmt(s.value)} ÷ target ${fmt(policy.target)} per machine = ${Math.ceil(s.value / policy.target)}` : '');
-        const f = policy.predictive && state.forecasts?.get(policy.metric);
+        const f = policy.predictive && state.forecasts?.get(policy);
         return f ? ahead(policy, reactive, f, s.value, explain) : reactive;
       }
       if (state.warm === 0) return says(undefined, explain ? `no warm machine reports ${policy.metric}` : '');
