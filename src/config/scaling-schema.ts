@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkSchedule } from '../domain/scaling/schedule.js';
-import { DEFAULT_SCALING, PREDICTIVE_DEFAULTS, type ScalingSpec } from '../domain/scaling/spec.js';
+import { DEFAULT_SCALING, PREDICTIVE_DEFAULTS, PREDICTIVE_LIMITS, type ScalingSpec } from '../domain/scaling/spec.js';
 
 /** Seconds as a number, or a string like `30s`, `5m`, `1h`. */
 export const Duration = z.union([
@@ -60,9 +60,9 @@ const Step = z.strictObject({ lower: z.number().optional(), upper: z.number().op
 /** Predictive scaling on a target-tracking policy (docs/design/0004-autoscaling.md). */
 const Predictive = z.strictObject({
   mode: z.enum(['forecast-only', 'on']).default(PREDICTIVE_DEFAULTS.mode),
-  /** How far ahead: `auto` is the pool's observed boot time. At most 6 h: the forecast reads the same hour of past days. */
-  lead: z.union([z.literal('auto'), Duration.pipe(z.number().min(1).max(6 * 3600))]).default(PREDICTIVE_DEFAULTS.lead),
-  history: Duration.pipe(z.number().min(86_400).max(60 * 86_400)).default(PREDICTIVE_DEFAULTS.history),
+  /** How far ahead: `auto` is the pool's observed boot time. */
+  lead: z.union([z.literal('auto'), Duration.pipe(z.number().min(1).max(PREDICTIVE_LIMITS.maxLead))]).default(PREDICTIVE_DEFAULTS.lead),
+  history: Duration.pipe(z.number().min(PREDICTIVE_LIMITS.minHistory).max(PREDICTIVE_LIMITS.maxHistory)).default(PREDICTIVE_DEFAULTS.history),
 });
 
 const Policy = z.discriminatedUnion('type', [

@@ -35,4 +35,15 @@ describe('predictive scaling in the planner', () => {
     expect(r.error!.issues[0]).toMatchObject({ path: ['scenarios', 0, 'scaling', 'policies', 0, 'predictive'] });
     expect(r.error!.issues[0]!.message).toMatch(/forecasts a total .* not the average busy/);
   });
+
+  it('holds lead and history to the bounds flotte.yaml has: a lead past 6 h would read a past day at an hour not yet come', () => {
+    const scenario = (predictive: Record<string, unknown>) => ({ workload: { trace: { constant: 1 } }, scenarios: [{ name: 'a', provider: 'aws', size: { name: 'x', throughput: 1 }, pool: { max: 5 }, scaling: { policies: [{ type: 'target-tracking', metric: 'load', target: 1, predictive: { mode: 'on', ...predictive } }] } }] });
+    const at = ['scenarios', 0, 'scaling', 'policies', 0, 'predictive'];
+    for (const [field, value] of [['lead', '7h'], ['lead', '1d'], ['history', '12h'], ['history', '90d']] as const) {
+      const r = PlanSchema.safeParse(scenario({ [field]: value }));
+      expect(r.success, `${field}: ${value}`).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual([...at, field]);
+    }
+    expect(PlanSchema.safeParse(scenario({ lead: '6h', history: '60d' })).success).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PREDICTIVE_DEFAULTS, PREDICTIVE_LIMITS } from '../domain/scaling/spec.js';
 
 /**
  * The plan file (`flotte plan -f plan.yaml`): one workload and the pool designs to compare on
@@ -50,7 +51,11 @@ const StepBand = z.object({ lower: z.number().optional(), upper: z.number().opti
 
 /** Predictive scaling as flotte.yaml has it (`lead: auto` is the scenario's slowest boot). */
 const Predictive = z
-  .object({ mode: z.enum(['forecast-only', 'on']).default('forecast-only'), lead: z.union([z.literal('auto'), duration]).default('auto'), history: duration.default(14 * 86_400) })
+  .object({
+    mode: z.enum(['forecast-only', 'on']).default(PREDICTIVE_DEFAULTS.mode),
+    lead: z.union([z.literal('auto'), duration.pipe(z.number().max(PREDICTIVE_LIMITS.maxLead))]).default(PREDICTIVE_DEFAULTS.lead),
+    history: duration.pipe(z.number().min(PREDICTIVE_LIMITS.minHistory).max(PREDICTIVE_LIMITS.maxHistory)).default(PREDICTIVE_DEFAULTS.history),
+  })
   .strict();
 
 /** Policies as the autoscaler takes them; metrics are the planner's own: load, busy, backlog, delay. */

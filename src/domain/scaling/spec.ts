@@ -98,6 +98,11 @@ export interface PredictiveSpec {
 }
 
 export const PREDICTIVE_DEFAULTS = { mode: 'forecast-only', lead: 'auto', history: 14 * 86_400 } as const;
+/**
+ * Seconds. A lead of at most 6 h: the forecast reads the same hour of past days, which a longer
+ * lead would ask of a day not yet ended. At least a day of history, at most 60 days kept.
+ */
+export const PREDICTIVE_LIMITS = { maxLead: 6 * 3600, minHistory: 86_400, maxHistory: 60 * 86_400 } as const;
 
 /** Applies when lower ≤ value < upper (either bound may be left out). */
 export interface StepSpec {
