@@ -32,8 +32,8 @@ export interface PrunerOptions {
 export type PruneReport = { table: PruneTable; batches: number[] }[];
 
 /**
- * Deletes flotte's old history (events, decisions, audit records, heartbeats of gone machines)
- * as flotte.yaml's `retention:` says, on its own timer beside the control loop: it shares only
+ * Deletes flotte's old history (events, decisions, audit records, heartbeats of gone machines,
+ * settled notification deliveries, pushed samples of deleted pools) as flotte.yaml's `retention:` says, on its own timer beside the control loop: it shares only
  * the store with the loop and never runs inside a tick. Each round goes table by table in
  * batches of at most `batch` rows with a pause between them, until nothing more is due.
  */

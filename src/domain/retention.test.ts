@@ -13,13 +13,15 @@ describe('retention', () => {
     });
   });
 
-  it('turns the policy into cut-off times before now, and drops unknown machines’ heartbeats after an hour of silence', () => {
+  it('turns the policy into cut-off times before now, drops unknown machines’ heartbeats after an hour of silence, and keeps settled deliveries as long as events', () => {
     expect(UNKNOWN_MACHINE_HEARTBEAT_MS).toBe(3_600_000);
     expect(pruneRules(RETENTION_DEFAULTS, NOW)).toEqual([
       { table: 'events', before: NOW - 14 * DAY, keepNewest: 1_000_000 },
       { table: 'decisions', before: NOW - 7 * DAY },
       { table: 'audit', before: NOW - 400 * DAY },
       { table: 'heartbeats', silentBefore: NOW - 3_600_000 },
+      { table: 'deliveries', before: NOW - 14 * DAY },
+      { table: 'pushedMetrics' },
     ]);
   });
 });

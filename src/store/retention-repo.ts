@@ -4,8 +4,8 @@ import type { Database } from './database.js';
 
 /**
  * One bounded step of retention: deletes at most `limit` rows that `rule` lets go and returns
- * how many went. Each statement finds its rows through an index (`at`, or the id for the
- * events' row cap) under a LIMIT, so a step costs about the same with a thousand rows or with
+ * how many went. Each statement finds its rows through an index (`at`, the id for the events'
+ * row cap, (status, updated_at) for notification deliveries) under a LIMIT, so a step costs about the same with a thousand rows or with
  * fifty million, and never holds the database for long.
  */
 export async function pruneBatch(db: Kysely<Database>, rule: PruneRule, limit: number): Promise<number> {
@@ -33,6 +33,25 @@ export async function pruneBatch(db: Kysely<Database>, rule: PruneRule, limit: n
         .limit(limit);
       const r = await db.deleteFrom('agents').where('machine', 'in', doomed).executeTakeFirst();
       return Number(r.numDeletedRows);
+    }
+    case 'deliveries': {
+      // One status at a time: each statement reads the (status, updated_at) index in order and
+      // stops at its LIMIT, where both at once would sort every settled row to find the oldest.
+      let deleted = 0;
+      for (const status of ['dead', 'delivered'] as const) {
+        if (deleted >= limit) break;
+        const settled = db.selectFrom('notification_deliveries').select('id').where('status', '=', status).where('updated_at', '<', rule.before).orderBy('updated_at').limit(limit - deleted);
+        const r = await db.deleteFrom('notification_deliveries').where('id', 'in', settled).executeTakeFirst();
+        deleted += Number(r.numDeletedRows);
+      }
+      return deleted;
+    }
+    case 'pushedMetrics': {
+      // One row per pool and metric: the table is small by nature, so a walk over it to find
+      // the pools the store no longer has costs little. A pool removed from the file stays in
+      // the store until it is drained and deleted, and may be listed again before: its samples stay until then.
+      const r = await sql`delete from pushed_metrics where (pool, metric) in (select s.pool, s.metric from pushed_metrics s where not exists (select 1 from pools p where p.name = s.pool) limit ${limit})`.execute(db);
+      return Number(r.numAffectedRows ?? 0n);
     }
   }
 }

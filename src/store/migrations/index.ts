@@ -23,6 +23,7 @@ import { lifecycleHooks } from './0022-lifecycle-hooks.js';
 import { poolDisruption } from './0021-pool-disruption.js';
 import { sessions } from './0023-sessions.js';
 import { pushedMetrics } from './0024-pushed-metrics.js';
+import { deliveryRetention } from './0025-delivery-retention.js';
 
 /**
  * Every migration, listed in code so the list survives bundling. Names sort in run order:
@@ -53,6 +54,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0021-pool-disruption': poolDisruption,
   '0023-sessions': sessions,
   '0024-pushed-metrics': pushedMetrics,
+  '0025-delivery-retention': deliveryRetention,
 };
 
 export const migrationProvider: MigrationProvider = {
