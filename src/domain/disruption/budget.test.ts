@@ -46,7 +46,7 @@ describe('disruption budgets', () => {
   it('a tighter budget wins in either order, whatever its window', () => {
     const monday10 = at('2026-12-07T10:00:00Z');
     for (const budgets of [[always, businessHours], [businessHours, always]]) {
-      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 8 * * 1-5" Europe/Paris for 600m', until: at('2026-12-07T17:00:00Z') });
+      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 8 * * 1-5" Europe/Paris for 10h', until: at('2026-12-07T17:00:00Z') });
     }
     expect(allowance([always, businessHours], 'drift', 50, at('2026-12-07T18:00:00Z'))).toEqual({ allowed: 10, by: '20% at any time', until: undefined });
   });
@@ -56,7 +56,7 @@ describe('disruption budgets', () => {
     const freeze: DisruptionBudget = { max: { count: 0 }, window: { cron: '0 6 * * 1', timezone: 'Europe/Paris', durationMs: 14 * 3_600_000 } };
     const monday10 = at('2026-12-07T10:00:00Z');
     for (const budgets of [[freeze, businessHours], [businessHours, freeze]]) {
-      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 6 * * 1" Europe/Paris for 840m', until: at('2026-12-07T19:00:00Z') });
+      expect(allowance(budgets, 'drift', 50, monday10)).toEqual({ allowed: 0, by: '0 in window "0 6 * * 1" Europe/Paris for 14h', until: at('2026-12-07T19:00:00Z') });
     }
     // A budget without a window holds for good, so the hold has no end.
     const never: DisruptionBudget = { max: { count: 0 }, reasons: ['drift'] };

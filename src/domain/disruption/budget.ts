@@ -1,3 +1,4 @@
+import { formatDuration } from '../environments/duration.js';
 import { scheduleOpenedAt } from '../scaling/schedule.js';
 
 /**
@@ -30,7 +31,7 @@ export const DEFAULT_BUDGET: DisruptionBudget = { max: { percent: 10 } };
 export interface Allowance {
   /** Machines that may be in voluntary replacement at once now. */
   allowed: number;
-  /** The budget that set `allowed`, in words (`0 in window 0 8 * * 1-5 Europe/Paris for 10h`). */
+  /** The budget that set `allowed`, in words (`0 in window "0 8 * * 1-5" Europe/Paris for 10h`). */
   by: string;
   /** When the window that sets `allowed` closes; undefined for a budget without a window. */
   until?: number | undefined;
@@ -42,7 +43,7 @@ export function resolveBudget(max: BudgetAmount, poolSize: number): number {
 
 const describe = (b: DisruptionBudget): string => {
   const max = 'count' in b.max ? String(b.max.count) : `${b.max.percent}%`;
-  return b.window ? `${max} in window "${b.window.cron}" ${b.window.timezone} for ${Math.round(b.window.durationMs / 60_000)}m` : `${max} at any time`;
+  return b.window ? `${max} in window "${b.window.cron}" ${b.window.timezone} for ${formatDuration(b.window.durationMs)}` : `${max} at any time`;
 };
 
 /**
