@@ -117,6 +117,37 @@ describe('drift: a template change rolls out by itself', () => {
   });
 });
 
+describe('drift: deaths during a roll-out', () => {
+  it('a machine that dies while its roll-out replacement boots has that one successor: a later scale-out is not recorded as replacing it', async () => {
+    const r = await rig(Date.parse('2026-12-05T10:00:00Z'));
+    const { o } = r;
+    await r.apply(fleet({ desired: 10 }));
+    await o.tickUntil(() => converged(o.store, 10), { stepMs: 5_000 });
+    await r.apply(fleet({ desired: 10 }, 'img-2'));
+    let victim: { machine: string; replacement: string } | undefined;
+    for (let i = 0; i < 60 && !victim; i++) {
+      await o.step(1_000);
+      const op = (await rollouts(o))[0];
+      const booting = op && (await o.store.listOperationItems(op.id)).find((it) => it.status === 'in-progress' && it.replacement);
+      if (booting) victim = { machine: booting.machine, replacement: booting.replacement! };
+    }
+    expect(victim, 'a replacement under way').toBeDefined();
+    expect((await live(o)).find((m) => m.id === victim!.replacement)?.state).toMatch(/launching|booting/);
+    o.sim.kill([victim!.machine]);
+    const op = (await rollouts(o))[0]!;
+    expect((await o.runOperation(op.id)).status).toBe('succeeded');
+
+    // The trace (or a person) grows the pool afterwards: two new machines, replacing nothing.
+    await r.apply(fleet({ desired: 12 }, 'img-2'));
+    await o.tickUntil(() => converged(o.store, 12), { stepMs: 5_000 });
+    const launched = (await o.store.listEvents()).filter((e) => e.reason === 'Launched');
+    const successors = launched.filter((e) => e.data?.replaces === victim!.machine).map((e) => e.machine);
+    expect(successors).toEqual([victim!.replacement]);
+    const recorded = (await live(o)).flatMap((m) => (m.replaces ? [m.replaces] : []));
+    expect(recorded.filter((id) => id === victim!.machine)).toHaveLength(1);
+  });
+});
+
 // Monday 7 December 2026. Paris is UTC+1: its business hours 08:00–18:00 are 07:00–17:00 UTC.
 const MONDAY = (hhmm: string) => Date.parse(`2026-12-07T${hhmm}:00Z`);
 const businessHours = { max: 0, reasons: ['drift', 'lifetime'], schedule: '0 8 * * 1-5', duration: '10h', timezone: 'Europe/Paris' };

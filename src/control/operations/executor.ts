@@ -10,7 +10,7 @@ import type { BulkPort, OperationHolds } from '../pool/bulk-port.js';
 import { BudgetHolds } from '../disruption/budget-holds.js';
 import { OPERATION_POLL_MS } from './constants.js';
 import { assignReplacements } from './gating.js';
-import { heldMachines, surgeCount } from './holds.js';
+import { heldMachines, replacingOld, surgeCount } from './holds.js';
 import { resumeEntry } from './resume.js';
 import { startMachineAction, startReplace, type StartContext } from './starters.js';
 import { finishOperation, pinsFor, type Pin } from './finish.js';
@@ -71,6 +71,10 @@ export class OperationExecutor implements OperationHolds {
 
   surge(pool: string): number {
     return surgeCount(this.entries.values(), pool, this.machineMap(pool));
+  }
+
+  replacing(pool: string): ReadonlySet<string> {
+    return replacingOld(this.entries.values(), pool);
   }
 
   templateVersion(pool: string): number | undefined {

@@ -23,6 +23,16 @@ export function heldMachines(entries: Iterable<Entry>, pool: string, machines: R
   return out;
 }
 
+/** Old machines of a replace whose new machine is asked for (or up), while the operation runs. */
+export function replacingOld(entries: Iterable<Entry>, pool: string): Set<string> {
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (e.op.pool !== pool || e.op.kind !== 'replace' || !ACTIVE_STATUSES.has(e.op.status)) continue;
+    for (const i of e.items) if (i.intent && i.status !== 'failed') out.add(i.machine);
+  }
+  return out;
+}
+
 /** A replace's machines above desired: items that asked for a new machine while their old one is not yet terminating. */
 export function surgeCount(entries: Iterable<Entry>, pool: string, machines: ReadonlyMap<string, Machine>): number {
   let n = 0;

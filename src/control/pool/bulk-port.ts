@@ -7,6 +7,8 @@ export interface OperationHolds {
   held(pool: string): ReadonlySet<string>;
   /** Extra machines a replace runs above desired until their old ones are gone. */
   surge(pool: string): number;
+  /** Machines a replace has already launched a successor for: if one dies, that successor is its replacement. */
+  replacing(pool: string): ReadonlySet<string>;
   /** A template version the pool is pinned to (after a rolled-back replace), or undefined for the latest. */
   templateVersion(pool: string): number | undefined;
 }

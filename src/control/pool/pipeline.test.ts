@@ -14,7 +14,7 @@ describe('the pool pipeline', () => {
     const run = async (held: string[]) => {
       const provider = scriptedProvider();
       const t = handTick({ spec: spec({ desired: 2 }), provider, machines, seen });
-      const holds = { held: () => new Set(held), surge: () => 0, templateVersion: () => undefined };
+      const holds = { held: () => new Set(held), surge: () => 0, replacing: () => new Set<string>(), templateVersion: () => undefined };
       const p = await runPool(t, { snap, intents: [], holds });
       return { calls: provider.calls, actions: p.actions };
     };

@@ -30,6 +30,9 @@ export async function runPool(t: PoolTick, inputs: TickInputs): Promise<Plan> {
   const h = rt.health.forPool(spec, t.provider, inputs.snap, now);
   adopt(t);
   const resend = fold(t, h);
+  // One that died while a replace's new machine for it was on its way has its successor: no launch may claim to replace it too.
+  const replacing = inputs.holds?.replacing(spec.name);
+  if (replacing?.size) for (let i = t.unreplaced.length - 1; i >= 0; i--) if (replacing.has(t.unreplaced[i]!)) t.unreplaced.splice(i, 1);
   const doomed = noticeInterruptions(t);
   // Launch intents still open (throttled, a lost reply, or a crash before the record) are resolved from what the cloud shows of them.
   const intents = await resolveIntents(t, inputs.intents);
