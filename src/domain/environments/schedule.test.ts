@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNight, lastFiring, nextFiring, scheduleAction, scheduleOf, warmWanted, type EnvSchedule } from './schedule.js';
+import { endStop, isNight, lastFiring, nextFiring, openStop, scheduleAction, scheduleOf, warmWanted, type EnvSchedule } from './schedule.js';
 import { WARM_OWNER, type EnvTemplate, type Environment } from './types.js';
 
 const Z = (iso: string) => Date.parse(iso);
@@ -52,6 +52,14 @@ describe('cron firings in the schedule’s time zone', () => {
     expect(isNight(PARIS, Z('2026-10-26T07:29:00Z'))).toBe(true);
     expect(isNight(PARIS, Z('2026-10-26T07:30:00Z'))).toBe(false);
     expect(isNight({ timezone: 'UTC', autostop: '0 20 * * *' }, Z('2026-10-24T12:00:00Z'))).toBe(false);
+    expect(isNight({ timezone: 'Europe/Paris', autostart: '30 8 * * 1-5' }, Z('2026-10-24T12:00:00Z'))).toBe(false);
+  });
+
+  it('an autostop at the same minute as an autostart does not make night: night needs the stop to come after the start', () => {
+    // Weekday starts at 08:00, and a Saturday 08:00 stop that coincides with Saturday's start.
+    const clash: EnvSchedule = { timezone: 'Europe/Paris', autostart: '0 8 * * *', autostop: '0 8 * * 6' };
+    expect(isNight(clash, Z('2026-10-24T06:00:00Z'))).toBe(false);
+    expect(isNight(clash, Z('2026-10-24T12:00:00Z'))).toBe(false);
   });
 });
 
@@ -74,9 +82,34 @@ describe('the warm pool follows the schedule', () => {
 
   it('releases ready warm environments at night and never stops them', () => {
     const warm = env({ owner: WARM_OWNER });
-    expect(scheduleAction(tpl, PARIS, warm, Z('2026-10-22T18:00:00Z'))).toMatchObject({ kind: 'release-warm' });
+    expect(scheduleAction(tpl, PARIS, warm, Z('2026-10-22T18:00:00Z'))).toEqual({ kind: 'release-warm', reason: 'the warm pool of stack is empty at night (autostop 0 20 * * *, Europe/Paris)' });
     expect(scheduleAction(tpl, PARIS, warm, Z('2026-10-26T07:15:00Z'))).toBeUndefined();
     expect(scheduleAction(tpl, PARIS, { ...warm, status: 'creating' }, Z('2026-10-22T18:00:00Z'))).toBeUndefined();
+  });
+
+  it('a warm pool turned off (warm: 0) releases its ready environments at any hour, saying that, not night, is why', () => {
+    const warm = env({ owner: WARM_OWNER });
+    const off = { ...tpl, warm: 0 };
+    expect(scheduleAction(off, PARIS, warm, Z('2026-10-22T10:00:00Z'))).toEqual({ kind: 'release-warm', reason: 'the warm pool of stack is turned off (warm: 0)' });
+    expect(scheduleAction({ ...off, schedule: undefined }, undefined, warm, Z('2026-10-22T10:00:00Z'))).toEqual({ kind: 'release-warm', reason: 'the warm pool of stack is turned off (warm: 0)' });
+  });
+});
+
+describe('the stop an environment is in', () => {
+  const from = Z('2026-10-23T18:00:00Z');
+  const woke = Z('2026-10-26T07:30:00Z');
+
+  it('is its last stop while that has no end; one that was woken is in none', () => {
+    const open = { from, by: 'schedule' as const };
+    expect(openStop({ stops: [{ from: Z('2026-10-22T18:00:00Z'), to: Z('2026-10-23T06:30:00Z'), by: 'schedule' }, open] })).toBe(open);
+    expect(openStop({ stops: [{ from, to: woke, by: 'schedule' }] })).toBeUndefined();
+    expect(openStop({})).toBeUndefined();
+  });
+
+  it('a wake ends the open stop at its time and leaves the earlier ones as they were', () => {
+    const earlier = { from: Z('2026-10-22T18:00:00Z'), to: Z('2026-10-23T06:30:00Z'), by: 'schedule' as const };
+    expect(endStop([earlier, { from, by: 'idle', destroyAt: from + 14 * DAY }], woke)).toEqual([earlier, { from, to: woke, by: 'idle', destroyAt: from + 14 * DAY }]);
+    expect(endStop(undefined, woke)).toBeUndefined();
   });
 });
 
@@ -96,6 +129,11 @@ describe('autostop and autostart', () => {
     expect(scheduleAction(tpl, PARIS, claimedAtNight, Z('2026-10-19T22:00:00Z'))).toBeUndefined();
   });
 
+  it('leaves running one its owner woke at the very moment of autostop: it started at, not before, that stop', () => {
+    const wokeAtStop = env({ stops: [{ from: Z('2026-10-18T18:00:00Z'), to: Z('2026-10-19T18:00:00Z'), by: 'schedule' }] });
+    expect(scheduleAction(tpl, PARIS, wokeAtStop, Z('2026-10-19T18:05:00Z'))).toBeUndefined();
+  });
+
   it('does not stop in the morning a ready environment a controller down overnight finds', () => {
     expect(scheduleAction(tpl, PARIS, env({}), Z('2026-10-20T07:00:00Z'))).toBeUndefined();
   });
@@ -111,6 +149,22 @@ describe('autostop and autostart', () => {
   it('keeps stopped what its owner stopped, and what was stopped after the last autostart', () => {
     expect(scheduleAction(tpl, PARIS, stopped('owner'), Z('2026-10-26T07:30:00Z'))).toMatchObject({ kind: 'dormancy-due' });
     expect(scheduleAction(tpl, PARIS, stopped('idle', Z('2026-10-26T09:00:00Z')), Z('2026-10-26T11:00:00Z'))).toMatchObject({ kind: 'dormancy-due' });
+  });
+
+  it('keeps stopped one idle stop stopped at the very moment of autostart: it stopped at, not before, that start', () => {
+    expect(scheduleAction(tpl, PARIS, stopped('idle', Z('2026-10-26T07:30:00Z')), Z('2026-10-26T11:00:00Z'))).toMatchObject({ kind: 'dormancy-due' });
+  });
+
+  it('with an autostart and no autostop there is no night: what idle stop stopped wakes at the next autostart', () => {
+    const mornings: EnvSchedule = { timezone: 'Europe/Paris', autostart: '30 8 * * 1-5' };
+    const idle = stopped('idle', Z('2026-10-23T15:00:00Z'));
+    expect(scheduleAction(tpl, mornings, idle, Z('2026-10-26T07:29:00Z'))).toBeUndefined();
+    expect(scheduleAction(tpl, mornings, idle, Z('2026-10-26T07:30:00Z'))).toEqual({ kind: 'wake', reason: 'autostart 30 8 * * 1-5 (Europe/Paris) at 2026-10-26T07:30:00.000Z' });
+  });
+
+  it('without dormancy, one its owner stopped stays stopped with no time set to destroy it', () => {
+    const noDormancy: EnvSchedule = { timezone: 'Europe/Paris', autostart: '30 8 * * 1-5', autostop: '0 20 * * *' };
+    expect(scheduleAction(tpl, noDormancy, stopped('owner'), Z('2026-12-07T09:30:00Z'))).toBeUndefined();
   });
 
   it('does not wake at night one a controller down all day finds', () => {

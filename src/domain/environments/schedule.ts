@@ -89,7 +89,10 @@ const iso = (t: number) => new Date(t).toISOString();
  */
 export function scheduleAction(tpl: EnvTemplate, s: EnvSchedule | undefined, env: Environment, now: number): ScheduleAction | undefined {
   if (env.owner === WARM_OWNER) {
-    return env.status === 'ready' && warmWanted(tpl, now) === 0 ? { kind: 'release-warm', reason: `the warm pool of ${tpl.name} is empty at night (autostop ${s?.autostop}, ${s?.timezone})` } : undefined;
+    if (env.status !== 'ready' || warmWanted(tpl, now) > 0) return undefined;
+    // A template whose warm count was set to 0 wants none at any hour: that, not the night, is why.
+    const why = tpl.warm === 0 ? 'turned off (warm: 0)' : `empty at night (autostop ${s?.autostop}, ${s?.timezone})`;
+    return { kind: 'release-warm', reason: `the warm pool of ${tpl.name} is ${why}` };
   }
   if (!s) return undefined;
   if (env.status === 'ready' && s.autostop) {
