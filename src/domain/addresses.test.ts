@@ -26,4 +26,11 @@ describe('sameAddresses', () => {
     expect(sameAddresses(x, [...x, a('floating', '172.24.4.9')])).toBe(false);
     expect(sameAddresses([], [])).toBe(true);
   });
+
+  it('a new address on the same network, or the same address of another kind, is a change', () => {
+    const before = [a('fixed', '10.0.0.5', 'private'), a('floating', '172.24.4.9', 'private')];
+    expect(sameAddresses(before, [a('fixed', '10.0.0.5', 'private'), a('floating', '172.24.4.17', 'private')])).toBe(false);
+    expect(sameAddresses(before, [a('fixed', '10.0.0.5', 'private'), a('fixed', '172.24.4.9', 'private')])).toBe(false);
+    expect(sameAddresses(before, [a('fixed', '10.0.0.5', 'private'), a('floating', '172.24.4.9', 'private')])).toBe(true);
+  });
 });

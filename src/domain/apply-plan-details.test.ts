@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeApply, describeDestroy, planAgainst, planApply, shrunk, type ApplyPlanInput, type CurrentPool, type StoredFleet } from './apply-plan.js';
 import { DEFAULT_HEALTH } from './health.js';
+import type { PoolHooks } from './hooks.js';
 import type { ScalingSpec } from './scaling/spec.js';
 import { poolSpec } from '../../test/support/domain-fixtures.js';
 import type { PoolSpec, Template } from './types.js';
@@ -152,6 +153,14 @@ describe('how each kind of field reads in a plan line', () => {
     expect(lines(input(base, [pool('web', { desired: 4, scaling, health: { ...DEFAULT_HEALTH, maxReplacing: 2 } })]))[0]).toBe('~ pool web: scaling set, health set');
     expect(lines(input(scaled, [pool('web', { desired: 4 })]))[0]).toBe('~ pool web: scaling removed');
     expect(lines(input(scaled, [pool('web', { desired: 4, scaling: { ...scaling, cooldowns: { scaleOut: 0, scaleIn: 120 } } })]))[0]).toBe('~ pool web: scaling changed');
+  });
+
+  it('lifecycle hooks are told as set, removed or changed too, not printed', () => {
+    const hooks: PoolHooks = { launch: [{ name: 'warm-cache', command: '/opt/app/warm-cache.sh', timeoutMs: 120_000, defaultResult: 'abandon' }], terminate: [] };
+    const hooked = [current('web', 4, 4, { hooks })];
+    expect(lines(input(base, [pool('web', { desired: 4, hooks })]))[0]).toBe('~ pool web: hooks set');
+    expect(lines(input(hooked, [pool('web', { desired: 4 })]))[0]).toBe('~ pool web: hooks removed');
+    expect(lines(input(hooked, [pool('web', { desired: 4, hooks: { ...hooks, terminate: [{ name: 'deregister', webhook: { url: 'https://lb.example.com/deregister', secret: { env: 'LB_HOOK_KEY' } }, timeoutMs: 30_000, defaultResult: 'continue' }] } })]))[0]).toBe('~ pool web: hooks changed');
   });
 
   it('a change deep inside a policy is seen: a target, a list entry, a field added', () => {

@@ -26,6 +26,16 @@ describe('decideSignIn', () => {
     expect(decideSignIn({ email: 'a@example.com', groups: ['ops'] }, settings)).toEqual({ ok: false, refusal: { reason: 'NoSubject' } });
   });
 
+  it('refuses an empty subject, and one that is not a string: sessions are kept by the subject as text', () => {
+    expect(decideSignIn({ sub: '', email: 'a@example.com', groups: ['ops'] }, settings)).toEqual({ ok: false, refusal: { reason: 'NoSubject' } });
+    expect(decideSignIn({ sub: 4_815_162, email: 'a@example.com', groups: ['ops'] }, settings)).toEqual({ ok: false, refusal: { reason: 'NoSubject' } });
+  });
+
+  it('an empty email does not name anyone: the username, else the subject, does', () => {
+    expect(decideSignIn({ sub: 'u1', email: '', preferred_username: 'ada', groups: ['ops'] }, settings)).toMatchObject({ ok: true, name: 'ada' });
+    expect(decideSignIn({ sub: 'u1', email: '', preferred_username: '', groups: ['ops'] }, settings)).toMatchObject({ ok: true, name: 'u1' });
+  });
+
   it('names the person by preferred_username without an email, else by subject', () => {
     expect(decideSignIn({ sub: 'u1', preferred_username: 'ada', groups: ['ops'] }, settings)).toMatchObject({ name: 'ada' });
     expect(decideSignIn({ sub: 'u1', groups: ['ops'] }, settings)).toMatchObject({ name: 'u1' });

@@ -97,6 +97,14 @@ describe('instantiate', () => {
     expect(r.env.roles[0]!.ready).toEqual(rendered);
   });
 
+  it('a template that shelves its stopped environments makes pools that shelve; one that stops them, pools that stop', () => {
+    const req = { id: 'e-9', name: 'gpu-box', owner: 'carol', params: { branch: 'main' } };
+    const shelved = instantiate(tpl({ stopMode: 'shelve' }), req, fleet, NOW);
+    expect(shelved.ok && shelved.pools.map((p) => p.suspendMode)).toEqual(['shelve']);
+    const stopped = instantiate(tpl({ stopMode: 'stop' }), req, fleet, NOW);
+    expect(stopped.ok && stopped.pools.map((p) => p.suspendMode)).toEqual([undefined]);
+  });
+
   it('a pattern must match the whole value', () => {
     const r = instantiate(tpl(), { id: 'e-1', name: 'x', owner: 'bob', params: { branch: 'ok; rm -rf' } }, fleet, NOW);
     expect(r.ok).toBe(false);
@@ -117,7 +125,7 @@ describe('renderOutputs', () => {
   });
 
   it('leaves an unknown placeholder visible', () => {
-    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.db.address}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}}';
+    const text = '{{params.nope}} {{env.template}} {{roles.db.machines}} {{roles.db.addresses}} {{roles.db.address}} {{roles.app.disks}} {{other.x}} {{params}} {{other.name}} {{other.app}} {{other.app.machines}} {{other.app.addresses}} {{roles}} {{env.params}} {{env.app.address}} {{other.app.address}}';
     expect(renderOutputs({ a: text }, env, facts).a).toBe(text);
   });
 });
@@ -126,5 +134,10 @@ describe('renderRoleText', () => {
   it('leaves cloud-init’s own Jinja placeholders and unknown names as written', () => {
     const text = '## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}-{{role}}\n# {{params.nope}} {{env.owner}}\n';
     expect(renderRoleText(text, { id: 'e-1', name: 'x', params: {} }, 'app')).toBe('## template: jinja\n#cloud-config\nhostname: {{ v1.local_hostname }}-app\n# {{params.nope}} {{env.owner}}\n');
+  });
+
+  it('offers only the id and name of the environment, even from a full record: a warm one boots before it has an owner', () => {
+    const env = { id: 'e-3', name: 'fix-login', owner: 'alice', template: 'review', params: { branch: 'fix-login' } };
+    expect(renderRoleText('{{env.name}} ({{env.id}}) of {{env.owner}}, {{env.template}}; {{owner.name}} {{pool.id}}', env, 'app')).toBe('fix-login (e-3) of {{env.owner}}, {{env.template}}; {{owner.name}} {{pool.id}}');
   });
 });

@@ -24,6 +24,15 @@ describe('readiness verdict', () => {
     expect(readinessVerdict(roles, 60_001)).toEqual({ kind: 'failed', reason: 'role db: machine i-2: readiness check tcp 127.0.0.1:5432 not passing after 1m, failing: connect ECONNREFUSED 127.0.0.1:5432' });
   });
 
+  it('a check that fails without printing anything says so, rather than ending on an empty line', () => {
+    const silent = { ok: false, at: AT, output: '' };
+    const cmd: ReadinessCheck = { kind: 'command', target: 'pg_isready -q', timeoutMs: 5_000, intervalMs: 2_000 };
+    expect(readinessVerdict([role({ check: cmd, machines: [{ id: 'i-1', state: 'ready', result: silent }] })], 60_001)).toEqual({
+      kind: 'failed',
+      reason: 'role db: machine i-1: readiness check command pg_isready -q not passing after 1m, failing: (no output)',
+    });
+  });
+
   it('says so when the agent never reported a result', () => {
     expect(readinessVerdict([role({ check: tcp })], 60_001)).toEqual({ kind: 'failed', reason: 'role db: machine i-1: readiness check tcp 127.0.0.1:5432 not passing after 1m, no result reported by its agent' });
   });

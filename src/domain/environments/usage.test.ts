@@ -68,7 +68,7 @@ describe('usage over a calendar month, with stopped time', () => {
   it('reads YYYY-MM as the month in UTC, and nothing else', () => {
     expect(dec).toEqual({ from: Date.parse('2026-12-01T00:00:00Z'), to: Date.parse('2027-01-01T00:00:00Z') });
     expect(monthWindow('2027-02')).toEqual({ from: Date.parse('2027-02-01T00:00:00Z'), to: Date.parse('2027-03-01T00:00:00Z') });
-    for (const bad of ['2026-13', '2026-1', '26-12', '2026-12-01', 'december']) expect(monthWindow(bad)).toBeUndefined();
+    for (const bad of ['2026-13', '2026-1', '26-12', '2026-12-01', '12026-12', 'FY2026-12', 'december']) expect(monthWindow(bad)).toBeUndefined();
   });
 
   // alice: made 30 Nov 20:00Z, stopped 30 Nov 22:00Z to 1 Dec 08:00Z, destroyed 1 Dec 18:00Z (2 machines).

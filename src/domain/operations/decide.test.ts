@@ -94,6 +94,20 @@ describe('decide under a disruption budget (roll-outs of drift and lifetime)', (
     expect(free.held).toBeUndefined();
   });
 
+  it('a window wider than what is left of the budget starts only what is left', () => {
+    // A window of 4 with 2 of a budget of 3 in use: one more starts, not the window's other 2.
+    const four = op({ kind: 'rolling', maxUnavailable: { count: 4 } }, { kind: 'replace', origin: 'drift' });
+    const d = decide(four, items(100, (i) => (i === 4 || i === 9 ? 'in-progress' : 'pending')), { ...view, budget: 3 }, 0);
+    expect(d.start).toEqual(['m0']);
+    expect(d.held).toBeUndefined();
+  });
+
+  it('is not "held" when nothing is pending: the last machines under way use the whole budget', () => {
+    const last = decide(rollout, items(100, (i) => (i < 97 ? 'done' : 'in-progress')), { ...view, budget: 3 }, 0);
+    expect(last.start).toEqual([]);
+    expect(last.held).toBeUndefined();
+  });
+
   it('is not "held" when the strategy itself waits (window full), only when the budget is what holds', () => {
     const full = decide(rollout, items(100, (i) => (i < 20 ? 'in-progress' : 'pending')), { ...view, budget: 0 }, 0);
     expect(full.start).toEqual([]);

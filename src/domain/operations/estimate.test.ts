@@ -53,4 +53,16 @@ describe('bootSamples', () => {
   it('leaves out machines never ready and spans past the item timeout (a reboot or a start long after the launch)', () => {
     expect(bootSamples([m(0), m(0, 3_600_000), m(5_000, 40_000)], 10, 900_000)).toEqual([35_000]);
   });
+
+  describe('on real launch times', () => {
+    const T = Date.parse('2026-12-07T09:30:00Z');
+
+    it('a boot as long as the item timeout still counts; one a millisecond longer does not', () => {
+      expect(bootSamples([m(T, T + 900_000), m(T - 60_000, T - 60_000 + 900_001), m(T - 120_000, T - 120_000 + 52_000)], 10, 900_000)).toEqual([900_000, 52_000]);
+    });
+
+    it('a machine the provider says launched after the controller saw it ready (clocks apart) gives no boot time', () => {
+      expect(bootSamples([m(T + 4_000, T + 1_000), m(T - 300_000, T - 300_000 + 48_000)], 10, 900_000)).toEqual([48_000]);
+    });
+  });
 });

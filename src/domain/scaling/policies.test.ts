@@ -68,3 +68,57 @@ describe('policy proposals', () => {
     expect(opinion(schedule({ cron: '0 8 * * 6', min: 20 }), sample({}), st(), T0, false).bounds).toBeUndefined();
   });
 });
+
+describe('a predictive policy: the forecast beside the present load', () => {
+  const MIN = 60_000;
+  const policies = {
+    on: { type: 'target-tracking', metric: 'rps', target: 10, aggregate: 'total', tolerance: 0.1, predictive: { mode: 'on', lead: 'auto', history: 14 * 86_400 } },
+    'forecast-only': { type: 'target-tracking', metric: 'rps', target: 10, aggregate: 'total', tolerance: 0.1, predictive: { mode: 'forecast-only', lead: 'auto', history: 14 * 86_400 } },
+  } satisfies Record<string, PolicySpec>;
+  const predictive = (mode: 'on' | 'forecast-only'): PolicySpec => policies[mode];
+  // 703 rps now on 40 machines: the reactive size is ceil(703 ÷ 10) = 71.
+  const now = sample({ rps: 703 });
+  // Forecasts are kept by policy (two policies on one metric may look ahead by different leads).
+  const ahead = (value: number): Partial<ScalingState> => ({
+    current: 40,
+    warm: 40,
+    forecasts: new Map<PolicySpec, { at: number; value: number; now: number }>(Object.values(policies).map((p) => [p, { at: T0 + 30 * MIN, value, now: T0 }])),
+  });
+
+  it('before any forecast was made it proposes what the present load needs, and records no forecast', () => {
+    const p = propose(predictive('on'), now, st({ current: 40, warm: 40 }), T0);
+    expect(p).toEqual({ policy: 'target-tracking on rps', type: 'target-tracking', desired: 71, why: 'rps 703 ÷ target 10 per machine = 71' });
+  });
+
+  it('acting on a forecast that asks for no more than the present load: the present load stands, and the forecast is told after it', () => {
+    const same = propose(predictive('on'), now, st(ahead(705)), T0);
+    expect(same.desired).toBe(71);
+    expect(same.why).toBe('rps 703 ÷ target 10 per machine = 71; forecast rps 705 at 2026-01-05T12:30:00.000Z ÷ target 10 = 71');
+    const lower = propose(predictive('on'), now, st(ahead(512.5)), T0);
+    expect(lower.desired).toBe(71);
+    expect(lower.why).toBe('rps 703 ÷ target 10 per machine = 71; forecast rps 512.50 at 2026-01-05T12:30:00.000Z ÷ target 10 = 52');
+    expect(lower.forecast).toEqual({ metric: 'rps', at: T0 + 30 * MIN, value: 512.5, modelNow: T0, actual: 703, desired: 52, acting: true });
+  });
+
+  it('acting on a forecast above the present load says it scales ahead of it', () => {
+    const p = propose(predictive('on'), now, st(ahead(760)), T0);
+    expect(p.desired).toBe(76);
+    expect(p.why).toBe('forecast rps 760 at 2026-01-05T12:30:00.000Z ÷ target 10 = 76, ahead of the present load (rps 703 ÷ target 10 per machine = 71)');
+  });
+
+  it('forecast only: a forecast at or below the present load would change nothing, one above would set its size', () => {
+    expect(propose(predictive('forecast-only'), now, st(ahead(512.5)), T0).why).toBe('rps 703 ÷ target 10 per machine = 71; forecast only: forecast rps 512.50 at 2026-01-05T12:30:00.000Z ÷ target 10 = 52 would change nothing');
+    expect(propose(predictive('forecast-only'), now, st(ahead(705)), T0).why).toBe('rps 703 ÷ target 10 per machine = 71; forecast only: forecast rps 705 at 2026-01-05T12:30:00.000Z ÷ target 10 = 71 would change nothing');
+    const above = propose(predictive('forecast-only'), now, st(ahead(760)), T0);
+    expect(above.desired).toBe(71);
+    expect(above.why).toBe('rps 703 ÷ target 10 per machine = 71; forecast only: forecast rps 760 at 2026-01-05T12:30:00.000Z ÷ target 10 = 76 would set 76');
+  });
+
+  it('without words (a replay), the same numbers and forecast', () => {
+    for (const [mode, value] of [['on', 760], ['on', 512.5], ['forecast-only', 760]] as const) {
+      const words = propose(predictive(mode), now, st(ahead(value)), T0);
+      const o = opinion(predictive(mode), now, st(ahead(value)), T0, false);
+      expect(o).toEqual({ desired: words.desired, bounds: undefined, why: '', forecast: words.forecast });
+    }
+  });
+});
