@@ -2,37 +2,24 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshPgSchema, postgresService, postgresUrl, serviceSuite } from '../../test/support/services.js';
 import { localBase } from '../../test/support/local.js';
+import { batchesOf, PAUSE_MS, round } from '../../test/support/retention.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
 import { openStore } from '../store/open-store.js';
 import type { DeliveryStatus } from '../store/ports.js';
 import type { Store } from '../store/store.js';
-import { Pruner, type PruneReport } from './retention.js';
+import { Pruner } from './retention.js';
 
 // Beside retention.test.ts (near 200 lines): the two tables that grew without bound before, the
 // notification outbox and the pushed metric samples.
 const NOW = Date.parse('2026-12-07T03:00:00Z');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const PAUSE_MS = 250;
 const log = pino({ level: 'silent' });
 
 const pools = (...names: string[]) => `pools:\n${names.map((n) => `  ${n}:\n    template: agent\n    min: 0\n    max: 4\n    desired: 0\n`).join('')}`;
 
-/**
- * Runs a round, moving the virtual clock on only while the pruner pauses between batches: time
- * does not run on while a statement waits for PostgreSQL, so a row one minute inside its age
- * limit is still inside it when the round ends.
- */
-async function round(pruner: Pruner, clock: VirtualClock): Promise<PruneReport> {
-  let report: PruneReport | undefined;
-  const running = pruner.runOnce().then((r) => (report = r));
-  while (report === undefined) await (clock.pending() > 0 ? clock.advance(PAUSE_MS) : new Promise((r) => setImmediate(r)));
-  await running;
-  return report;
-}
 
-const batchesOf = (report: PruneReport, table: string) => report.find((r) => r.table === table)!.batches;
 
 function outboxSuite(open: () => Promise<Store>): void {
   let store: Store;

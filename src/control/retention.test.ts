@@ -4,16 +4,16 @@ import { freshPgSchema, postgresService, postgresUrl, serviceSuite } from '../..
 import { VirtualClock } from '../clock/virtual-clock.js';
 import { parseConfig } from '../config/load.js';
 import { localBase } from '../../test/support/local.js';
+import { batchesOf, PAUSE_MS, round } from '../../test/support/retention.js';
 import type { ScalingDecision } from '../domain/scaling/decision.js';
 import { machine } from '../../test/support/domain-fixtures.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { Pruner, firstMember, type PruneReport } from './retention.js';
+import { Pruner, firstMember } from './retention.js';
 
 const NOW = Date.UTC(2026, 11, 6, 9, 0);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const PAUSE_MS = 250;
 const log = pino({ level: 'silent' });
 
 const decision = (at: number, summary: string): ScalingDecision => ({
@@ -26,16 +26,7 @@ const audit = (at: number, action: string) => ({ at, actor: 'ops', tokenId: 'tok
 const events = (at: (i: number) => number, n: number, message: string) =>
   Array.from({ length: n }, (_, i) => ({ at: at(i), pool: 'analysis', reason: 'DesiredChanged' as const, message: `${message} ${i}` }));
 
-/** Runs a round on the virtual clock, moving time on through its pauses between batches. */
-async function round(pruner: Pruner, clock: VirtualClock): Promise<PruneReport> {
-  let report: PruneReport | undefined;
-  const running = pruner.runOnce().then((r) => (report = r));
-  while (report === undefined) await clock.advance(PAUSE_MS);
-  await running;
-  return report;
-}
 
-const batchesOf = (report: PruneReport, table: string) => report.find((r) => r.table === table)!.batches;
 
 /** One body on both dialects: `open` gives a fresh, empty store. */
 function retentionSuite(open: () => Promise<Store>): void {

@@ -1,4 +1,5 @@
 import type { ObservedPool } from '../../src/domain/plan.js';
+import type { ScalingSpec } from '../../src/domain/scaling/spec.js';
 import type { Machine, PoolSpec } from '../../src/domain/types.js';
 
 /** Builders for domain tests and benchmarks: plain data, sensible defaults. */
@@ -45,4 +46,9 @@ export function fleet(n: number, zones = ['a', 'b', 'c']): Machine[] {
   return Array.from({ length: n }, (_, i) =>
     machine(`m-${String(i).padStart(6, '0')}`, { zone: zones[i % zones.length]!, launchedAt: i * 1000 }),
   );
+}
+
+/** A scaling spec with no metric and no policy and the usual timings: a test gives what it is about. */
+export function scalingSpec(over: Partial<ScalingSpec> = {}): ScalingSpec {
+  return { metrics: {}, policies: [], evaluationInterval: 10, stabilization: { scaleIn: 300, scaleOut: 0 }, cooldowns: { scaleOut: 0, scaleIn: 0 }, maxStep: {}, warmup: 0, dryRun: false, ...over };
 }

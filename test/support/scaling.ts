@@ -6,6 +6,7 @@ import type { MetricSourceSpec, PolicySpec, ScalingSpec } from '../../src/domain
 import type { PoolSpec } from '../../src/domain/types.js';
 import type { Store } from '../../src/store/store.js';
 import { appliedConfig, poolSpec, simTemplate } from './builders.js';
+import { scalingSpec as specOf } from './domain-fixtures.js';
 import { testStore } from './test-env.js';
 import { autoscaler as wireAutoscaler } from './wiring.js';
 
@@ -21,17 +22,7 @@ export interface ScalingRig<C extends Clock = VirtualClock> {
 export const backlogPolicy = (target = 100): PolicySpec => ({ type: 'target-tracking', metric: 'backlog', target, aggregate: 'total', tolerance: 0.1 });
 
 export function scalingSpec(metric: MetricSourceSpec, over: Partial<ScalingSpec> = {}): ScalingSpec {
-  return {
-    metrics: { backlog: metric },
-    policies: [backlogPolicy()],
-    evaluationInterval: 10,
-    stabilization: { scaleIn: 300, scaleOut: 0 },
-    cooldowns: { scaleOut: 0, scaleIn: 0 },
-    maxStep: {},
-    warmup: 0,
-    dryRun: false,
-    ...over,
-  };
+  return specOf({ metrics: { backlog: metric }, policies: [backlogPolicy()], ...over });
 }
 
 /** A store holding one autoscaled pool, and the real autoscaler over it on a virtual clock. */

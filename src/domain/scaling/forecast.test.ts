@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scalingSpec } from '../../../test/support/domain-fixtures.js';
 import type { MetricSample, ScalingState } from './decision.js';
 import { FORECAST_BUCKET_MS, forecast, forecastsFor, MetricHistory, predictedMetrics } from './forecast.js';
 import { propose } from './policies.js';
@@ -200,7 +201,7 @@ describe('a predictive target-tracking policy', () => {
   // One object per mode: forecasts are kept by policy, the very objects `decide` hands to `propose`.
   const policies = { on: predictivePolicy('on'), 'forecast-only': predictivePolicy('forecast-only') };
   const policy = (mode: 'on' | 'forecast-only'): PolicySpec => policies[mode];
-  const spec = (mode: 'on' | 'forecast-only'): ScalingSpec => ({ metrics: { rps: { type: 'agents', measure: 'load' } }, policies: [policy(mode)], evaluationInterval: 10, stabilization: { scaleIn: 300, scaleOut: 0 }, cooldowns: { scaleOut: 0, scaleIn: 0 }, maxStep: {}, warmup: 0, dryRun: false });
+  const spec = (mode: 'on' | 'forecast-only'): ScalingSpec => scalingSpec({ metrics: { rps: { type: 'agents', measure: 'load' } }, policies: [policy(mode)] });
   // Built in each test, not when the file loads: a history that throws must fail tests, not the collection.
   const histories = () => new Map([['rps', fed(MONDAY, now, weekday)]]);
   const samples = new Map<string, MetricSample>([['rps', { value: weekday(now), at: now }]]);
@@ -238,7 +239,7 @@ describe('two predictive policies on one metric', () => {
     const tt = (lead: 'auto' | number): PolicySpec => ({ type: 'target-tracking', metric: 'rps', target: 10, aggregate: 'total', tolerance: 0.1, predictive: { mode: 'on', lead, history: 14 * DAY } });
     const soon = tt('auto');
     const later = tt(3 * 3_600);
-    const spec: ScalingSpec = { metrics: { rps: { type: 'agents', measure: 'load' } }, policies: [soon, later], evaluationInterval: 10, stabilization: { scaleIn: 300, scaleOut: 0 }, cooldowns: { scaleOut: 0, scaleIn: 0 }, maxStep: {}, warmup: 0, dryRun: false };
+    const spec = scalingSpec({ metrics: { rps: { type: 'agents', measure: 'load' } }, policies: [soon, later] });
     const state: ScalingState = { current: 40, min: 0, max: 500, warm: 40, warming: 0, history: [], forecasts: forecastsFor(spec, new Map([['rps', fed(MONDAY, now, weekday)]]), now, 120) };
     const samples = new Map<string, MetricSample>([['rps', { value: weekday(now), at: now }]]);
     expect(propose(soon, samples, state, now).forecast).toMatchObject({ at: now + 2 * MIN });
@@ -252,7 +253,7 @@ describe('which metrics are forecast, and for when', () => {
   const now = MONDAY + 3 * DAY + 9 * HOUR;
   const tt = (metric: string, predictive?: { lead: 'auto' | number; history: number }): PolicySpec => ({ type: 'target-tracking', metric, target: 10, aggregate: 'total', tolerance: 0.1, ...(predictive && { predictive: { mode: 'on', ...predictive } }) });
   const step: PolicySpec = { type: 'step', metric: 'cpu', adjustment: 'absolute', steps: [{ lower: 80, change: 2 }] };
-  const spec = (policies: PolicySpec[]): ScalingSpec => ({ metrics: {}, policies, evaluationInterval: 10, stabilization: { scaleIn: 300, scaleOut: 0 }, cooldowns: { scaleOut: 0, scaleIn: 0 }, maxStep: {}, warmup: 0, dryRun: false });
+  const spec = (policies: PolicySpec[]): ScalingSpec => scalingSpec({ policies });
 
   it('a metric is kept as far back as the longest history a predictive policy asks of it', () => {
     const s = spec([step, tt('rps', { lead: 'auto', history: 14 * 86_400 }), tt('queue'), tt('rps', { lead: 600, history: 21 * 86_400 }), tt('jobs', { lead: 'auto', history: 86_400 })]);

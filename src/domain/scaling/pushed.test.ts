@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { scalingSpec } from '../../../test/support/domain-fixtures.js';
 import { pushRefusal } from './pushed.js';
 import type { MetricSourceSpec, ScalingSpec } from './spec.js';
 
-const scaling = (metrics: Record<string, MetricSourceSpec>): ScalingSpec => ({
-  metrics,
-  policies: [],
-  evaluationInterval: 10,
-  stabilization: { scaleIn: 300, scaleOut: 0 },
-  cooldowns: { scaleOut: 0, scaleIn: 0 },
-  maxStep: {},
-  warmup: 0,
-  dryRun: false,
-});
+const scaling = (metrics: Record<string, MetricSourceSpec>): ScalingSpec => scalingSpec({ metrics });
 
 describe('pushRefusal: which metrics a push may feed', () => {
   const batch = scaling({
