@@ -8,7 +8,7 @@ import { OwnSchemaPostgresDialect } from './pg-introspector.js';
 import type { Database } from './database.js';
 import { KyselyStore } from './kysely-store.js';
 import { migrationProvider } from './migrations/index.js';
-import { asStoreDamaged, checkStateFile, checkStateFileHeader } from './state-file.js';
+import { asStoreDamaged, checkStateFile, checkStateFileHeader, MIGRATION_TABLE, refuseNewer } from './state-file.js';
 import { StatementCounts } from './statements.js';
 import type { Store } from './store.js';
 
@@ -38,6 +38,7 @@ export async function openStore(url: string | undefined, opts: OpenStoreOptions 
   const statements = new StatementCounts();
   const db = isPg ? await openPostgres(url, schema, statements) : openSqlite(url ?? join(opts.dataDir ?? '.flotte', 'state.db'), statements);
   try {
+    if (isPg) await refuseNewerSchema(db, url, schema);
     await migrate(db, schema);
     // A migration may have dropped secrets (0011's plaintext join tokens): fold the WAL back and
     // empty it, so their old pages are not left readable in it.
@@ -110,6 +111,19 @@ async function openPostgres(url: string, schema: string | undefined, statements:
     }
   }
   return db;
+}
+
+/**
+ * A schema migrated by a newer flotte is refused in words, as a SQLite file is (state-file.ts),
+ * instead of the migrator's "corrupted migrations". The pool's search_path is the store's schema.
+ */
+async function refuseNewerSchema(db: Kysely<Database>, url: string, schema: string | undefined): Promise<void> {
+  const found = await sql<{ table: string | null }>`select to_regclass(${MIGRATION_TABLE}) as table`.execute(db);
+  if (!found.rows[0]?.table) return;
+  const applied = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+  // Where, without the credentials the URL may carry.
+  const { host, pathname } = new URL(url);
+  refuseNewer(`the PostgreSQL store ${host}${pathname}${schema ? ` (schema ${schema})` : ''}`, applied.rows.map((r) => r.name), 'docs/backup-and-restore.md');
 }
 
 async function migrate(db: Kysely<Database>, schema: string | undefined): Promise<void> {

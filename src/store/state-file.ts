@@ -6,7 +6,8 @@ import { MIGRATIONS } from './migrations/index.js';
 /** Every SQLite database file starts with these 16 bytes. */
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** Kysely's bookkeeping table: its presence is what makes a SQLite file a flotte store. */
-const MIGRATION_TABLE = 'kysely_migration';
+/** Kysely's record of the migrations applied to a store. */
+export const MIGRATION_TABLE = 'kysely_migration';
 /** SQLite's own words for a file it cannot read as a database. */
 const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
@@ -56,8 +57,13 @@ export function checkStateFile(path: string, database: SQLite.Database): void {
   if (result !== 'ok') throw new StoreDamaged(path, `is damaged (SQLite quick_check: ${result})`);
   const hasSchema = database.prepare('select 1 from sqlite_master where type = ? and name = ?').get('table', MIGRATION_TABLE) !== undefined;
   if (!hasSchema) throw new StoreDamaged(path, 'is not a flotte store (no flotte schema in it)');
-  const unknown = appliedMigrations(database).filter((name) => !(name in MIGRATIONS));
-  if (unknown.length) throw new Refusal(`${path} was written by a newer flotte (schema ${unknown.join(', ')} unknown to this version): run that version, or restore a backup this version wrote (\`flotte restore FILE\`)`, 1);
+  refuseNewer(path, appliedMigrations(database), '`flotte restore FILE`');
+}
+
+/** A store whose applied migrations this version does not all know was written by a newer flotte: the way back is that version or a backup. */
+export function refuseNewer(where: string, applied: readonly string[], restore: string): void {
+  const unknown = applied.filter((name) => !(name in MIGRATIONS));
+  if (unknown.length) throw new Refusal(`${where} was written by a newer flotte (schema ${unknown.join(', ')} unknown to this version): run that version, or restore a backup this version wrote (${restore})`, 1);
 }
 
 /** SQLite's "this is not a readable database", however it surfaced, as a StoreDamaged. */
